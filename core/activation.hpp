@@ -1,0 +1,143 @@
+// Activation and aggregation functions, defined once for host and device. Where a name exists in
+// neat-python, the function is neat-python's (same scaling and clamping), so configs and exported
+// networks mean the same thing in both tools. Added names: neat_sigmoid (the NEAT paper's
+// steepened 1/(1+e^{-4.9x})), plain_sigmoid (1/(1+e^{-x})) and step.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/hostdevice.hpp"
+
+namespace ganglion {
+
+enum class Activation : uint8_t {
+  Sigmoid = 0,   // neat-python: 1/(1+exp(-5x)), argument clamped to [-60, 60]
+  NeatSigmoid,   // NEAT paper: 1/(1+exp(-4.9x))
+  PlainSigmoid,  // 1/(1+exp(-x))
+  Tanh,          // neat-python: tanh(2.5x)
+  Relu,
+  Identity,
+  Gauss,         // neat-python: exp(-5x^2), x clamped to [-3.4, 3.4]
+  Sin,           // neat-python: sin(5x)
+  Abs,
+  Step,          // 1 if x > 0 else 0
+  Clamped,       // clamp to [-1, 1]
+  Softplus,      // neat-python: 0.2*log(1+exp(5x))
+  Elu,
+  Lelu,          // leaky relu, slope 0.005
+  Selu,
+  Inv,           // 1/x, 0 at x = 0
+  Log,           // log(max(x, 1e-7))
+  Exp,           // exp(x), x clamped to [-60, 60]
+  Hat,           // max(0, 1-|x|)
+  Square,
+  Cube,
+  Count
+};
+
+enum class Aggregation : uint8_t { Sum = 0, Product, Max, Min, MaxAbs, Mean, Count };
+
+template <typename T>
+GANGLION_HD GANGLION_INLINE T clamp_value(T x, T lo, T hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+// f(x) for one activation. Templated so the CPU reference can run in double.
+template <typename T>
+GANGLION_HD GANGLION_INLINE T activate(Activation a, T x) {
+  switch (a) {
+    case Activation::Sigmoid: {
+      T z = clamp_value<T>(T(5) * x, T(-60), T(60));
+      return T(1) / (T(1) + exp(-z));
+    }
+    case Activation::NeatSigmoid: {
+      T z = clamp_value<T>(T(4.9) * x, T(-60), T(60));
+      return T(1) / (T(1) + exp(-z));
+    }
+    case Activation::PlainSigmoid: {
+      T z = clamp_value<T>(x, T(-60), T(60));
+      return T(1) / (T(1) + exp(-z));
+    }
+    case Activation::Tanh: return tanh(clamp_value<T>(T(2.5) * x, T(-60), T(60)));
+    case Activation::Relu: return x > T(0) ? x : T(0);
+    case Activation::Identity: return x;
+    case Activation::Gauss: {
+      T z = clamp_value<T>(x, T(-3.4), T(3.4));
+      return exp(T(-5) * z * z);
+    }
+    case Activation::Sin: return sin(clamp_value<T>(T(5) * x, T(-60), T(60)));
+    case Activation::Abs: return x < T(0) ? -x : x;
+    case Activation::Step: return x > T(0) ? T(1) : T(0);
+    case Activation::Clamped: return clamp_value<T>(x, T(-1), T(1));
+    case Activation::Softplus: return T(0.2) * log(T(1) + exp(clamp_value<T>(T(5) * x, T(-60), T(60))));
+    case Activation::Elu: return x > T(0) ? x : exp(x) - T(1);
+    case Activation::Lelu: return x > T(0) ? x : T(0.005) * x;
+    case Activation::Selu: {
+      const T lam = T(1.0507009873554804934193349852946);
+      const T alpha = T(1.6732632423543772848170429916717);
+      return x > T(0) ? lam * x : lam * alpha * (exp(x) - T(1));
+    }
+    case Activation::Inv: return x == T(0) ? T(0) : T(1) / x;
+    case Activation::Log: return log(x > T(1e-7) ? x : T(1e-7));
+    case Activation::Exp: return exp(clamp_value<T>(x, T(-60), T(60)));
+    case Activation::Hat: {
+      T ax = x < T(0) ? -x : x;
+      return ax < T(1) ? T(1) - ax : T(0);
+    }
+    case Activation::Square: return x * x;
+    case Activation::Cube: return x * x * x;
+    default: return x;
+  }
+}
+
+// Streaming aggregation: init, add one weighted input at a time, finish with the input count.
+// Empty inputs give 0 for every aggregation except product (1), as neat-python's reductions do
+// where they are defined.
+template <typename T>
+GANGLION_HD GANGLION_INLINE T aggregation_init(Aggregation g) {
+  switch (g) {
+    case Aggregation::Product: return T(1);
+    case Aggregation::Max: return T(-INFINITY);
+    case Aggregation::Min: return T(INFINITY);
+    default: return T(0);
+  }
+}
+
+template <typename T>
+GANGLION_HD GANGLION_INLINE T aggregation_add(Aggregation g, T acc, T v) {
+  switch (g) {
+    case Aggregation::Product: return acc * v;
+    case Aggregation::Max: return v > acc ? v : acc;
+    case Aggregation::Min: return v < acc ? v : acc;
+    case Aggregation::MaxAbs: return (v < T(0) ? -v : v) > (acc < T(0) ? -acc : acc) ? v : acc;
+    default: return acc + v;  // Sum, Mean
+  }
+}
+
+template <typename T>
+GANGLION_HD GANGLION_INLINE T aggregation_finish(Aggregation g, T acc, uint32_t count) {
+  if (count == 0) return g == Aggregation::Product ? T(1) : T(0);
+  if (g == Aggregation::Mean) return acc / T(count);
+  return acc;
+}
+
+// The value of a node: activation(bias + response * aggregate(inputs)), as in neat-python.
+template <typename T>
+GANGLION_HD GANGLION_INLINE T node_output(Activation a, T bias, T response, T aggregated) {
+  return activate<T>(a, bias + response * aggregated);
+}
+
+// Names as written in configs and genome files.
+std::string_view activation_name(Activation a);
+std::string_view aggregation_name(Aggregation g);
+std::optional<Activation> parse_activation(std::string_view name);
+std::optional<Aggregation> parse_aggregation(std::string_view name);
+const std::vector<std::string>& activation_names();
+const std::vector<std::string>& aggregation_names();
+
+}  // namespace ganglion

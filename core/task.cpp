@@ -1,0 +1,49 @@
+#include "core/task.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+
+namespace ganglion {
+
+TaskRegistry& TaskRegistry::instance() {
+  static TaskRegistry registry;
+  return registry;
+}
+
+void TaskRegistry::add(TaskInfo info) {
+  if (find(info.name)) throw Error("task '" + info.name + "' is registered twice");
+  tasks_.push_back(std::move(info));
+}
+
+const TaskInfo* TaskRegistry::find(const std::string& name) const {
+  for (const auto& t : tasks_)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::vector<std::string> TaskRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& t : tasks_) out.push_back(t.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
+  const TaskInfo* info = find(config.task.name);
+  if (!info) {
+    std::string msg = (config.source.empty() ? std::string("config") : config.source) + ": task.name: unknown task '" +
+                      config.task.name + "'";
+    std::string near = nearest_name(config.task.name, names());
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    msg += "; registered tasks:";
+    for (const auto& n : names()) msg += " " + n;
+    throw ConfigError(msg);
+  }
+  TaskParams params(config.task.params, config.source, config.task.name);
+  auto task = info->factory(config, params);
+  params.finish();
+  return task;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,74 @@
+// Fitness tasks. A task turns a compiled population into one fitness value per network, using
+// whatever Evaluator backend it is handed (it never sees a kernel). Tasks register themselves by
+// name (GANGLION_REGISTER_TASK in the task's .cpp under experiments/), and the config's `task:`
+// section picks one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/evaluator.hpp"
+#include "core/layout.hpp"
+
+namespace ganglion {
+
+struct TaskContext {
+  uint64_t seed = 0;         // the run's seed; derive streams with Rng::derive(seed, Purpose::Task, ...)
+  uint32_t generation = 0;
+};
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  virtual std::string name() const = 0;
+  virtual uint32_t num_inputs() const = 0;
+  virtual uint32_t num_outputs() const = 0;
+  // Writes fitness[n] for every network n of the layout (fitness.size() == layout.num_networks).
+  // NaN fitness is the engine's to report; tasks should not produce it on purpose.
+  virtual void evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext& ctx,
+                        std::vector<double>& fitness) = 0;
+  // Whether the network with this fitness solves the task (used with run.stop_when_solved).
+  virtual bool solved(double fitness) const { (void)fitness; return false; }
+  // Fitness sent to the engine must be larger-is-better unless the config says min.
+};
+
+using TaskFactory = std::function<std::unique_ptr<Task>(const Config&, TaskParams&)>;
+
+struct TaskInfo {
+  std::string name;
+  std::string description;
+  TaskFactory factory;
+};
+
+// The process-wide registry.
+class TaskRegistry {
+ public:
+  static TaskRegistry& instance();
+  // Throws Error when the name is taken.
+  void add(TaskInfo info);
+  const TaskInfo* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+  // Creates the task named by config.task (checking its keys strictly); unknown names give a
+  // ConfigError with "did you mean".
+  std::unique_ptr<Task> create(const Config& config) const;
+
+ private:
+  std::vector<TaskInfo> tasks_;
+};
+
+struct TaskRegistration {
+  explicit TaskRegistration(TaskInfo info) { TaskRegistry::instance().add(std::move(info)); }
+};
+
+#define GANGLION_TASK_CONCAT2(a, b) a##b
+#define GANGLION_TASK_CONCAT(a, b) GANGLION_TASK_CONCAT2(a, b)
+// One registration line per task: GANGLION_REGISTER_TASK("xor", "XOR, 2 inputs", factory);
+#define GANGLION_REGISTER_TASK(name, description, factory)                                      \
+  static ::ganglion::TaskRegistration GANGLION_TASK_CONCAT(ganglion_task_registration_, __LINE__)( \
+      ::ganglion::TaskInfo{name, description, factory})
+
+}  // namespace ganglion

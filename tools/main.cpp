@@ -1,0 +1,85 @@
+// The `ganglion` command line: builds a CLI11 parser from the registered subcommands
+// (tools/command.hpp), runs the chosen one and turns any ganglion::Error into a message on
+// stderr and a non-zero exit code.
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <map>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.hpp"
+#include "tools/command.hpp"
+
+namespace ganglion::cli {
+
+namespace {
+std::vector<CommandInfo>& registry() {
+  static std::vector<CommandInfo> commands;
+  return commands;
+}
+}  // namespace
+
+void register_command(CommandInfo info) { registry().push_back(std::move(info)); }
+const std::vector<CommandInfo>& commands() { return registry(); }
+
+}  // namespace ganglion::cli
+
+int main(int argc, char** argv) {
+  using namespace ganglion::cli;
+  CLI::App app{"Ganglion: NEAT neuroevolution on CPU and CUDA", "ganglion"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ganglion ") + GANGLION_VERSION);
+
+  std::map<std::string, CLI::App*> groups;  // "bench" -> its App, for "bench compile"
+  std::function<int()> action;
+  std::vector<std::pair<CLI::App*, std::function<std::function<int()>(CLI::App&)>>> setups;
+
+  auto group_for = [&](const std::string& group) {
+    auto it = groups.find(group);
+    if (it != groups.end()) return it->second;
+    CLI::App* g = app.add_subcommand(group, group == "bench" ? "Benchmarks: print a table of timings" : group);
+    g->require_subcommand(1);
+    groups[group] = g;
+    return g;
+  };
+
+  // Commands register in static-initialisation order; sort by name for a stable help text.
+  std::vector<CommandInfo> sorted = commands();
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& info : sorted) {
+    CLI::App* parent = &app;
+    std::string leaf = info.name;
+    auto space = info.name.find(' ');
+    if (space != std::string::npos) {
+      parent = group_for(info.name.substr(0, space));
+      leaf = info.name.substr(space + 1);
+    }
+    CLI::App* sub = parent->add_subcommand(leaf, info.description);
+    auto made = std::make_shared<std::function<int()>>();
+    auto setup = info.setup;
+    *made = setup(*sub);
+    sub->callback([&action, made] { action = *made; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    return action ? action() : kExitUsage;
+  } catch (const ganglion::Error& e) {
+    spdlog::error("{}", e.what());
+    return kExitError;
+  } catch (const YAML::Exception& e) {
+    spdlog::error("{}", e.what());
+    return kExitError;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return kExitError;
+  }
+}
