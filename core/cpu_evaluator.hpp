@@ -32,6 +32,9 @@ class CpuEvaluator final : public Evaluator {
   size_t state_rows_ = 0;
   std::vector<float> state_f_;
   std::vector<double> state_d_;
+  size_t state_rows_d_ = 0;                 // rows of state_d_ (state_rows_ is for state_f_)
+  std::vector<size_t> state_offset_;        // per network: first state node; recurrent nets only
+  size_t state_nodes_ = 0;                  // nodes of all recurrent networks
 };
 
 }  // namespace ganglion

@@ -1,0 +1,275 @@
+// Genome helpers and the JSON genome format (format_version 1). Loading never trusts its input:
+// every field is type-checked and the result goes through validate_genome(), so a bad file ends in
+// a GenomeError naming the file, the genome and the gene, never in a crash.
+#include "core/genome.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace ganglion {
+
+namespace {
+constexpr int kFormatVersion = 1;
+
+using nlohmann::json;
+
+std::string where(const std::string& origin, uint64_t genome_id) {
+  return origin + ": genome " + std::to_string(genome_id);
+}
+
+NodeKind parse_node_kind(const std::string& s, const std::string& place) {
+  if (s == "input") return NodeKind::Input;
+  if (s == "bias") return NodeKind::Bias;
+  if (s == "hidden") return NodeKind::Hidden;
+  if (s == "output") return NodeKind::Output;
+  throw GenomeError(place + ": unknown node kind \"" + s + "\" (valid: input, bias, hidden, output)");
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+// Reads `key` of object `j` as T, with an error naming the place and the expected type.
+template <typename T>
+T field(const json& j, const char* key, const std::string& place, const char* type_name) {
+  auto it = j.find(key);
+  if (it == j.end()) throw GenomeError(place + ": missing field \"" + key + "\"");
+  try {
+    return it->template get<T>();
+  } catch (const json::exception&) {
+    throw GenomeError(place + ": field \"" + key + "\" must be " + type_name + ", got " + it->dump());
+  }
+}
+
+// Integers are checked for type and range: nlohmann would silently truncate 1.5 or 2^40.
+template <typename T>
+T integer_field(const json& j, const char* key, const std::string& place) {
+  auto it = j.find(key);
+  if (it == j.end()) throw GenomeError(place + ": missing field \"" + key + "\"");
+  bool ok = false;
+  if (it->is_number_unsigned()) {
+    ok = it->get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max());
+  } else if (it->is_number_integer()) {
+    int64_t v = it->get<int64_t>();
+    ok = std::numeric_limits<T>::is_signed ? (v >= int64_t(std::numeric_limits<T>::min()) &&
+                                              (v < 0 || uint64_t(v) <= uint64_t(std::numeric_limits<T>::max())))
+                                           : v >= 0;
+  }
+  if (!ok)
+    throw GenomeError(place + ": field \"" + key + "\" must be an integer in [" +
+                      std::to_string(std::numeric_limits<T>::min()) + ", " +
+                      std::to_string(std::numeric_limits<T>::max()) + "], got " + it->dump());
+  return it->get<T>();
+}
+
+template <typename T>
+T field_or(const json& j, const char* key, const std::string& place, const char* type_name, T fallback) {
+  if (!j.contains(key)) return fallback;
+  return field<T>(j, key, place, type_name);
+}
+
+// JSON has no NaN/Inf literals; nlohmann writes them as null. We reject non-finite values before
+// writing, so a saved genome always loads back.
+float number_field(const json& j, const char* key, const std::string& place, float fallback, bool required) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) throw GenomeError(place + ": missing field \"" + key + "\"");
+    return fallback;
+  }
+  if (!it->is_number())
+    throw GenomeError(place + ": field \"" + key + "\" must be a finite number, got " + it->dump());
+  double v = it->get<double>();
+  if (!std::isfinite(v) || std::fabs(v) > 3.4028234663852886e38)
+    throw GenomeError(place + ": field \"" + key + "\" must be a finite float, got " + it->dump());
+  return float(v);
+}
+}  // namespace
+
+void Genome::sort() {
+  std::stable_sort(nodes.begin(), nodes.end(), [](const NodeGene& a, const NodeGene& b) { return a.id < b.id; });
+  std::stable_sort(connections.begin(), connections.end(),
+                   [](const ConnectionGene& a, const ConnectionGene& b) { return a.innovation < b.innovation; });
+}
+
+const NodeGene* Genome::find_node(int32_t node_id) const {
+  auto it = std::lower_bound(nodes.begin(), nodes.end(), node_id,
+                             [](const NodeGene& n, int32_t v) { return n.id < v; });
+  return (it != nodes.end() && it->id == node_id) ? &*it : nullptr;
+}
+
+uint32_t Genome::count(NodeKind kind) const {
+  return uint32_t(std::count_if(nodes.begin(), nodes.end(), [kind](const NodeGene& n) { return n.kind == kind; }));
+}
+
+uint32_t Genome::enabled_connections() const {
+  return uint32_t(std::count_if(connections.begin(), connections.end(), [](const ConnectionGene& c) { return c.enabled; }));
+}
+
+std::string_view node_kind_name(NodeKind k) {
+  switch (k) {
+    case NodeKind::Input: return "input";
+    case NodeKind::Bias: return "bias";
+    case NodeKind::Hidden: return "hidden";
+    case NodeKind::Output: return "output";
+  }
+  return "unknown";
+}
+
+void validate_genome(const Genome& g, const std::string& origin) {
+  const std::string at = where(origin, g.id);
+  // Node ids: unique. Work on a sorted copy of the ids so unsorted genomes are checked too.
+  std::vector<std::pair<int32_t, size_t>> ids;
+  ids.reserve(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) ids.emplace_back(g.nodes[i].id, i);
+  std::sort(ids.begin(), ids.end());
+  for (size_t i = 1; i < ids.size(); ++i)
+    if (ids[i].first == ids[i - 1].first)
+      throw GenomeError(at + ": duplicate node id " + std::to_string(ids[i].first) + " (node ids must be unique)");
+  for (const NodeGene& n : g.nodes) {
+    const std::string place = at + ", node " + std::to_string(n.id);
+    if (static_cast<size_t>(n.kind) > static_cast<size_t>(NodeKind::Output))
+      throw GenomeError(place + ": invalid node kind (valid: input, bias, hidden, output)");
+    if (static_cast<size_t>(n.activation) >= static_cast<size_t>(Activation::Count))
+      throw GenomeError(place + ": invalid activation (valid: " + join(activation_names()) + ")");
+    if (static_cast<size_t>(n.aggregation) >= static_cast<size_t>(Aggregation::Count))
+      throw GenomeError(place + ": invalid aggregation (valid: " + join(aggregation_names()) + ")");
+    if (!std::isfinite(n.bias)) throw GenomeError(place + ": bias is not finite (NaN or Inf)");
+    if (!std::isfinite(n.response)) throw GenomeError(place + ": response is not finite (NaN or Inf)");
+  }
+  auto kind_of = [&](int32_t id) -> const NodeGene* {
+    auto it = std::lower_bound(ids.begin(), ids.end(), std::make_pair(id, size_t(0)));
+    return (it != ids.end() && it->first == id) ? &g.nodes[it->second] : nullptr;
+  };
+  for (const ConnectionGene& c : g.connections) {
+    const std::string place = at + ", connection " + std::to_string(c.innovation) + " (" +
+                              std::to_string(c.source) + " -> " + std::to_string(c.target) + ")";
+    if (!kind_of(c.source)) throw GenomeError(place + ": source node " + std::to_string(c.source) + " does not exist");
+    const NodeGene* t = kind_of(c.target);
+    if (!t) throw GenomeError(place + ": target node " + std::to_string(c.target) + " does not exist");
+    if (t->kind == NodeKind::Input || t->kind == NodeKind::Bias)
+      throw GenomeError(place + ": target node " + std::to_string(c.target) + " is an " +
+                        std::string(node_kind_name(t->kind)) + " node; connections may only enter hidden and output nodes");
+    if (!std::isfinite(c.weight)) throw GenomeError(place + ": weight is not finite (NaN or Inf)");
+  }
+}
+
+std::string genome_to_json(const Genome& g, int indent) {
+  validate_genome(g, "<genome_to_json>");  // never write a file that would not load back
+  json j;
+  j["format_version"] = kFormatVersion;
+  j["id"] = g.id;
+  j["fitness"] = std::isfinite(g.fitness) ? json(g.fitness) : json(nullptr);
+  json nodes = json::array();
+  for (const NodeGene& n : g.nodes) {
+    nodes.push_back({{"id", n.id},
+                     {"kind", std::string(node_kind_name(n.kind))},
+                     {"activation", std::string(activation_name(n.activation))},
+                     {"aggregation", std::string(aggregation_name(n.aggregation))},
+                     {"bias", n.bias},
+                     {"response", n.response}});
+  }
+  j["nodes"] = std::move(nodes);
+  json conns = json::array();
+  for (const ConnectionGene& c : g.connections) {
+    conns.push_back({{"innovation", c.innovation},
+                     {"source", c.source},
+                     {"target", c.target},
+                     {"weight", c.weight},
+                     {"enabled", c.enabled}});
+  }
+  j["connections"] = std::move(conns);
+  return j.dump(indent);
+}
+
+Genome genome_from_json(const std::string& text, const std::string& origin) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw GenomeError(origin + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) throw GenomeError(origin + ": a genome must be a JSON object, got " + std::string(j.type_name()));
+  int version = integer_field<int>(j, "format_version", origin);
+  if (version != kFormatVersion)
+    throw GenomeError(origin + ": format_version " + std::to_string(version) + " is not supported (valid: " +
+                      std::to_string(kFormatVersion) + ")");
+  Genome g;
+  g.id = integer_field<uint64_t>(j, "id", origin);
+  const std::string at = where(origin, g.id);
+  if (j.contains("fitness") && !j["fitness"].is_null()) {
+    if (!j["fitness"].is_number()) throw GenomeError(at + ": field \"fitness\" must be a number or null");
+    g.fitness = j["fitness"].get<double>();
+    g.evaluated = true;
+  }
+  auto nodes_it = j.find("nodes");
+  if (nodes_it == j.end() || !nodes_it->is_array()) throw GenomeError(at + ": field \"nodes\" must be an array");
+  auto conns_it = j.find("connections");
+  if (conns_it == j.end() || !conns_it->is_array())
+    throw GenomeError(at + ": field \"connections\" must be an array");
+
+  g.nodes.reserve(nodes_it->size());
+  size_t index = 0;
+  for (const json& jn : *nodes_it) {
+    std::string place = at + ", nodes[" + std::to_string(index++) + "]";
+    if (!jn.is_object()) throw GenomeError(place + ": must be an object");
+    NodeGene n;
+    n.id = integer_field<int32_t>(jn, "id", place);
+    place = at + ", node " + std::to_string(n.id);
+    n.kind = parse_node_kind(field<std::string>(jn, "kind", place, "a string"), place);
+    std::string act = field_or<std::string>(jn, "activation", place, "a string", "sigmoid");
+    auto a = parse_activation(act);
+    if (!a) throw GenomeError(place + ": unknown activation \"" + act + "\" (valid: " + join(activation_names()) + ")");
+    n.activation = *a;
+    std::string agg = field_or<std::string>(jn, "aggregation", place, "a string", "sum");
+    auto ag = parse_aggregation(agg);
+    if (!ag) throw GenomeError(place + ": unknown aggregation \"" + agg + "\" (valid: " + join(aggregation_names()) + ")");
+    n.aggregation = *ag;
+    n.bias = number_field(jn, "bias", place, 0.0f, false);
+    n.response = number_field(jn, "response", place, 1.0f, false);
+    g.nodes.push_back(n);
+  }
+  g.connections.reserve(conns_it->size());
+  index = 0;
+  for (const json& jc : *conns_it) {
+    std::string place = at + ", connections[" + std::to_string(index++) + "]";
+    if (!jc.is_object()) throw GenomeError(place + ": must be an object");
+    ConnectionGene c;
+    c.innovation = integer_field<int64_t>(jc, "innovation", place);
+    place = at + ", connection " + std::to_string(c.innovation);
+    c.source = integer_field<int32_t>(jc, "source", place);
+    c.target = integer_field<int32_t>(jc, "target", place);
+    c.weight = number_field(jc, "weight", place, 0.0f, true);
+    c.enabled = field_or<bool>(jc, "enabled", place, "true or false", true);
+    g.connections.push_back(c);
+  }
+  g.sort();
+  validate_genome(g, origin);
+  return g;
+}
+
+void save_genome(const Genome& g, const std::string& path) {
+  std::string text = genome_to_json(g);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw GenomeError(path + ": cannot open for writing");
+  out << text << '\n';
+  if (!out) throw GenomeError(path + ": write failed");
+}
+
+Genome load_genome(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw GenomeError(path + ": cannot open genome file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return genome_from_json(ss.str(), path);
+}
+
+}  // namespace ganglion

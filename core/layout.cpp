@@ -1,0 +1,158 @@
+// Packing compiled networks into one PopulationLayout. Sizes are known up front, so the offsets are
+// prefix sums and every network is copied into its own slice of preallocated arrays: the copy runs
+// in parallel and the result is the same for any thread count.
+#include "core/layout.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+
+namespace ganglion {
+
+namespace {
+
+template <typename T>
+size_t vec_bytes(const std::vector<T>& v) {
+  return v.size() * sizeof(T);
+}
+
+// Fills offsets and shape summary, allocates every array (no network data copied yet).
+void allocate(PopulationLayout& L, const std::vector<const CompiledNetwork*>& nets) {
+  const size_t count = nets.size();
+  if (count >= size_t(UINT32_MAX)) throw GenomeError("population too large for 32-bit network indices");
+  L.num_networks = uint32_t(count);
+  L.num_inputs = count ? nets[0]->num_inputs : 0;
+  L.num_outputs = count ? nets[0]->num_outputs : 0;
+  L.genome_id.resize(count);
+  L.node_offset.assign(count + 1, 0);
+  L.edge_offset.assign(count + 1, 0);
+  L.rec_edge_offset.assign(count + 1, 0);
+  L.level_offset.assign(count + 1, 0);
+  L.num_bias.resize(count);
+  uint64_t nodes = 0, edges = 0, rec = 0, levels = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const CompiledNetwork& c = *nets[i];
+    if (c.num_inputs != L.num_inputs || c.num_outputs != L.num_outputs) {
+      throw GenomeError("genome " + std::to_string(c.genome_id) + " has " + std::to_string(c.num_inputs) +
+                        " inputs and " + std::to_string(c.num_outputs) + " outputs; every network of a population " +
+                        "must have " + std::to_string(L.num_inputs) + " inputs and " + std::to_string(L.num_outputs) +
+                        " outputs (those of genome " + std::to_string(nets[0]->genome_id) + ")");
+    }
+    if (c.level_start.empty() || c.row_offset.size() != size_t(c.num_nodes) + 1 ||
+        c.rec_row_offset.size() != size_t(c.num_nodes) + 1 || c.output_node.size() != c.num_outputs)
+      throw GenomeError("genome " + std::to_string(c.genome_id) + ": malformed compiled network");
+    L.genome_id[i] = c.genome_id;
+    L.num_bias[i] = c.num_bias;
+    nodes += c.num_nodes;
+    edges += c.num_edges();
+    rec += c.num_rec_edges();
+    levels += c.level_start.size();
+    if (nodes >= UINT32_MAX || edges >= UINT32_MAX || rec >= UINT32_MAX || levels >= UINT32_MAX)
+      throw GenomeError("population too large for a layout with 32-bit indices (" + std::to_string(nodes) +
+                        " nodes, " + std::to_string(edges) + " edges so far)");
+    L.node_offset[i + 1] = uint32_t(nodes);
+    L.edge_offset[i + 1] = uint32_t(edges);
+    L.rec_edge_offset[i + 1] = uint32_t(rec);
+    L.level_offset[i + 1] = uint32_t(levels);
+    L.max_nodes = std::max(L.max_nodes, c.num_nodes);
+    L.max_edges = std::max(L.max_edges, c.num_edges());
+    L.max_levels = std::max(L.max_levels, c.num_levels() ? c.num_levels() - 1 : 0u);
+    L.any_recurrent = L.any_recurrent || c.recurrent();
+  }
+  L.level_start.resize(levels);
+  L.activation.resize(nodes);
+  L.aggregation.resize(nodes);
+  L.bias.resize(nodes);
+  L.response.resize(nodes);
+  L.row_offset.resize(nodes + 1);
+  L.rec_row_offset.resize(nodes + 1);
+  L.row_offset[nodes] = uint32_t(edges);
+  L.rec_row_offset[nodes] = uint32_t(rec);
+  L.src.resize(edges);
+  L.weight.resize(edges);
+  L.rec_src.resize(rec);
+  L.rec_weight.resize(rec);
+  L.output_node.resize(size_t(count) * L.num_outputs);
+}
+
+void copy_network(PopulationLayout& L, size_t i, const CompiledNetwork& c) {
+  const uint32_t n0 = L.node_offset[i], e0 = L.edge_offset[i], r0 = L.rec_edge_offset[i];
+  std::copy(c.level_start.begin(), c.level_start.end(), L.level_start.begin() + L.level_offset[i]);
+  for (uint32_t j = 0; j < c.num_nodes; ++j) {
+    L.activation[n0 + j] = static_cast<uint8_t>(c.activation[j]);
+    L.aggregation[n0 + j] = static_cast<uint8_t>(c.aggregation[j]);
+    L.row_offset[n0 + j] = e0 + c.row_offset[j];
+    L.rec_row_offset[n0 + j] = r0 + c.rec_row_offset[j];
+  }
+  std::copy(c.bias.begin(), c.bias.end(), L.bias.begin() + n0);
+  std::copy(c.response.begin(), c.response.end(), L.response.begin() + n0);
+  std::copy(c.src.begin(), c.src.end(), L.src.begin() + e0);
+  std::copy(c.weight.begin(), c.weight.end(), L.weight.begin() + e0);
+  std::copy(c.rec_src.begin(), c.rec_src.end(), L.rec_src.begin() + r0);
+  std::copy(c.rec_weight.begin(), c.rec_weight.end(), L.rec_weight.begin() + r0);
+  std::copy(c.output_node.begin(), c.output_node.end(), L.output_node.begin() + i * L.num_outputs);
+}
+
+}  // namespace
+
+size_t PopulationLayout::bytes() const {
+  return vec_bytes(genome_id) + vec_bytes(node_offset) + vec_bytes(edge_offset) + vec_bytes(rec_edge_offset) +
+         vec_bytes(level_offset) + vec_bytes(num_bias) + vec_bytes(level_start) + vec_bytes(activation) +
+         vec_bytes(aggregation) + vec_bytes(bias) + vec_bytes(response) + vec_bytes(row_offset) +
+         vec_bytes(rec_row_offset) + vec_bytes(src) + vec_bytes(weight) + vec_bytes(rec_src) +
+         vec_bytes(rec_weight) + vec_bytes(output_node);
+}
+
+PopulationLayout pack(const std::vector<CompiledNetwork>& networks) {
+  std::vector<const CompiledNetwork*> ptrs(networks.size());
+  for (size_t i = 0; i < networks.size(); ++i) ptrs[i] = &networks[i];
+  PopulationLayout L;
+  allocate(L, ptrs);
+  ThreadPool::instance().for_each(networks.size(), [&](size_t i) { copy_network(L, i, networks[i]); }, 64);
+  return L;
+}
+
+PopulationLayout compile_population(const std::vector<Genome>& genomes, const CompileOptions& options,
+                                    unsigned threads) {
+  std::unique_ptr<ThreadPool> own;
+  ThreadPool* pool = &ThreadPool::instance();
+  if (threads != 0 && threads != pool->size()) {
+    own = std::make_unique<ThreadPool>(threads);
+    pool = own.get();
+  }
+  std::vector<CompiledNetwork> nets(genomes.size());
+  // On errors, report the lowest failing genome index so the message does not depend on threads.
+  std::mutex error_m;
+  size_t error_index = SIZE_MAX;
+  std::exception_ptr error;
+  pool->for_each(genomes.size(), [&](size_t i) {
+    try {
+      nets[i] = compile(genomes[i], options);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_m);
+      if (i < error_index) {
+        error_index = i;
+        error = std::current_exception();
+      }
+    }
+  }, 16);
+  if (error) std::rethrow_exception(error);
+  std::vector<const CompiledNetwork*> ptrs(nets.size());
+  for (size_t i = 0; i < nets.size(); ++i) ptrs[i] = &nets[i];
+  PopulationLayout L;
+  allocate(L, ptrs);
+  // Each network is freed right after its copy, so the peak stays near one population's size.
+  pool->for_each(nets.size(), [&](size_t i) {
+    copy_network(L, i, nets[i]);
+    nets[i] = CompiledNetwork();
+  }, 64);
+  return L;
+}
+
+}  // namespace ganglion
