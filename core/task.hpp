@@ -33,6 +33,10 @@ class Task {
                         std::vector<double>& fitness) = 0;
   // Whether the network with this fitness solves the task (used with run.stop_when_solved).
   virtual bool solved(double fitness) const { (void)fitness; return false; }
+  // Whether network n of the most recent evaluate() call solves the task. Tasks whose criterion
+  // is not a function of fitness alone (XOR: every output on the right side of 0.5) override
+  // this; the default asks solved(fitness).
+  virtual bool solved_network(uint32_t network, double fitness) const { (void)network; return solved(fitness); }
   // Fitness sent to the engine must be larger-is-better unless the config says min.
 };
 

@@ -1,0 +1,182 @@
+#include "evolution/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/layout.hpp"
+#include "evolution/reproduction.hpp"
+#include "evolution/speciation.hpp"
+
+namespace ganglion {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+uint32_t counted_nodes(const Genome& g) { return g.count(NodeKind::Hidden) + g.count(NodeKind::Output); }
+}  // namespace
+
+Engine::Engine(const Config& config, Task& task, Evaluator& evaluator)
+    : config_(config), task_(task), evaluator_(evaluator), pool_(std::make_unique<ThreadPool>(config.threads)) {
+  const std::string where = config.source.empty() ? std::string("config") : config.source;
+  if (task.num_inputs() != config.genome.num_inputs || task.num_outputs() != config.genome.num_outputs)
+    throw ConfigError(where + ": task '" + task.name() + "' has " + std::to_string(task.num_inputs()) + " inputs and " +
+                      std::to_string(task.num_outputs()) + " outputs, but genome.num_inputs = " +
+                      std::to_string(config.genome.num_inputs) + " and genome.num_outputs = " +
+                      std::to_string(config.genome.num_outputs) + "; set them to the task's");
+  state_.compatibility_threshold = config.speciation.compatibility_threshold;
+}
+
+Engine::~Engine() = default;
+
+void Engine::add_reporter(Reporter* reporter) { reporters_.push_back(reporter); }
+
+void Engine::init() {
+  state_ = EvolutionState{};
+  state_.compatibility_threshold = config_.speciation.compatibility_threshold;
+  initialise_population(state_, config_, *pool_);
+  started_ = true;
+}
+
+void Engine::restore(EvolutionState state) {
+  state_ = std::move(state);
+  started_ = true;
+}
+
+StopReason Engine::step() {
+  if (!started_) init();
+  const auto t_start = std::chrono::steady_clock::now();
+  EvolutionState& st = state_;
+  GenerationStats s;
+  s.generation = st.generation;
+  const size_t n = st.genomes.size();
+
+  // Compile and evaluate.
+  auto t = std::chrono::steady_clock::now();
+  CompileOptions options;
+  options.feed_forward = config_.genome.feed_forward;
+  PopulationLayout layout = compile_population(st.genomes, options, config_.threads);
+  s.time_compile = seconds_since(t);
+  t = std::chrono::steady_clock::now();
+  std::vector<double> fitness(n, 0.0);
+  evaluator_.load(layout);
+  task_.evaluate(layout, evaluator_, TaskContext{config_.seed, st.generation}, fitness);
+  s.time_evaluate = seconds_since(t);
+  if (fitness.size() != n)
+    throw Error("task '" + task_.name() + "' returned " + std::to_string(fitness.size()) + " fitness values for " +
+                std::to_string(n) + " genomes");
+
+  // NaN or infinite fitness: the genome gets the generation's worst finite fitness (0 when none
+  // is finite); the count is reported with the generation.
+  const bool minimise = config_.run.fitness_criterion == FitnessCriterion::Min;
+  double worst = 0.0;
+  bool any_finite = false;
+  for (double f : fitness) {
+    if (!std::isfinite(f)) continue;
+    worst = !any_finite ? f : (minimise ? std::max(worst, f) : std::min(worst, f));
+    any_finite = true;
+  }
+  std::vector<bool> solver(n, false);
+  bool threshold_reached = false, task_solved = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(fitness[i])) {
+      fitness[i] = worst;
+      ++s.invalid_fitness;
+    } else {
+      solver[i] = task_.solved_network(uint32_t(i), fitness[i]);
+      task_solved = task_solved || solver[i];
+      if (config_.run.fitness_threshold) {
+        const double thr = *config_.run.fitness_threshold;
+        if (minimise ? fitness[i] <= thr : fitness[i] >= thr) {
+          threshold_reached = true;
+          solver[i] = true;
+        }
+      }
+    }
+    st.genomes[i].fitness = fitness[i];
+    st.genomes[i].evaluated = true;
+  }
+  st.evaluations += n;
+
+  // Statistics of the evaluated generation.
+  size_t best = 0;
+  double sum = 0.0, nodes = 0.0, conns = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const Genome& g = st.genomes[i];
+    if (score_of(g.fitness, config_) > score_of(st.genomes[best].fitness, config_)) best = i;
+    sum += g.fitness;
+    nodes += counted_nodes(g);
+    conns += g.enabled_connections();
+  }
+  std::vector<double> sorted = fitness;
+  std::sort(sorted.begin(), sorted.end());
+  if (n) {
+    s.mean_fitness = sum / double(n);
+    s.median_fitness = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    s.mean_nodes = nodes / double(n);
+    s.mean_connections = conns / double(n);
+    const Genome& b = st.genomes[best];
+    s.best_fitness = b.fitness;
+    s.best_nodes = counted_nodes(b);
+    s.best_connections = b.enabled_connections();
+    s.best_genome_id = b.id;
+    if (!st.has_best || score_of(b.fitness, config_) > score_of(st.best.fitness, config_)) {
+      st.best = b;
+      st.has_best = true;
+    }
+  }
+  s.best_ever_fitness = st.best.fitness;
+  s.solved = task_solved || threshold_reached;
+  if (s.solved && !st.solved) {
+    size_t pick = n;
+    for (size_t i = 0; i < n; ++i)
+      if (solver[i] && (pick == n || score_of(fitness[i], config_) > score_of(fitness[pick], config_))) pick = i;
+    st.solution = st.genomes[pick];
+    st.solved = true;
+  }
+  update_species_fitness(st, config_);
+  for (const auto& sp : st.species) {
+    SpeciesStats ss;
+    ss.id = sp.id;
+    ss.size = uint32_t(sp.members.size());
+    ss.best_fitness = sp.members.empty() ? 0.0 : st.genomes[sp.members.front()].fitness;
+    for (uint32_t m : sp.members)
+      if (score_of(st.genomes[m].fitness, config_) > score_of(ss.best_fitness, config_)) ss.best_fitness = st.genomes[m].fitness;
+    ss.age = sp.age(st.generation);
+    ss.stagnation = sp.stagnation(st.generation);
+    s.species.push_back(ss);
+  }
+  s.compatibility_threshold = st.compatibility_threshold;
+
+  // Stop, or make the next generation.
+  StopReason reason = StopReason::None;
+  if (task_solved && config_.run.stop_when_solved) reason = StopReason::Solved;
+  else if (threshold_reached) reason = StopReason::Threshold;
+  else if (st.generation + 1 >= config_.run.generations) reason = StopReason::GenerationLimit;
+  if (reason == StopReason::None) {
+    t = std::chrono::steady_clock::now();
+    reproduce(st, config_, *pool_);
+    s.time_reproduce = seconds_since(t);
+  }
+  s.time_total = seconds_since(t_start);
+  st.history.push_back(s);
+  for (Reporter* r : reporters_) r->on_generation(s, st, reason);
+  return reason;
+}
+
+StopReason Engine::run(const std::atomic<bool>* stop) {
+  if (!started_) init();
+  for (Reporter* r : reporters_) r->on_start(state_);
+  StopReason reason = StopReason::None;
+  while (reason == StopReason::None) {
+    reason = step();
+    if (reason == StopReason::None && stop && stop->load()) reason = StopReason::Interrupted;
+  }
+  for (Reporter* r : reporters_) r->on_finish(state_, reason);
+  return reason;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,64 @@
+// Reporters: observers of a run, called by the Engine. The per-generation log line, the
+// stats.jsonl writer and the checkpoint writer are reporters; a new output is a new reporter, the
+// engine does not change.
+#pragma once
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "evolution/state.hpp"
+
+namespace ganglion {
+
+enum class StopReason {
+  None,             // the run goes on
+  Solved,           // the task reported a solution (run.stop_when_solved)
+  Threshold,        // run.fitness_threshold reached
+  GenerationLimit,  // run.generations generations evaluated without either
+  Interrupted,      // a stop was requested (Ctrl-C, SIGTERM)
+};
+const char* stop_reason_name(StopReason reason);
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  // Before the first step, after Engine::init() or Engine::restore().
+  virtual void on_start(const EvolutionState& state) { (void)state; }
+  // After each generation. `stats` describe the generation just evaluated. When `reason` is
+  // None, `state` already holds the next generation (unevaluated, speciated): the moment a
+  // checkpoint must be taken for an exact resume. Otherwise `state` is the evaluated, final one.
+  virtual void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) {
+    (void)stats;
+    (void)state;
+    (void)reason;
+  }
+  // Once, when run() returns.
+  virtual void on_finish(const EvolutionState& state, StopReason reason) {
+    (void)state;
+    (void)reason;
+  }
+};
+
+// One readable spdlog line per generation (info level; species detail at debug level).
+class LogReporter final : public Reporter {
+ public:
+  void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
+};
+
+// Appends one JSON object per generation to a stats.jsonl file (keys: docs/run-folder.md).
+class StatsWriter final : public Reporter {
+ public:
+  // `append` keeps existing lines (a resumed run); otherwise the file is truncated.
+  explicit StatsWriter(const std::string& path, bool append = false);
+  void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+};
+
+// The stats.jsonl line of one generation, without the newline.
+std::string stats_to_json(const GenerationStats& stats);
+
+}  // namespace ganglion

@@ -1,0 +1,43 @@
+// Reproduction (Stanley & Miikkulainen 2002, sec. 3.3): removal of stagnant species, explicit
+// fitness sharing, offspring per species in proportion to its adjusted fitness, then per species
+// the champion copied (species elitism), parents from the best `survival_threshold` share, children
+// by mutation alone or by crossover (rarely with another species) followed by mutation.
+//
+// Determinism: the plan (which child belongs to which species, which are copies) has no
+// randomness; child i of generation g then draws only from Rng::derive(seed, Reproduce, g, i), and
+// its structural innovations get real ids in a sequential pass in child order. Results are thus
+// identical for any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/parallel.hpp"
+#include "evolution/state.hpp"
+
+namespace ganglion {
+
+// A genome's score: its fitness, negated when the config minimises, so larger is always better.
+inline double score_of(double fitness, const Config& config) {
+  return config.run.fitness_criterion == FitnessCriterion::Min ? -fitness : fitness;
+}
+
+// Updates each species' best score and last_improved from its members' (evaluated) fitness.
+void update_species_fitness(EvolutionState& state, const Config& config);
+
+// Splits `total` children among species in proportion to `adjusted` (non-negative; all zero means
+// equal shares). Each species first gets min(min_size, total / species) children; the rest is
+// shared by largest remainder, ties to the lower index. The result sums to `total`.
+std::vector<uint32_t> allocate_offspring(const std::vector<double>& adjusted, uint32_t total, uint32_t min_size);
+
+// Replaces state.genomes (evaluated) by the next generation, advances state.generation and
+// speciates the new population. When every species is gone (stagnation with species_elitism 0),
+// a fresh population is made when reproduction.reset_on_extinction, else an Error is thrown.
+// Returns true when the population was restarted.
+bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool);
+
+// Generation 0: fresh genomes, innovation counters, speciation.
+void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool);
+
+}  // namespace ganglion

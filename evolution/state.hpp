@@ -1,0 +1,98 @@
+// EvolutionState: everything a NEAT run needs to make its next generation, in one plain struct.
+// Checkpoints (issue 6) serialise exactly this (plus the config); the Engine keeps no other state,
+// so restoring it and stepping on gives bit-for-bit the run that was never interrupted.
+//
+// Every container here is ordered (vectors sorted by id, std::map), never hashed, so iteration
+// order is part of the data and never depends on pointers or on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "core/genome.hpp"
+
+namespace ganglion {
+
+// A species: its representative (the genome new genomes are compared with) and its history.
+struct Species {
+  uint32_t id = 0;
+  uint32_t created = 0;        // generation in which it appeared
+  uint32_t last_improved = 0;  // generation in which best_score last rose
+  double best_score = 0.0;     // best score (fitness, sign-adjusted for minimisation) ever seen
+  bool has_best = false;       // best_score is meaningful (false until its first evaluation)
+  Genome representative;
+  std::vector<uint32_t> members;  // indices into EvolutionState::genomes, ascending
+
+  uint32_t age(uint32_t generation) const { return generation - created; }
+  uint32_t stagnation(uint32_t generation) const { return generation - last_improved; }
+};
+
+// The node and connection ids a split of one connection received in the current generation.
+struct SplitRecord {
+  int32_t node = 0;
+  int64_t in_innovation = 0;   // source -> node
+  int64_t out_innovation = 0;  // node -> target
+};
+
+// Innovation numbers are shared within one generation (Stanley & Miikkulainen 2002, sec. 3.2):
+// the same new connection, or the same split of a connection, made by two children of one
+// generation gets the same innovation number and node id. The maps are cleared each generation.
+struct InnovationHistory {
+  int64_t next_innovation = 0;
+  int32_t next_node_id = 0;
+  std::map<std::pair<int32_t, int32_t>, int64_t> connections;  // (source, target) -> innovation
+  std::map<int64_t, SplitRecord> splits;                       // split connection's innovation -> ids
+};
+
+// One generation's numbers, as written to stats.jsonl (docs/run-folder.md).
+struct SpeciesStats {
+  uint32_t id = 0;
+  uint32_t size = 0;
+  double best_fitness = 0.0;
+  uint32_t age = 0;
+  uint32_t stagnation = 0;
+};
+
+struct GenerationStats {
+  uint32_t generation = 0;
+  uint64_t evaluations = 0;  // cumulative, this generation included
+  double best_fitness = 0.0;
+  double mean_fitness = 0.0;
+  double median_fitness = 0.0;
+  double best_ever_fitness = 0.0;
+  std::vector<SpeciesStats> species;  // sorted by id
+  double mean_nodes = 0.0;            // hidden + output nodes
+  double mean_connections = 0.0;      // enabled connections
+  uint32_t best_nodes = 0;
+  uint32_t best_connections = 0;
+  uint64_t best_genome_id = 0;
+  double compatibility_threshold = 0.0;
+  bool solved = false;
+  uint32_t invalid_fitness = 0;  // NaN/Inf fitness values replaced by the worst fitness
+  // Wall-clock seconds: the only non-deterministic content.
+  double time_compile = 0.0;
+  double time_evaluate = 0.0;
+  double time_reproduce = 0.0;
+  double time_total = 0.0;
+};
+
+struct EvolutionState {
+  uint32_t generation = 0;      // the generation held in `genomes` (evaluated or not yet)
+  uint64_t evaluations = 0;     // genome evaluations so far
+  uint64_t next_genome_id = 0;
+  uint32_t next_species_id = 0;
+  double compatibility_threshold = 3.0;
+  std::vector<Genome> genomes;  // the current population, in child order
+  std::vector<Species> species;  // sorted by id
+  InnovationHistory innovations;
+  bool has_best = false;
+  Genome best;                  // best genome ever evaluated (its fitness field set)
+  bool solved = false;          // a genome solved the task (or reached the threshold)
+  Genome solution;              // the best genome of the first generation that solved (when solved)
+  uint64_t restarts = 0;        // extinctions followed by a fresh population
+  std::vector<GenerationStats> history;
+};
+
+}  // namespace ganglion
