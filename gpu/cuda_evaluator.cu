@@ -1,0 +1,357 @@
+// The CUDA evaluator: the public call (Evaluator::activate) behind which dispatch.cpp picks a
+// strategy and the kernels of kernels.cuh run. The layout goes up in one copy from a pinned
+// staging buffer; device buffers are kept across load() calls and grow only when needed.
+#include "gpu/cuda_evaluator.hpp"
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <vector>
+
+#include "core/error.hpp"
+#include "gpu/cuda_check.hpp"
+#include "gpu/device_memory.hpp"
+#include "gpu/dispatch.hpp"
+#include "gpu/kernels.cuh"
+
+namespace ganglion {
+
+int cuda_device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();  // clear the error: no driver or no device means "none"
+    return 0;
+  }
+  return count;
+}
+
+CudaDeviceFacts cuda_device_facts(int device) {
+  cudaDeviceProp p{};
+  GANGLION_CUDA_CHECK(cudaGetDeviceProperties(&p, device));
+  CudaDeviceFacts f;
+  f.name = p.name;
+  f.multiprocessors = p.multiProcessorCount;
+  f.global_memory = p.totalGlobalMem;
+  f.l2_bytes = size_t(p.l2CacheSize);
+  f.shared_per_block = p.sharedMemPerBlockOptin;
+  int mem_khz = 0;
+  GANGLION_CUDA_CHECK(cudaDeviceGetAttribute(&mem_khz, cudaDevAttrMemoryClockRate, device));
+  f.memory_bandwidth = 2.0 * double(mem_khz) * 1e3 * double(p.memoryBusWidth) / 8.0;
+  return f;
+}
+
+std::string cuda_describe_device() {
+  const int count = cuda_device_count();
+  if (count == 0) return "no CUDA device found (no driver, or no device visible)";
+  const CudaDeviceFacts f = cuda_device_facts(0);
+  std::ostringstream s;
+  s << f.name << ", " << (f.global_memory >> 20) << " MiB, " << f.multiprocessors << " SMs, "
+    << f.memory_bandwidth / 1e9 << " GB/s peak memory bandwidth" << (count > 1 ? " (device 0 of " : "")
+    << (count > 1 ? std::to_string(count) + ")" : "");
+  return s.str();
+}
+
+void cuda_flush_l2(int device) {
+  static DeviceBuffer<unsigned char> scratch;
+  const CudaDeviceFacts f = cuda_device_facts(device);
+  scratch.reserve(std::max<size_t>(2 * f.l2_bytes, 1 << 20));
+  GANGLION_CUDA_CHECK(cudaMemset(scratch.get(), 0x5a, scratch.capacity()));
+  GANGLION_CUDA_CHECK(cudaDeviceSynchronize());
+}
+
+namespace {
+
+constexpr size_t kAlign = 256;
+
+size_t align_up(size_t x) { return (x + kAlign - 1) / kAlign * kAlign; }
+
+// Places host arrays one after another (each 256-byte aligned) in the staging buffer and records
+// where each will be on the device.
+class LayoutPacker {
+ public:
+  template <typename T>
+  void add(const std::vector<T>& v, const T** device_ptr) {
+    items_.push_back({v.data(), v.size() * sizeof(T), offset_, reinterpret_cast<const void**>(device_ptr)});
+    offset_ = align_up(offset_ + v.size() * sizeof(T));
+  }
+  size_t bytes() const { return offset_; }
+  void copy_to(unsigned char* staging) const {
+    for (const auto& it : items_)
+      if (it.bytes) std::memcpy(staging + it.offset, it.host, it.bytes);
+  }
+  void point_into(const unsigned char* device) const {
+    for (const auto& it : items_) *it.device_ptr = it.bytes ? device + it.offset : nullptr;
+  }
+
+ private:
+  struct Item {
+    const void* host;
+    size_t bytes;
+    size_t offset;
+    const void** device_ptr;
+  };
+  std::vector<Item> items_;
+  size_t offset_ = 0;
+};
+
+template <bool kStaged, bool kThreadPerRow, bool kWarp>
+void launch_group(const kernels::ActivateArgs& args, const kernels::GroupShape& shape, uint32_t per_block,
+                  size_t smem, cudaStream_t stream) {
+  const uint64_t blocks = (shape.units + per_block - 1) / per_block;
+  if (blocks > 0x7fffffffull) throw Error("CUDA evaluator: population x rows too large for one launch");
+  kernels::group_kernel<kStaged, kThreadPerRow, kWarp>
+      <<<unsigned(blocks), shape.group * per_block, smem, stream>>>(args, shape);
+  GANGLION_CUDA_CHECK_LAUNCH("group_kernel");
+}
+
+template <bool kStaged, bool kThreadPerRow, bool kWarp>
+void allow_shared(size_t bytes) {
+  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::group_kernel<kStaged, kThreadPerRow, kWarp>,
+                                           cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)));
+}
+
+class CudaEvaluatorImpl final : public CudaEvaluator {
+ public:
+  explicit CudaEvaluatorImpl(const CudaConfig& config)
+      : requested_(parse_kernel_strategy(config.kernel)), device_(config.device) {
+    const int count = cuda_device_count();
+    if (count == 0) throw Error("cuda: " + cuda_describe_device());
+    if (device_ < 0 || device_ >= count)
+      throw Error("cuda.device: " + std::to_string(device_) + " is not a device; valid: 0.." +
+                  std::to_string(count - 1));
+    GANGLION_CUDA_CHECK(cudaSetDevice(device_));
+    const CudaDeviceFacts f = cuda_device_facts(device_);
+    limits_.shared_per_block = f.shared_per_block;
+    limits_.multiprocessors = f.multiprocessors;
+    stream_ = std::make_unique<CudaStream>();
+    start_ = std::make_unique<CudaEvent>();
+    stop_ = std::make_unique<CudaEvent>();
+    allow_shared<true, true, false>(limits_.shared_per_block);
+    allow_shared<true, false, false>(limits_.shared_per_block);
+    allow_shared<true, true, true>(limits_.shared_per_block);
+    allow_shared<true, false, true>(limits_.shared_per_block);
+  }
+
+  std::string name() const override { return "cuda"; }
+
+  void load(const PopulationLayout& layout) override {
+    layout_ = &layout;
+    shape_ = PopulationShape{};
+    shape_.networks = layout.num_networks;
+    shape_.total_nodes = layout.total_nodes();
+    shape_.recurrent = layout.total_rec_edges() > 0;
+    for (uint32_t n = 0; n < layout.num_networks; ++n) {
+      shape_.max_nodes = std::max(shape_.max_nodes, layout.node_offset[n + 1] - layout.node_offset[n]);
+      shape_.max_edges = std::max(shape_.max_edges, layout.edge_offset[n + 1] - layout.edge_offset[n]);
+      shape_.max_levels = std::max(shape_.max_levels, layout.level_offset[n + 1] - layout.level_offset[n] - 1);
+    }
+    if (requested_ == KernelStrategy::Level) build_level_items(layout);
+
+    kernels::DeviceLayout& d = device_layout_;
+    d = kernels::DeviceLayout{};
+    d.num_networks = layout.num_networks;
+    d.num_inputs = layout.num_inputs;
+    d.num_outputs = layout.num_outputs;
+    LayoutPacker packer;
+    packer.add(layout.node_offset, &d.node_offset);
+    packer.add(layout.edge_offset, &d.edge_offset);
+    packer.add(layout.level_offset, &d.level_offset);
+    packer.add(layout.num_bias, &d.num_bias);
+    packer.add(layout.level_start, &d.level_start);
+    packer.add(layout.activation, &d.activation);
+    packer.add(layout.aggregation, &d.aggregation);
+    packer.add(layout.bias, &d.bias);
+    packer.add(layout.response, &d.response);
+    packer.add(layout.row_offset, &d.row_offset);
+    packer.add(layout.rec_row_offset, &d.rec_row_offset);
+    packer.add(layout.src, &d.src);
+    packer.add(layout.weight, &d.weight);
+    packer.add(layout.rec_src, &d.rec_src);
+    packer.add(layout.rec_weight, &d.rec_weight);
+    packer.add(layout.output_node, &d.output_node);
+    packer.add(level_items_, &d.level_items);
+    const size_t bytes = std::max<size_t>(packer.bytes(), 1);
+    // The previous load's copy may still read the staging buffer.
+    GANGLION_CUDA_CHECK(cudaStreamSynchronize(stream_->get()));
+    staging_.reserve(bytes);
+    layout_buffer_.reserve(bytes);
+    packer.copy_to(staging_.get());
+    GANGLION_CUDA_CHECK(
+        cudaMemcpyAsync(layout_buffer_.get(), staging_.get(), bytes, cudaMemcpyHostToDevice, stream_->get()));
+    packer.point_into(layout_buffer_.get());
+    reset_state();
+  }
+
+  void activate(const float* inputs, size_t rows, InputMode mode, float* outputs) override {
+    if (!layout_) throw Error("CUDA evaluator: activate() called before load()");
+    const PopulationLayout& L = *layout_;
+    if (rows == 0 || L.num_networks == 0) return;
+    if (rows > 0x7fffffffu) throw Error("CUDA evaluator: too many rows (" + std::to_string(rows) + ")");
+    cudaStream_t stream = stream_->get();
+    plan_ = plan_launch(requested_, shape_, rows, limits_);
+
+    kernels::ActivateArgs args;
+    args.L = device_layout_;
+    args.rows = uint32_t(rows);
+    args.per_network = mode == InputMode::PerNetwork;
+    const size_t in_count = (args.per_network ? size_t(L.num_networks) * rows : rows) * L.num_inputs;
+    if (in_count) {
+      inputs_.reserve(in_count);
+      GANGLION_CUDA_CHECK(cudaMemcpyAsync(inputs_.get(), inputs, in_count * sizeof(float), cudaMemcpyHostToDevice,
+                                          stream));
+    }
+    args.inputs = inputs_.get();
+    const size_t out_count = size_t(L.num_networks) * rows * L.num_outputs;
+    outputs_.reserve(std::max<size_t>(out_count, 1));
+    args.outputs = outputs_.get();
+
+    const size_t value_count = size_t(shape_.total_nodes) * rows;
+    const bool global_values = plan_.strategy == KernelStrategy::Level || plan_.strategy == KernelStrategy::Global;
+    if (shape_.recurrent) {
+      if (state_rows_ != rows) {
+        for (auto& s : state_) s.reserve(std::max<size_t>(value_count, 1));
+        GANGLION_CUDA_CHECK(cudaMemsetAsync(state_[current_].get(), 0, value_count * sizeof(float), stream));
+        state_rows_ = rows;
+      }
+      args.state_prev = state_[current_].get();
+      // This step's values are the next step's state: the global strategies keep them there.
+      if (global_values)
+        args.values = state_[1 - current_].get();
+      else
+        args.state_next = state_[1 - current_].get();
+    } else if (global_values) {
+      values_.reserve(std::max<size_t>(value_count, 1));
+      args.values = values_.get();
+    }
+
+    GANGLION_CUDA_CHECK(cudaEventRecord(start_->get(), stream));
+    if (plan_.strategy == KernelStrategy::Level)
+      launch_level(args, stream);
+    else
+      launch_groups(args, rows, stream);
+    GANGLION_CUDA_CHECK(cudaEventRecord(stop_->get(), stream));
+    if (out_count)
+      GANGLION_CUDA_CHECK(cudaMemcpyAsync(outputs, outputs_.get(), out_count * sizeof(float), cudaMemcpyDeviceToHost,
+                                          stream));
+    GANGLION_CUDA_CHECK(cudaStreamSynchronize(stream));
+    float ms = 0;
+    GANGLION_CUDA_CHECK(cudaEventElapsedTime(&ms, start_->get(), stop_->get()));
+    last_ms_ = ms;
+    if (shape_.recurrent) current_ = 1 - current_;
+  }
+
+  void reset_state() override { state_rows_ = 0; }
+
+  std::string last_plan() const override {
+    std::ostringstream s;
+    s << kernel_strategy_name(plan_.strategy) << " (group " << plan_.group << " x " << plan_.groups_per_block
+      << ", row tile " << plan_.row_tile << (plan_.thread_per_row ? ", thread per row" : "") << ", "
+      << plan_.shared_bytes << " B shared; " << plan_.why << ")";
+    return s.str();
+  }
+  double last_kernel_ms() const override { return last_ms_; }
+  size_t device_bytes() const override {
+    return layout_buffer_.bytes() + inputs_.bytes() + outputs_.bytes() + values_.bytes() + state_[0].bytes() +
+           state_[1].bytes();
+  }
+
+ private:
+  // Level strategy: every node of every network as (global node, network), grouped by level.
+  void build_level_items(const PopulationLayout& L) {
+    std::vector<uint32_t> count(size_t(shape_.max_levels) + 1, 0);
+    for (uint32_t n = 0; n < L.num_networks; ++n) {
+      const uint32_t lo = L.level_offset[n], levels = L.level_offset[n + 1] - lo - 1;
+      for (uint32_t k = 0; k < levels; ++k) count[k] += L.level_start[lo + k + 1] - L.level_start[lo + k];
+    }
+    level_begin_.assign(count.size() + 1, 0);
+    for (size_t k = 0; k < count.size(); ++k) level_begin_[k + 1] = level_begin_[k] + count[k];
+    level_items_.resize(level_begin_.back());
+    std::vector<uint32_t> cursor(level_begin_.begin(), level_begin_.end() - 1);
+    for (uint32_t n = 0; n < L.num_networks; ++n) {
+      const uint32_t lo = L.level_offset[n], levels = L.level_offset[n + 1] - lo - 1, g = L.node_offset[n];
+      for (uint32_t k = 0; k < levels; ++k)
+        for (uint32_t j = L.level_start[lo + k]; j < L.level_start[lo + k + 1]; ++j)
+          level_items_[cursor[k]++] = uint2{g + j, n};
+    }
+  }
+
+  void launch_level(kernels::ActivateArgs& args, cudaStream_t stream) {
+    const uint32_t threads = 256;
+    const size_t max_blocks = size_t(limits_.multiprocessors) * 32;
+    for (size_t k = 0; k + 1 < level_begin_.size(); ++k) {
+      const uint32_t count = level_begin_[k + 1] - level_begin_[k];
+      if (count == 0) continue;
+      const size_t work = size_t(count) * args.rows;
+      const unsigned blocks = unsigned(std::min((work + threads - 1) / threads, max_blocks));
+      kernels::level_kernel<<<blocks, threads, 0, stream>>>(args, level_begin_[k], count);
+      GANGLION_CUDA_CHECK_LAUNCH("level_kernel");
+    }
+    const size_t work = size_t(args.L.num_networks) * args.rows * args.L.num_outputs;
+    if (work) {
+      const unsigned blocks = unsigned(std::min((work + threads - 1) / threads, max_blocks));
+      kernels::gather_outputs_kernel<<<blocks, threads, 0, stream>>>(args);
+      GANGLION_CUDA_CHECK_LAUNCH("gather_outputs_kernel");
+    }
+  }
+
+  void launch_groups(const kernels::ActivateArgs& args, size_t rows, cudaStream_t stream) {
+    kernels::GroupShape s;
+    s.group = plan_.group;
+    s.row_tile = plan_.row_tile;
+    s.row_tiles = uint32_t((rows + plan_.row_tile - 1) / plan_.row_tile);
+    s.units = uint64_t(shape_.networks) * s.row_tiles;
+    s.max_nodes = shape_.max_nodes;
+    s.max_edges = shape_.max_edges;
+    s.max_levels = shape_.max_levels;
+    const uint32_t per_block = plan_.groups_per_block;
+    s.unit_bytes = uint32_t(per_block ? plan_.shared_bytes / per_block : 0);
+    const size_t smem = plan_.shared_bytes;
+    const bool tpr = plan_.thread_per_row;
+    switch (plan_.strategy) {
+      case KernelStrategy::Block:
+        tpr ? launch_group<true, true, false>(args, s, 1, smem, stream)
+            : launch_group<true, false, false>(args, s, 1, smem, stream);
+        break;
+      case KernelStrategy::Warp:
+        tpr ? launch_group<true, true, true>(args, s, per_block, smem, stream)
+            : launch_group<true, false, true>(args, s, per_block, smem, stream);
+        break;
+      case KernelStrategy::Global:
+      default:
+        tpr ? launch_group<false, true, false>(args, s, 1, 0, stream)
+            : launch_group<false, false, false>(args, s, 1, 0, stream);
+        break;
+    }
+  }
+
+  KernelStrategy requested_;
+  int device_;
+  DeviceLimits limits_;
+  std::unique_ptr<CudaStream> stream_;
+  std::unique_ptr<CudaEvent> start_, stop_;
+  const PopulationLayout* layout_ = nullptr;
+  PopulationShape shape_;
+  LaunchPlan plan_;
+  double last_ms_ = 0;
+
+  std::vector<uint2> level_items_;
+  std::vector<uint32_t> level_begin_;
+
+  PinnedBuffer<unsigned char> staging_;
+  DeviceBuffer<unsigned char> layout_buffer_;
+  kernels::DeviceLayout device_layout_;
+  DeviceBuffer<float> inputs_, outputs_, values_;
+  DeviceBuffer<float> state_[2];
+  int current_ = 0;
+  size_t state_rows_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<CudaEvaluator> make_cuda_evaluator(const CudaConfig& config) {
+  return std::make_unique<CudaEvaluatorImpl>(config);
+}
+
+}  // namespace ganglion

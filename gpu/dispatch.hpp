@@ -1,0 +1,62 @@
+// The dispatch layer of the CUDA evaluator (CUB-style): looks at the shape of a loaded population
+// and the batch (largest network, deepest network, rows, recurrence, the device's shared memory)
+// and picks a kernel strategy and its launch shape. The kernels (gpu/kernels.cuh) know nothing of
+// the choice. Host-only code, so the rules can be read and tested without a device.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ganglion {
+
+enum class KernelStrategy {
+  Auto,
+  Level,   // the paper's scheme: one thread per (node, row), one launch per dependency level
+  Block,   // one block per (network, row tile), the network staged in shared memory
+  Warp,    // one warp per (network, row tile), several networks per block
+  Global,  // one block per (network, row tile), values in global memory (networks too big for shared memory)
+};
+
+// "auto", "level", "block", "warp", "global": the values of `cuda.kernel`.
+const std::vector<std::string>& kernel_strategy_names();
+std::string kernel_strategy_name(KernelStrategy s);
+// Throws ganglion::Error naming `where` and the valid names for an unknown name.
+KernelStrategy parse_kernel_strategy(const std::string& name, const std::string& where = "cuda.kernel");
+
+// What the dispatcher needs to know about the population (computed once per load()).
+struct PopulationShape {
+  uint32_t networks = 0;
+  uint32_t max_nodes = 0;      // including inputs and bias nodes
+  uint32_t max_edges = 0;      // feed-forward edges of the largest network (by edges)
+  uint32_t max_levels = 0;     // level_start entries - 1 of the deepest network (level 0 included)
+  uint64_t total_nodes = 0;
+  bool recurrent = false;
+};
+
+struct DeviceLimits {
+  size_t shared_per_block = 48 * 1024;  // usable dynamic shared memory per block (opt-in limit)
+  int multiprocessors = 1;
+};
+
+// How one activate() runs.
+struct LaunchPlan {
+  KernelStrategy strategy = KernelStrategy::Level;
+  uint32_t group = 0;             // threads that work on one (network, row tile) unit
+  uint32_t groups_per_block = 1;  // units per block (warp strategy: several)
+  uint32_t row_tile = 0;          // rows per unit
+  bool thread_per_row = false;    // group == row_tile: each thread owns one row, no barriers between levels
+  size_t shared_bytes = 0;        // dynamic shared memory per block
+  std::string why;                // one line: why this plan (for logs and the benchmark table)
+};
+
+// Shared memory one unit needs to stage a network of the given shape with `row_tile` rows.
+size_t staged_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
+
+// Picks the plan for `requested` (Auto: by shape). A forced strategy that cannot run this shape
+// (block/warp on networks larger than shared memory) throws an Error that says so and names the
+// strategies that can.
+LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, size_t rows, const DeviceLimits& limits);
+
+}  // namespace ganglion
