@@ -126,6 +126,18 @@ struct TaskConfig {
   std::string name = "xor";
   std::string plugin;  // path to a shared library, optional
   YAML::Node params;   // the remaining keys of the task section (a map, possibly empty)
+
+  // yaml-cpp nodes are references: copies of a TaskConfig share `params`, and Node's own
+  // assignment would overwrite the shared node in place (changing every copy). Assignment here
+  // rebinds instead; code that changes params builds a new node and assigns it (never edits in place).
+  TaskConfig() = default;
+  TaskConfig(const TaskConfig&) = default;
+  TaskConfig& operator=(const TaskConfig& other) {
+    name = other.name;
+    plugin = other.plugin;
+    params.reset(other.params);
+    return *this;
+  }
 };
 
 struct Config {
@@ -159,6 +171,17 @@ std::string config_to_yaml(const Config& config);
 
 // Every valid key path ("speciation.compatibility_threshold", ...), for help texts and suggestions.
 std::vector<std::string> config_keys();
+
+// One key of the schema, described for `ganglion config --keys` and docs/config.md.
+struct ConfigKeyDoc {
+  std::string path;           // "speciation.compatibility_threshold"
+  std::string type;           // "number", "non-negative integer", "bool", "list of activation names", ...
+  std::string default_value;  // as YAML text
+  std::string allowed;        // the valid values, in words
+  std::string doc;            // one line
+};
+// Every key with its type, default, range and meaning, in schema (and YAML) order.
+std::vector<ConfigKeyDoc> config_key_docs();
 
 // The closest candidate by edit distance, or "" when nothing is reasonably close.
 std::string nearest_name(const std::string& wrong, const std::vector<std::string>& candidates);

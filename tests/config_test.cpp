@@ -1,0 +1,662 @@
+// Tests of core/config.cpp: defaults, every kind of config error (each message must name the key
+// path and the place), `--set` overrides, the YAML round trip and TaskParams.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+using namespace ganglion;
+
+namespace {
+
+std::string data_path(const std::string& name) {
+  const char* root = std::getenv("GANGLION_SOURCE_DIR");
+  return std::string(root ? root : ".") + "/tests/data/config/" + name;
+}
+
+// The message of the ConfigError that parsing `text` (then `overrides`) throws, or "" if none.
+std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_config(text, "test.yaml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Every key of the YAML text, flattened to "a.b.c" -> scalar text (lists as flow text).
+void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+  for (const auto& kv : node) {
+    std::string path = prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar();
+    if (kv.second.IsMap()) {
+      flatten(kv.second, path, out);
+    } else {
+      YAML::Emitter e;
+      e << YAML::Flow << kv.second;
+      out[path] = e.c_str();
+    }
+  }
+}
+
+std::map<std::string, std::string> flat(const Config& c) {
+  std::map<std::string, std::string> out;
+  flatten(YAML::Load(config_to_yaml(c)), "", out);
+  return out;
+}
+
+uint64_t test_seed() {
+  const char* s = std::getenv("GANGLION_TEST_SEED");
+  return s ? std::strtoull(s, nullptr, 10) : std::random_device{}();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+TEST_CASE("an empty file, a comment-only file and empty text give all defaults") {
+  const std::string defaults = config_to_yaml(Config{});
+  for (const char* name : {"empty.yaml", "comment_only.yaml"}) {
+    Config c = load_config(data_path(name));
+    CHECK(c.source == data_path(name));
+    CHECK(c.name == std::string(name).substr(0, std::string(name).find('.')));  // the file's stem
+    c.name = Config{}.name;
+    CHECK(config_to_yaml(c) == defaults);
+  }
+  Config c = parse_config("", "text");
+  CHECK(c.name == "experiment");
+  CHECK(c.population_size == 150);
+  CHECK(c.genome.weight.mutate_rate == 0.9);
+  CHECK(c.genome.weight.mutate_type == Distribution::Uniform);
+  CHECK(!c.run.fitness_threshold.has_value());
+  CHECK(c.task.params.IsMap());
+  CHECK(c.task.params.size() == 0);
+  // Empty sections are allowed too.
+  CHECK(config_to_yaml(parse_config("genome:\nspeciation:\n", "t")) == defaults);
+}
+
+TEST_CASE("a full file sets every section") {
+  Config c = load_config(data_path("full.yaml"));
+  CHECK(c.name == "full_example");
+  CHECK(c.seed == 12345678901234ull);
+  CHECK(c.backend == Backend::Cpu);
+  CHECK(c.threads == 4);
+  CHECK(c.population_size == 300);
+  CHECK(c.run.generations == 50);
+  CHECK(c.run.fitness_criterion == FitnessCriterion::Min);
+  REQUIRE(c.run.fitness_threshold.has_value());
+  CHECK(*c.run.fitness_threshold == 0.01);
+  CHECK(!c.run.stop_when_solved);
+  CHECK(c.run.out_dir == "/tmp/ganglion-runs");
+  CHECK(c.genome.num_inputs == 4);
+  CHECK(c.genome.num_outputs == 2);
+  CHECK(c.genome.num_hidden == 1);
+  CHECK(!c.genome.bias_node);
+  CHECK(!c.genome.feed_forward);
+  CHECK(c.genome.initial_connection == InitialConnection::Partial);
+  CHECK(c.genome.connection_fraction == 0.5);
+  CHECK(c.genome.activation_default == Activation::Tanh);
+  CHECK(c.genome.activation_options ==
+        std::vector<Activation>{Activation::Tanh, Activation::Relu, Activation::Sigmoid});
+  CHECK(c.genome.aggregation_default == Aggregation::Max);
+  // neat-python's space-separated form
+  CHECK(c.genome.aggregation_options == std::vector<Aggregation>{Aggregation::Sum, Aggregation::Max});
+  CHECK(c.genome.weight.init_stdev == 2.0);
+  CHECK(c.genome.weight.mutate_type == Distribution::Gaussian);
+  CHECK(c.genome.weight.min_value == -5.0);
+  CHECK(c.genome.weight.max_value == 5.0);
+  CHECK(c.genome.weight.mutate_rate == 0.9);  // untouched keys keep their defaults
+  CHECK(c.genome.bias.mutate_rate == 0.7);
+  CHECK(c.genome.conn_add_prob == 0.5);
+  CHECK(c.genome.single_structural_mutation);
+  CHECK(c.speciation.compatibility_threshold == 2.5);
+  CHECK(c.speciation.dynamic_threshold);
+  CHECK(c.speciation.target_species == 12);
+  CHECK(c.stagnation.max_stagnation == 20);
+  CHECK(c.reproduction.elitism == 2);
+  CHECK(c.reproduction.survival_threshold == 0.3);
+  CHECK(c.task.name == "cartpole");
+  CHECK(c.task.plugin.empty());
+  CHECK(c.task.params["max_steps"].as<int>() == 500);
+  CHECK(c.task.params["noise"].as<double>() == 0.25);
+  CHECK(!c.task.params["name"]);
+  CHECK(c.cuda.kernel == "warp");
+  CHECK(c.cuda.device == 1);
+  CHECK(c.checkpoint.every == 10);
+  CHECK(c.checkpoint.keep == 5);
+  CHECK(c.log.level == "debug");
+  CHECK(!c.log.progress);
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST_CASE("unknown keys: file:line:column, the key path and the nearest valid key") {
+  std::string e = parse_error("genome:\n  num_input: 3\n");
+  CHECK(contains(e, "test.yaml:2:3:"));
+  CHECK(contains(e, "unknown key 'genome.num_input'"));
+  CHECK(contains(e, "did you mean 'genome.num_inputs'?"));
+  CHECK(contains(e, "valid keys in 'genome':"));
+
+  e = parse_error("seed: 3\nspeciaton:\n  compatibility_threshold: 3\n");
+  CHECK(contains(e, "test.yaml:2:1:"));
+  CHECK(contains(e, "did you mean 'speciation'?"));
+
+  e = parse_error("genome:\n  weight:\n    mutate_rat: 0.5\n");
+  CHECK(contains(e, "test.yaml:3:5:"));
+  CHECK(contains(e, "'genome.weight.mutate_rat'"));
+  CHECK(contains(e, "did you mean 'genome.weight.mutate_rate'?"));
+
+  e = parse_error("popsize: 100\n");
+  CHECK(contains(e, "test.yaml:1:1: unknown key 'popsize'"));
+  CHECK(contains(e, "valid keys at the top level"));
+
+  e = parse_error("genome:\n  totally_unrelated_thing: 1\n");
+  CHECK(contains(e, "unknown key 'genome.totally_unrelated_thing'"));
+  CHECK(!contains(e, "did you mean"));
+}
+
+TEST_CASE("a key in the wrong section suggests the section it belongs to") {
+  try {
+    load_config(data_path("unknown_key.yaml"));
+    FAIL("no error");
+  } catch (const ConfigError& err) {
+    std::string e = err.what();
+    CHECK(contains(e, data_path("unknown_key.yaml") + ":4:3:"));
+    CHECK(contains(e, "unknown key 'genome.compatibility_threshold'"));
+    CHECK(contains(e, "did you mean 'speciation.compatibility_threshold'?"));
+  }
+  std::string e = parse_error("mutate_power: 0.3\n");
+  CHECK(contains(e, "did you mean 'genome.weight.mutate_power'?"));
+  e = parse_error("weight:\n  mutate_power: 0.3\n");
+  CHECK(contains(e, "did you mean 'genome.weight'?"));
+  e = parse_error("generations: 10\n");
+  CHECK(contains(e, "did you mean 'run.generations'?"));
+}
+
+TEST_CASE("wrong types name the expected type, the key path and the place") {
+  struct Case {
+    std::string yaml, where, path, expected;
+  };
+  const Case cases[] = {
+      {"population_size: many\n", "test.yaml:1:18:", "population_size:", "expected a non-negative integer"},
+      {"population_size: 10.5\n", "test.yaml:1:18:", "population_size:", "non-integer number"},
+      {"seed: -4\n", "test.yaml:1:7:", "seed:", "negative number -4"},
+      {"threads: [1, 2]\n", "test.yaml:1:10:", "threads:", "got a list"},
+      {"speciation:\n  compatibility_threshold: high\n", "test.yaml:2:28:", "speciation.compatibility_threshold:",
+       "expected a number, got 'high'"},
+      {"speciation:\n  compatibility_threshold: \"3\"\n", "test.yaml:2:28:", "speciation.compatibility_threshold:",
+       "expected a number, got the string '3'"},
+      {"genome:\n  weight:\n    mutate_rate: {a: 1}\n", "test.yaml:3:18:", "genome.weight.mutate_rate:",
+       "expected a number, got a map"},
+      {"genome:\n  bias_node: maybe\n", "test.yaml:2:14:", "genome.bias_node:", "expected true or false"},
+      {"run:\n  out_dir: [a]\n", "test.yaml:2:12:", "run.out_dir:", "expected a string, got a list"},
+      {"run:\n  fitness_threshold: lots\n", "test.yaml:2:22:", "run.fitness_threshold:", "expected a number"},
+      {"seed: 99999999999999999999999\n", "test.yaml:1:7:", "seed:", "does not fit"},
+      {"genome: [1, 2]\n", "test.yaml:1:9:", "genome:", "expected a map of keys, got a list"},
+      {"task: xor\n", "test.yaml:1:7:", "task:", "expected a map of keys"},
+      {"[1, 2]\n", "test.yaml:1:1:", "the top level:", "expected a map of keys"},
+      {"cuda:\n  device: 0.5\n", "test.yaml:2:11:", "cuda.device:", "expected an integer"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.yaml);
+    std::string e = parse_error(c.yaml);
+    CAPTURE(e);
+    CHECK(contains(e, c.where));
+    CHECK(contains(e, c.path));
+    CHECK(contains(e, c.expected));
+    CHECK((contains(e, "allowed") || contains(e, "allowed keys")));
+  }
+}
+
+TEST_CASE("out-of-range values name the key and the allowed range") {
+  struct Case {
+    std::string yaml, path, allowed;
+  };
+  const Case cases[] = {
+      {"population_size: 1\n", "population_size: value 1 is out of range", "an integer in [2, 100000000]"},
+      {"genome:\n  num_outputs: 0\n", "genome.num_outputs: value 0", "an integer in [1, 16777216]"},
+      {"genome:\n  conn_add_prob: 1.5\n", "genome.conn_add_prob: value 1.5", "a number in [0, 1]"},
+      {"genome:\n  node_add_prob: -0.1\n", "genome.node_add_prob: value -0.1", "a number in [0, 1]"},
+      {"genome:\n  weight:\n    replace_rate: 2\n", "genome.weight.replace_rate: value 2.0", "a number in [0, 1]"},
+      {"genome:\n  response:\n    init_stdev: -1\n", "genome.response.init_stdev: value -1.0", "a number >= 0"},
+      {"speciation:\n  compatibility_threshold: 0\n", "speciation.compatibility_threshold: value 0.0",
+       "a number > 0"},
+      {"run:\n  generations: 0\n", "run.generations: value 0", "an integer >= 1"},
+      {"reproduction:\n  survival_threshold: 0\n", "reproduction.survival_threshold", "a number in (0, 1]"},
+      {"threads: 100000\n", "threads: value 100000", "an integer in [0, 4096]"},
+      {"checkpoint:\n  keep: 0\n", "checkpoint.keep", "an integer >= 1"},
+      {"run:\n  fitness_threshold: .inf\n", "run.fitness_threshold", "expected a number"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.yaml);
+    std::string e = parse_error(c.yaml);
+    CAPTURE(e);
+    CHECK(contains(e, "test.yaml:"));
+    CHECK(contains(e, c.path));
+    CHECK(contains(e, c.allowed));
+  }
+}
+
+TEST_CASE("relations between keys: min <= max, elitism <= population") {
+  std::string e = parse_error("genome:\n  weight:\n    min_value: 1\n    max_value: -1\n");
+  CHECK(contains(e, "test.yaml:4:16:"));
+  CHECK(contains(e, "genome.weight.min_value (1.0) is greater than genome.weight.max_value (-1.0)"));
+  e = parse_error("genome:\n  bias:\n    min_value: 100\n");  // against the default max of 8
+  CHECK(contains(e, "test.yaml:3:16:"));
+  CHECK(contains(e, "genome.bias.min_value"));
+  e = parse_error("population_size: 10\nreproduction:\n  elitism: 11\n");
+  CHECK(contains(e, "test.yaml:3:12:"));
+  CHECK(contains(e, "reproduction.elitism (11) is greater than population_size (10)"));
+  // An override pair may pass through an invalid state: relations are checked after all of them.
+  Config c = parse_config("", "t", {"genome.weight.min_value=20", "genome.weight.max_value=30"});
+  CHECK(c.genome.weight.min_value == 20.0);
+  e = parse_error("", {"genome.weight.max_value=-20"});
+  CHECK(contains(e, "--set genome.weight.max_value=-20:"));
+}
+
+TEST_CASE("unknown activation, aggregation and enum names list the valid ones") {
+  std::string e = parse_error("genome:\n  activation_default: sigmod\n");
+  CHECK(contains(e, "test.yaml:2:23:"));
+  CHECK(contains(e, "genome.activation_default: unknown activation 'sigmod' (did you mean 'sigmoid'?)"));
+  CHECK(contains(e, "neat_sigmoid, plain_sigmoid, tanh, relu"));
+
+  e = parse_error("genome:\n  activation_options: [tanh, rleu]\n");
+  CHECK(contains(e, "test.yaml:2:"));
+  CHECK(contains(e, "genome.activation_options: unknown activation 'rleu' (did you mean 'relu'?)"));
+  e = parse_error("genome:\n  activation_options: tanh rleu\n");
+  CHECK(contains(e, "did you mean 'relu'?"));
+  e = parse_error("genome:\n  activation_options: []\n");
+  CHECK(contains(e, "genome.activation_options: the list is empty"));
+
+  e = parse_error("genome:\n  aggregation_default: average\n");
+  CHECK(contains(e, "genome.aggregation_default: unknown aggregation 'average'"));
+  CHECK(contains(e, "sum, product, max, min, maxabs, mean"));
+
+  e = parse_error("backend: gpu\n");
+  CHECK(contains(e, "test.yaml:1:10: backend: unknown backend 'gpu'"));
+  CHECK(contains(e, "one of: auto, cpu, cuda"));
+  e = parse_error("genome:\n  initial_connection: ful\n");
+  CHECK(contains(e, "did you mean 'full'?"));
+  CHECK(contains(e, "full, none, partial"));
+  e = parse_error("genome:\n  weight:\n    init_type: normal\n");
+  CHECK(contains(e, "genome.weight.init_type: unknown distribution 'normal'"));
+  CHECK(contains(e, "gaussian, uniform"));
+  e = parse_error("run:\n  fitness_criterion: maximum\n");
+  CHECK(contains(e, "run.fitness_criterion"));
+  CHECK(contains(e, "one of: max, min"));
+  e = parse_error("log:\n  level: verbose\n");
+  CHECK(contains(e, "log.level: unknown value 'verbose'"));
+  CHECK(contains(e, "trace, debug, info, warn, error, off"));
+}
+
+TEST_CASE("duplicate keys are errors at the second occurrence") {
+  std::string e = parse_error("seed: 1\npopulation_size: 10\nseed: 2\n");
+  CHECK(contains(e, "test.yaml:3:1: duplicate key 'seed' (first given at line 1)"));
+  e = parse_error("genome:\n  num_inputs: 1\n  num_inputs: 2\n");
+  CHECK(contains(e, "test.yaml:3:3: duplicate key 'genome.num_inputs'"));
+  e = parse_error("genome:\n  num_inputs: 1\ngenome:\n  num_outputs: 2\n");
+  CHECK(contains(e, "test.yaml:3:1: duplicate key 'genome'"));
+  e = parse_error("task:\n  name: x\n  steps: 1\n  steps: 2\n");
+  CHECK(contains(e, "test.yaml:4:3: duplicate key 'task.steps'"));
+}
+
+TEST_CASE("missing files, directories and invalid YAML") {
+  try {
+    load_config(data_path("does_not_exist.yaml"));
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(contains(e.what(), "does_not_exist.yaml: config file not found"));
+  }
+  try {
+    load_config(data_path(""));
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(contains(e.what(), "is a directory"));
+  }
+  try {
+    load_config(data_path("bad_yaml.yaml"));
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CAPTURE(e.what());
+    CHECK(contains(e.what(), data_path("bad_yaml.yaml") + ":"));
+    CHECK(contains(e.what(), "invalid YAML"));
+  }
+  std::string e = parse_error("seed: 1\n  bad indent: 2\n");
+  CHECK(contains(e, "test.yaml:2:"));
+  CHECK(contains(e, "invalid YAML"));
+  e = parse_error("just a string\n");
+  CHECK(contains(e, "the top level: expected a map of keys"));
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST_CASE("overrides set values through the same validation") {
+  Config c = parse_config("genome:\n  num_inputs: 3\n", "t.yaml",
+                          {"genome.activation_options=[tanh,relu]", "speciation.compatibility_threshold=3.5",
+                           "run.fitness_threshold=3.9", "backend=cuda", "genome.num_inputs = 5",
+                           "genome.aggregation_options=sum mean", "name=over"});
+  CHECK(c.genome.activation_options == std::vector<Activation>{Activation::Tanh, Activation::Relu});
+  CHECK(c.speciation.compatibility_threshold == 3.5);
+  CHECK(*c.run.fitness_threshold == 3.9);
+  CHECK(c.backend == Backend::Cuda);
+  CHECK(c.genome.num_inputs == 5);
+  CHECK(c.genome.aggregation_options == std::vector<Aggregation>{Aggregation::Sum, Aggregation::Mean});
+  CHECK(c.name == "over");
+
+  apply_override(c, "run.fitness_threshold=null");
+  CHECK(!c.run.fitness_threshold.has_value());
+  apply_override(c, "run.out_dir=a b=c");  // only the first '=' splits
+  CHECK(c.run.out_dir == "a b=c");
+
+  std::string e = parse_error("", {"speciation.compat_threshold=2"});
+  CHECK(contains(e, "--set speciation.compat_threshold=2: unknown key 'speciation.compat_threshold'"));
+  CHECK(contains(e, "did you mean 'speciation.compatibility_threshold'?"));
+  e = parse_error("", {"genome.compatibility_threshold=2"});
+  CHECK(contains(e, "did you mean 'speciation.compatibility_threshold'?"));
+  e = parse_error("", {"popullation_size=2"});
+  CHECK(contains(e, "did you mean 'population_size'?"));
+  e = parse_error("", {"genome.weight.mutate_rate=2"});
+  CHECK(contains(e, "--set genome.weight.mutate_rate=2: genome.weight.mutate_rate: value 2.0 is out of range"));
+  CHECK(contains(e, "a number in [0, 1]"));
+  e = parse_error("", {"population_size=lots"});
+  CHECK(contains(e, "--set population_size=lots: population_size: expected a non-negative integer"));
+  e = parse_error("", {"genome.activation_options=[tanh, foo]"});
+  CHECK(contains(e, "--set genome.activation_options=[tanh, foo]: genome.activation_options: unknown activation"));
+  e = parse_error("", {"genome.activation_options=[tanh"});
+  CHECK(contains(e, "--set genome.activation_options=[tanh: the value is not valid YAML"));
+  e = parse_error("", {"genome=3"});
+  CHECK(contains(e, "'genome' is a section"));
+  e = parse_error("", {"population_size"});
+  CHECK(contains(e, "--set population_size: expected section.key=value"));
+  e = parse_error("", {"=3"});
+  CHECK(contains(e, "the key before '=' is empty"));
+  e = parse_error("", {"task.a.b=3"});
+  CHECK(contains(e, "task keys are set one level below task"));
+}
+
+TEST_CASE("a failed apply_override leaves the config unchanged; copies do not share task params") {
+  Config c = parse_config("task:\n  name: demo\n  steps: 5\n", "t.yaml");
+  const std::string before = config_to_yaml(c);
+  CHECK_THROWS_AS(apply_override(c, "population_size=1"), ConfigError);
+  CHECK_THROWS_AS(apply_override(c, "genome.weight.min_value=100"), ConfigError);  // relation check
+  CHECK(config_to_yaml(c) == before);
+
+  Config copy = c;
+  apply_override(copy, "task.steps=7");
+  apply_override(copy, "task.extra=x");
+  CHECK(c.task.params["steps"].as<int>() == 5);
+  CHECK(!c.task.params["extra"]);
+  CHECK(copy.task.params["steps"].as<int>() == 7);
+  CHECK(copy.task.params["extra"].as<std::string>() == "x");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A non-default value for every key. The test fails when a key is added to the schema and not
+// here, so that every key is exercised through override -> struct -> YAML -> struct.
+const std::map<std::string, std::string>& every_key_changed() {
+  static const std::map<std::string, std::string> values = {
+      {"name", "all_keys"},
+      {"seed", "18446744073709551615"},
+      {"backend", "cuda"},
+      {"threads", "3"},
+      {"population_size", "77"},
+      {"run.generations", "12"},
+      {"run.fitness_criterion", "min"},
+      {"run.fitness_threshold", "-0.125"},
+      {"run.stop_when_solved", "false"},
+      {"run.out_dir", "'out dir: with # specials'"},
+      {"genome.num_inputs", "9"},
+      {"genome.num_outputs", "4"},
+      {"genome.num_hidden", "2"},
+      {"genome.bias_node", "false"},
+      {"genome.feed_forward", "false"},
+      {"genome.initial_connection", "partial"},
+      {"genome.connection_fraction", "0.3"},
+      {"genome.activation_default", "tanh"},
+      {"genome.activation_options", "[tanh, relu, gauss, sin]"},
+      {"genome.activation_mutate_rate", "0.05"},
+      {"genome.aggregation_default", "maxabs"},
+      {"genome.aggregation_options", "[sum, product, mean]"},
+      {"genome.aggregation_mutate_rate", "0.01"},
+      {"genome.weight_mutate_genome_rate", "0.7"},
+      {"genome.weight.init_mean", "0.1"},
+      {"genome.weight.init_stdev", "1.5"},
+      {"genome.weight.init_type", "uniform"},
+      {"genome.weight.min_value", "-3"},
+      {"genome.weight.max_value", "3"},
+      {"genome.weight.mutate_rate", "0.8"},
+      {"genome.weight.mutate_power", "0.25"},
+      {"genome.weight.mutate_type", "gaussian"},
+      {"genome.weight.replace_rate", "0.2"},
+      {"genome.bias.init_mean", "-0.1"},
+      {"genome.bias.init_stdev", "0.5"},
+      {"genome.bias.init_type", "uniform"},
+      {"genome.bias.min_value", "-2"},
+      {"genome.bias.max_value", "2"},
+      {"genome.bias.mutate_rate", "0.6"},
+      {"genome.bias.mutate_power", "0.3"},
+      {"genome.bias.mutate_type", "uniform"},
+      {"genome.bias.replace_rate", "0.05"},
+      {"genome.response.init_mean", "0.9"},
+      {"genome.response.init_stdev", "0.01"},
+      {"genome.response.init_type", "uniform"},
+      {"genome.response.min_value", "0.5"},
+      {"genome.response.max_value", "1.5"},
+      {"genome.response.mutate_rate", "0.1"},
+      {"genome.response.mutate_power", "0.2"},
+      {"genome.response.mutate_type", "uniform"},
+      {"genome.response.replace_rate", "0.02"},
+      {"genome.conn_add_prob", "0.3"},
+      {"genome.conn_delete_prob", "0.1"},
+      {"genome.node_add_prob", "0.2"},
+      {"genome.node_delete_prob", "0.05"},
+      {"genome.enabled_mutate_rate", "0.01"},
+      {"genome.single_structural_mutation", "true"},
+      {"speciation.compatibility_threshold", "4.25"},
+      {"speciation.excess_coefficient", "2"},
+      {"speciation.disjoint_coefficient", "1.5"},
+      {"speciation.weight_coefficient", "0.5"},
+      {"speciation.include_node_genes", "true"},
+      {"speciation.normalize_min_genes", "0"},
+      {"speciation.dynamic_threshold", "true"},
+      {"speciation.target_species", "8"},
+      {"speciation.threshold_step", "0.1"},
+      {"speciation.threshold_min", "0.5"},
+      {"stagnation.max_stagnation", "30"},
+      {"stagnation.species_elitism", "1"},
+      {"reproduction.elitism", "3"},
+      {"reproduction.species_elitism_min_size", "4"},
+      {"reproduction.survival_threshold", "0.4"},
+      {"reproduction.min_species_size", "3"},
+      {"reproduction.mutate_only_rate", "0.5"},
+      {"reproduction.interspecies_rate", "0.01"},
+      {"reproduction.disabled_gene_inherit_prob", "0.5"},
+      {"reproduction.reset_on_extinction", "false"},
+      {"task.name", "cartpole"},
+      {"task.plugin", "./libmytask.so"},
+      {"cuda.kernel", "block"},
+      {"cuda.device", "2"},
+      {"checkpoint.every", "25"},
+      {"checkpoint.keep", "1"},
+      {"log.level", "warn"},
+      {"log.progress", "false"},
+  };
+  return values;
+}
+
+TEST_CASE("config_keys() and config_key_docs() describe every key once") {
+  const auto keys = config_keys();
+  const auto docs = config_key_docs();
+  REQUIRE(keys.size() == docs.size());
+  std::set<std::string> unique(keys.begin(), keys.end());
+  CHECK(unique.size() == keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    CAPTURE(keys[i]);
+    CHECK(docs[i].path == keys[i]);
+    CHECK(!docs[i].type.empty());
+    CHECK(!docs[i].allowed.empty());
+    CHECK(!docs[i].doc.empty());
+    CHECK(!docs[i].default_value.empty());
+    CHECK(every_key_changed().count(keys[i]) == 1);
+  }
+  CHECK(every_key_changed().size() == keys.size());
+  CHECK(unique.count("speciation.compatibility_threshold"));
+  CHECK(unique.count("genome.weight.mutate_rate"));
+  CHECK(unique.count("task.name"));
+}
+
+TEST_CASE("round trip: config_to_yaml() reads back to an equal config, with every key changed") {
+  const std::map<std::string, std::string> defaults = flat(Config{});
+  CHECK(defaults.size() == config_keys().size());  // every key is written, defaults included
+
+  std::vector<std::string> overrides;
+  for (const auto& [key, value] : every_key_changed()) overrides.push_back(key + "=" + value);
+  overrides.push_back("task.steps=250");
+  overrides.push_back("task.schedule=[1, 2, 3]");
+  Config c = parse_config("", "built", overrides);
+  CHECK(c.seed == 18446744073709551615ull);
+  CHECK(c.run.out_dir == "out dir: with # specials");
+  CHECK(c.task.plugin == "./libmytask.so");
+
+  const std::string yaml = config_to_yaml(c);
+  const auto changed = flat(c);
+  for (const auto& key : config_keys()) {
+    CAPTURE(key);
+    REQUIRE(changed.count(key));
+    CHECK(changed.at(key) != defaults.at(key));  // the override reached the field that is written
+  }
+  CHECK(changed.at("task.steps") == "250");
+
+  Config back = parse_config(yaml, "again");
+  CHECK(config_to_yaml(back) == yaml);
+  CHECK(back.seed == c.seed);
+  CHECK(back.genome.activation_options == c.genome.activation_options);
+  CHECK(back.genome.response.min_value == c.genome.response.min_value);
+  CHECK(back.task.params["schedule"].size() == 3);
+
+  // The file examples round-trip as well, and so do the defaults.
+  Config full = load_config(data_path("full.yaml"), {"genome.weight.mutate_rate=0.3"});
+  CHECK(config_to_yaml(parse_config(config_to_yaml(full), "x")) == config_to_yaml(full));
+  CHECK(config_to_yaml(parse_config(config_to_yaml(Config{}), "x")) == config_to_yaml(Config{}));
+  // Odd strings survive: quoted null words, empty plugin.
+  Config odd = parse_config("name: 'null'\nrun:\n  out_dir: '~'\n", "t");
+  CHECK(odd.name == "null");
+  Config odd_back = parse_config(config_to_yaml(odd), "t");
+  CHECK(odd_back.name == "null");
+  CHECK(odd_back.run.out_dir == "~");
+}
+
+TEST_CASE("round trip of random numbers is exact") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (set GANGLION_TEST_SEED to replay)");
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::uniform_real_distribution<double> wide(-1e6, 1e6);
+  for (int i = 0; i < 200; ++i) {
+    Config c;
+    c.genome.weight.mutate_rate = unit(rng);
+    c.genome.bias.init_mean = wide(rng);
+    c.speciation.compatibility_threshold = unit(rng) * 1e-3 + 1e-300;
+    c.run.fitness_threshold = wide(rng) * 1e-200;
+    c.seed = rng();
+    Config back = parse_config(config_to_yaml(c), "rt");
+    CHECK(back.genome.weight.mutate_rate == c.genome.weight.mutate_rate);
+    CHECK(back.genome.bias.init_mean == c.genome.bias.init_mean);
+    CHECK(back.speciation.compatibility_threshold == c.speciation.compatibility_threshold);
+    CHECK(*back.run.fitness_threshold == *c.run.fitness_threshold);
+    CHECK(back.seed == c.seed);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST_CASE("TaskParams reads the task's keys strictly") {
+  const std::string path = data_path("task_params.yaml");
+  Config c = load_config(path);
+  CHECK(c.task.name == "demo");
+
+  {
+    TaskParams p(c.task.params, c.source, c.task.name);
+    CHECK(p.get_int("steps", 10, 1, 1000) == 100);
+    CHECK(p.get_double("noise", 0.0, 0.0, 1.0) == 0.5);
+    CHECK(p.get_bool("render", false) == false);  // absent: the default
+    CHECK(p.get_string("mode", "fast") == "fast");
+    REQUIRE(p.known().size() == 4);
+    CHECK(p.known()[0] == std::make_pair(std::string("steps"), std::string("10")));
+    CHECK(p.known()[2] == std::make_pair(std::string("render"), std::string("false")));
+    try {
+      p.finish();
+      FAIL("no error");
+    } catch (const ConfigError& err) {
+      std::string e = err.what();
+      CHECK(contains(e, path + ":5:3:"));
+      CHECK(contains(e, "unknown key 'task.stepz' for task 'demo'"));
+      CHECK(contains(e, "did you mean 'steps'?"));
+      CHECK(contains(e, "steps, noise, render, mode"));
+    }
+  }
+  {
+    TaskParams p(c.task.params, c.source, c.task.name);
+    try {
+      p.get_int("steps", 10, 1, 50);
+      FAIL("no error");
+    } catch (const ConfigError& err) {
+      std::string e = err.what();
+      CHECK(contains(e, path + ":3:10: task.steps: value 100 is out of range"));
+      CHECK(contains(e, "an integer in [1, 50]"));
+    }
+    CHECK_THROWS_WITH_AS(p.get_bool("noise", false), doctest::Contains("task.noise: expected true or false"),
+                         ConfigError);
+    CHECK_THROWS_WITH_AS(p.get_double("noise", 0.0, 0.0, 0.25), doctest::Contains("a number in [0, 0.25]"),
+                         ConfigError);
+    CHECK_THROWS_WITH_AS(p.get_int("noise", 1, 0, 5), doctest::Contains("non-integer number"), ConfigError);
+  }
+  {
+    Config ok = parse_config("task:\n  name: demo\n  steps: 3\n", "t.yaml");
+    TaskParams p(ok.task.params, ok.source, ok.task.name);
+    CHECK(p.get_int("steps", 1, 1, 10) == 3);
+    CHECK_NOTHROW(p.finish());
+  }
+  {
+    // A task that takes no keys, and a key set by --set: the message names the override.
+    Config o = parse_config("task:\n  name: xor\n", "t.yaml", {"task.bogus=1"});
+    TaskParams p(o.task.params, o.source, o.task.name);
+    CHECK_THROWS_WITH_AS(p.finish(), doctest::Contains("--set task.bogus: unknown key 'task.bogus' for task 'xor'"),
+                         ConfigError);
+    CHECK_THROWS_WITH_AS(p.finish(), doctest::Contains("takes no keys of its own"), ConfigError);
+    Config o2 = parse_config("", "t.yaml", {"task.steps=abc"});
+    TaskParams p2(o2.task.params, o2.source, o2.task.name);
+    CHECK_THROWS_WITH_AS(p2.get_int("steps", 1, 0, 9), doctest::Contains("--set task.steps: task.steps: expected"),
+                         ConfigError);
+  }
+  {
+    // Params built in code (no marks, default-constructed Node) are fine.
+    Config code;
+    TaskParams p(code.task.params, "", "xor");
+    CHECK(p.get_double("x", 1.5, 0.0, 2.0) == 1.5);
+    CHECK_NOTHROW(p.finish());
+  }
+}
+
+TEST_CASE("nearest_name") {
+  const std::vector<std::string> names = {"population_size", "seed", "threads", "backend"};
+  CHECK(nearest_name("populaton_size", names) == "population_size");
+  CHECK(nearest_name("sede", names) == "seed");  // transposition
+  CHECK(nearest_name("SEED", names) == "seed");
+  CHECK(nearest_name("threds", names) == "threads");
+  CHECK(nearest_name("xyz", names) == "");
+  CHECK(nearest_name("anything", {}) == "");
+}
+
+TEST_CASE("assigning a config rebinds task params instead of overwriting a shared node") {
+  Config a = parse_config("task:\n  name: demo\n  steps: 1\n", "a.yaml");
+  Config b = a;  // shares a's params
+  b = parse_config("task:\n  name: demo\n  steps: 2\n", "b.yaml");
+  CHECK(a.task.params["steps"].as<int>() == 1);
+  CHECK(b.task.params["steps"].as<int>() == 2);
+}
