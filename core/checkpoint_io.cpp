@@ -1,0 +1,542 @@
+// The checkpoint container, binary reader/writer, atomic writes and rotation (see the header and
+// docs/checkpoint-format.md).
+#include "core/checkpoint_io.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <filesystem>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#if defined(GANGLION_HAVE_ZSTD)
+#include <zstd.h>
+#endif
+
+#ifndef GANGLION_VERSION
+#define GANGLION_VERSION "unknown"
+#endif
+
+namespace ganglion {
+
+namespace fs = std::filesystem;
+
+// ------------------------------------------------------------------------------------ XXH64
+namespace {
+constexpr uint64_t P1 = 0x9E3779B185EBCA87ull;
+constexpr uint64_t P2 = 0xC2B2AE3D27D4EB4Full;
+constexpr uint64_t P3 = 0x165667B19E3779F9ull;
+constexpr uint64_t P4 = 0x85EBCA77C2B2AE63ull;
+constexpr uint64_t P5 = 0x27D4EB2F165667C5ull;
+
+inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+inline uint64_t read64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+inline uint32_t read32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap32(v);
+#endif
+  return v;
+}
+inline uint64_t xxh_round(uint64_t acc, uint64_t input) {
+  acc += input * P2;
+  acc = rotl64(acc, 31);
+  return acc * P1;
+}
+inline uint64_t xxh_merge(uint64_t acc, uint64_t val) {
+  acc ^= xxh_round(0, val);
+  return acc * P1 + P4;
+}
+}  // namespace
+
+uint64_t xxhash64(const void* data, size_t size, uint64_t seed) {
+  const uint8_t* p = static_cast<const uint8_t*>(data);
+  const uint8_t* end = p + size;
+  uint64_t h;
+  if (size >= 32) {
+    uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+    const uint8_t* limit = end - 32;
+    do {
+      v1 = xxh_round(v1, read64(p));
+      v2 = xxh_round(v2, read64(p + 8));
+      v3 = xxh_round(v3, read64(p + 16));
+      v4 = xxh_round(v4, read64(p + 24));
+      p += 32;
+    } while (p <= limit);
+    h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
+    h = xxh_merge(h, v1);
+    h = xxh_merge(h, v2);
+    h = xxh_merge(h, v3);
+    h = xxh_merge(h, v4);
+  } else {
+    h = seed + P5;
+  }
+  h += static_cast<uint64_t>(size);
+  while (p + 8 <= end) {
+    h ^= xxh_round(0, read64(p));
+    h = rotl64(h, 27) * P1 + P4;
+    p += 8;
+  }
+  if (p + 4 <= end) {
+    h ^= static_cast<uint64_t>(read32(p)) * P1;
+    h = rotl64(h, 23) * P2 + P3;
+    p += 4;
+  }
+  while (p < end) {
+    h ^= static_cast<uint64_t>(*p) * P5;
+    h = rotl64(h, 11) * P1;
+    ++p;
+  }
+  h ^= h >> 33;
+  h *= P2;
+  h ^= h >> 29;
+  h *= P3;
+  h ^= h >> 32;
+  return h;
+}
+
+// ------------------------------------------------------------------------------ BinaryWriter
+void BinaryWriter::varint(uint64_t v) {
+  uint8_t tmp[10];
+  uint8_t* e = put_varint(tmp, v);
+  put(tmp, static_cast<size_t>(e - tmp));
+}
+
+size_t BinaryWriter::begin_section(const char tag[4]) {
+  put(tag, 4);
+  size_t token = buf_.size();
+  u64(0);
+  return token;
+}
+
+void BinaryWriter::end_section(size_t token) {
+  uint64_t len = buf_.size() - token - 8;
+  for (int i = 0; i < 8; ++i) buf_[token + i] = static_cast<uint8_t>(len >> (8 * i));
+}
+
+void BinaryWriter::end_blob(size_t start) {
+  size_t len = buf_.size() - start;
+  uint8_t tmp[10];
+  size_t n = static_cast<size_t>(put_varint(tmp, len) - tmp);
+  buf_.resize(buf_.size() + n);
+  std::memmove(buf_.data() + start + n, buf_.data() + start, len);
+  std::memcpy(buf_.data() + start, tmp, n);
+}
+
+// ------------------------------------------------------------------------------ BinaryReader
+BinaryReader::BinaryReader(const uint8_t* data, size_t size, std::string origin, std::string region,
+                           size_t base_offset)
+    : p_(data), end_(size), origin_(std::move(origin)), region_(std::move(region)), base_(base_offset) {}
+
+void BinaryReader::fail_at(size_t pos, const std::string& problem) const {
+  throw CheckpointError(fmt::format("{}: {} byte {}: {}", origin_, region_, base_ + pos, problem));
+}
+
+void BinaryReader::fail(const std::string& what) const {
+  fail_at(pos_, fmt::format("corrupt or truncated data while reading {}", what));
+}
+
+void BinaryReader::fail_short(size_t n, const char* what) const {
+  fail_at(pos_, fmt::format("data ends while reading {} (need {} bytes, {} left)", what, n, end_ - pos_));
+}
+
+bool BinaryReader::slow_varint(uint64_t& v) {
+  uint64_t r = 0;
+  size_t p = pos_;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (p >= end_) return false;
+    uint8_t b = p_[p++];
+    if (shift == 63 && b > 1) return false;
+    r |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      pos_ = p;
+      v = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint64_t BinaryReader::varint(const char* what) {
+  uint64_t v;
+  if (!try_varint(v)) {
+    if (pos_ >= end_) fail_short(1, what);
+    fail_at(pos_, fmt::format("malformed variable-length integer while reading {}", what));
+  }
+  return v;
+}
+
+uint64_t BinaryReader::varint_max(const char* what, uint64_t max) {
+  size_t at = pos_;
+  uint64_t v = varint(what);
+  if (v > max) fail_at(at, fmt::format("{} is {}, more than the largest valid value {}", what, v, max));
+  return v;
+}
+
+size_t BinaryReader::count(const char* what, size_t min_item_bytes) {
+  size_t at = pos_;
+  uint64_t v = varint(what);
+  uint64_t limit = min_item_bytes == 0 ? (uint64_t(1) << 32) : remaining() / min_item_bytes;
+  if (v > limit)
+    fail_at(at, fmt::format("{} is {}, but only {} bytes follow (at least {} per item)", what, v,
+                            remaining(), min_item_bytes));
+  return static_cast<size_t>(v);
+}
+
+bool BinaryReader::boolean(const char* what) {
+  size_t at = pos_;
+  uint8_t b = u8(what);
+  if (b > 1) fail_at(at, fmt::format("{} is {}, expected 0 or 1", what, b));
+  return b == 1;
+}
+
+std::string BinaryReader::string(const char* what, size_t max_len) {
+  size_t at = pos_;
+  uint64_t n = varint(what);
+  if (n > max_len || n > remaining())
+    fail_at(at, fmt::format("length of {} is {}, but {} bytes follow", what, n, remaining()));
+  std::string s(reinterpret_cast<const char*>(p_ + pos_), static_cast<size_t>(n));
+  pos_ += static_cast<size_t>(n);
+  return s;
+}
+
+BinaryReader BinaryReader::blob(const char* what) {
+  size_t at = pos_;
+  uint64_t n = varint(what);
+  if (n > remaining()) fail_at(at, fmt::format("length of {} is {}, but only {} bytes follow", what, n, remaining()));
+  BinaryReader sub(p_ + pos_, static_cast<size_t>(n), origin_, region_, base_ + pos_);
+  pos_ += static_cast<size_t>(n);
+  return sub;
+}
+
+BinaryReader BinaryReader::section(const char tag[4]) {
+  std::string want(tag, 4);
+  std::string what = "section '" + want + "'";
+  size_t at = pos_;
+  char got[4];
+  bytes(got, 4, what.c_str());
+  if (std::memcmp(got, tag, 4) != 0) {
+    std::string shown;
+    for (char c : got) shown += (c >= 32 && c < 127) ? c : '?';
+    fail_at(at, fmt::format("expected section '{}', found '{}'", want, shown));
+  }
+  uint64_t n = u64(what.c_str());
+  if (n > remaining()) fail_at(at, fmt::format("{} claims {} bytes, but only {} follow", what, n, remaining()));
+  BinaryReader sub(p_ + pos_, static_cast<size_t>(n), origin_, region_, base_ + pos_);
+  pos_ += static_cast<size_t>(n);
+  return sub;
+}
+
+void BinaryReader::expect_end(const char* what) const {
+  if (pos_ != end_) fail_at(pos_, fmt::format("{} unexpected bytes after {}", end_ - pos_, what));
+}
+
+// ------------------------------------------------------------------------------- container
+namespace {
+constexpr uint8_t kMagic[8] = {0x89, 'G', 'C', 'K', '\r', '\n', 0x1A, '\n'};
+constexpr size_t kVersionField = 16;
+constexpr uint64_t kMaxRawSize = uint64_t(64) << 30;  // 64 GiB: anything bigger is corruption
+
+void put_le(uint8_t* p, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+uint64_t get_le(const uint8_t* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+#if defined(GANGLION_HAVE_ZSTD)
+std::vector<uint8_t> zstd_compress(const std::vector<uint8_t>& body, const ContainerOptions& o) {
+  struct Ctx {
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ~Ctx() { ZSTD_freeCCtx(c); }
+  } ctx;
+  if (!ctx.c) throw CheckpointError("zstd: cannot create a compression context");
+  ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_compressionLevel, o.zstd_level);
+  ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_contentSizeFlag, 1);
+  unsigned workers = o.zstd_workers;
+  if (workers == 0) workers = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  // Multithreaded compression only pays for large bodies, and only where libzstd was built with it.
+  if (workers > 1 && body.size() >= (size_t(4) << 20)) {
+    ZSTD_bounds b = ZSTD_cParam_getBounds(ZSTD_c_nbWorkers);
+    if (!ZSTD_isError(b.error) && b.upperBound > 0) {
+      int w = std::min<int>(static_cast<int>(workers), b.upperBound);
+      ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_nbWorkers, w);
+    }
+  }
+  std::vector<uint8_t> out(kCheckpointHeaderSize + ZSTD_compressBound(body.size()));
+  size_t n = ZSTD_compress2(ctx.c, out.data() + kCheckpointHeaderSize, out.size() - kCheckpointHeaderSize,
+                            body.data(), body.size());
+  if (ZSTD_isError(n)) throw CheckpointError(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
+  out.resize(kCheckpointHeaderSize + n);
+  return out;
+}
+#endif
+}  // namespace
+
+std::vector<uint8_t> encode_container(const std::vector<uint8_t>& body, const ContainerOptions& options) {
+  std::vector<uint8_t> out;
+  uint32_t flags = 0;
+#if defined(GANGLION_HAVE_ZSTD)
+  if (options.compress) {
+    out = zstd_compress(body, options);
+    flags |= kCheckpointFlagZstd;
+  }
+#else
+  (void)options;
+#endif
+  if (!(flags & kCheckpointFlagZstd)) {
+    out.resize(kCheckpointHeaderSize + body.size());
+    if (!body.empty()) std::memcpy(out.data() + kCheckpointHeaderSize, body.data(), body.size());
+  }
+  uint8_t* h = out.data();
+  std::memset(h, 0, kCheckpointHeaderSize);
+  std::memcpy(h, kMagic, 8);
+  put_le(h + 8, kCheckpointFormatVersion, 4);
+  put_le(h + 12, kCheckpointHeaderSize, 4);
+  std::string version = GANGLION_VERSION;
+  std::memcpy(h + 16, version.data(), std::min(version.size(), kVersionField - 1));
+  put_le(h + 32, flags, 4);
+  put_le(h + 36, 0, 4);
+  uint64_t stored = out.size() - kCheckpointHeaderSize;
+  put_le(h + 40, body.size(), 8);
+  put_le(h + 48, stored, 8);
+  put_le(h + 56, xxhash64(out.data() + kCheckpointHeaderSize, stored), 8);
+  put_le(h + 64, xxhash64(h, 64), 8);
+  return out;
+}
+
+CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::string& origin) {
+  auto fail = [&](const std::string& problem) -> CheckpointError {
+    return CheckpointError(fmt::format("{}: {}", origin, problem));
+  };
+  if (size == 0) throw fail("the file is empty (0 bytes), not a checkpoint; it was probably cut short by a crash or a full disk");
+  if (size < 8 || std::memcmp(data, kMagic, std::min<size_t>(size, 8)) != 0) {
+    if (size < 8 && std::memcmp(data, kMagic, size) == 0)
+      throw fail(fmt::format("truncated: only {} bytes, the header needs {}", size, kCheckpointHeaderSize));
+    throw fail("not a Ganglion checkpoint (wrong magic number at byte 0; expected 89 47 43 4B 0D 0A 1A 0A)");
+  }
+  CheckpointHeader h;
+  if (size < 16)
+    throw fail(fmt::format("truncated: only {} bytes, the header needs {}", size, kCheckpointHeaderSize));
+  h.format_version = static_cast<uint32_t>(get_le(data + 8, 4));
+  uint32_t header_size = static_cast<uint32_t>(get_le(data + 12, 4));
+  if (size >= 32) {
+    const char* v = reinterpret_cast<const char*>(data + 16);
+    size_t n = 0;
+    while (n < kVersionField && v[n] != '\0' && v[n] >= 32 && v[n] < 127) ++n;
+    h.ganglion_version.assign(v, n);
+  }
+  if (h.format_version > kCheckpointFormatVersion)
+    throw fail(fmt::format("written by a newer Ganglion ({}, checkpoint format version {}); this is Ganglion {}, "
+                           "which reads format versions {} to {}: resume it with a newer Ganglion",
+                           h.ganglion_version.empty() ? "version unknown" : h.ganglion_version, h.format_version,
+                           GANGLION_VERSION, kCheckpointOldestReadableVersion, kCheckpointFormatVersion));
+  if (h.format_version < kCheckpointOldestReadableVersion)
+    throw fail(fmt::format("checkpoint format version {} (Ganglion {}) is too old; this Ganglion {} reads "
+                           "format versions {} to {}: resume it with the Ganglion that wrote it",
+                           h.format_version, h.ganglion_version, GANGLION_VERSION,
+                           kCheckpointOldestReadableVersion, kCheckpointFormatVersion));
+  if (header_size != kCheckpointHeaderSize)
+    throw fail(fmt::format("header size field is {}, expected {} for format version {} (corrupt header)",
+                           header_size, kCheckpointHeaderSize, h.format_version));
+  if (size < kCheckpointHeaderSize)
+    throw fail(fmt::format("truncated: only {} bytes, the header needs {}", size, kCheckpointHeaderSize));
+  uint64_t want_hc = get_le(data + 64, 8);
+  if (xxhash64(data, 64) != want_hc)
+    throw fail("header checksum mismatch: the header (bytes 0-71) is corrupted");
+  h.flags = static_cast<uint32_t>(get_le(data + 32, 4));
+  h.raw_size = get_le(data + 40, 8);
+  h.stored_size = get_le(data + 48, 8);
+  h.body_checksum = get_le(data + 56, 8);
+  if (h.flags & ~kCheckpointFlagZstd)
+    throw fail(fmt::format("unknown header flags 0x{:x} (this Ganglion knows only 0x1, zstd)", h.flags));
+  if (h.raw_size > kMaxRawSize)
+    throw fail(fmt::format("header claims a body of {} bytes, more than the 64 GiB limit (corrupt header)", h.raw_size));
+  if (!(h.flags & kCheckpointFlagZstd) && h.raw_size != h.stored_size)
+    throw fail(fmt::format("uncompressed body but raw size {} differs from stored size {} (corrupt header)",
+                           h.raw_size, h.stored_size));
+  return h;
+}
+
+std::vector<uint8_t> decode_container(const uint8_t* data, size_t size, const std::string& origin,
+                                      CheckpointHeader* header_out) {
+  CheckpointHeader h = decode_header(data, size, origin);
+  auto fail = [&](const std::string& problem) -> CheckpointError {
+    return CheckpointError(fmt::format("{}: {}", origin, problem));
+  };
+  uint64_t have = size - kCheckpointHeaderSize;
+  if (have < h.stored_size)
+    throw fail(fmt::format("truncated: the body should be {} bytes but only {} are there (file is {} bytes, "
+                           "expected {})", h.stored_size, have, size, kCheckpointHeaderSize + h.stored_size));
+  if (have > h.stored_size)
+    throw fail(fmt::format("{} unexpected bytes after the body (file is {} bytes, expected {})",
+                           have - h.stored_size, size, kCheckpointHeaderSize + h.stored_size));
+  const uint8_t* body = data + kCheckpointHeaderSize;
+  if (xxhash64(body, h.stored_size) != h.body_checksum)
+    throw fail("body checksum mismatch: the file is corrupted (some bytes after the 72-byte header changed)");
+  std::vector<uint8_t> raw;
+  if (h.flags & kCheckpointFlagZstd) {
+#if defined(GANGLION_HAVE_ZSTD)
+    unsigned long long content = ZSTD_getFrameContentSize(body, h.stored_size);
+    if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != h.raw_size)
+      throw fail("the compressed body is not a zstd frame of the size the header gives (corrupt file)");
+    raw.resize(h.raw_size);
+    size_t n = ZSTD_decompress(raw.data(), raw.size(), body, h.stored_size);
+    if (ZSTD_isError(n)) throw fail(fmt::format("zstd decompression failed: {}", ZSTD_getErrorName(n)));
+    if (n != h.raw_size)
+      throw fail(fmt::format("decompressed body is {} bytes, the header says {}", n, h.raw_size));
+#else
+    throw fail("the body is zstd-compressed but this Ganglion was built without libzstd; rebuild with "
+               "libzstd-dev installed");
+#endif
+  } else {
+    raw.assign(body, body + h.stored_size);
+  }
+  if (header_out) *header_out = h;
+  return raw;
+}
+
+// ---------------------------------------------------------------------------------- files
+namespace {
+std::string errno_text() { return std::strerror(errno); }
+
+struct Fd {
+  int fd = -1;
+  ~Fd() { if (fd >= 0) ::close(fd); }
+};
+}  // namespace
+
+std::vector<uint8_t> read_file_bytes(const std::string& path, const char* what) {
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) throw CheckpointError(fmt::format("{}: no such file (expected a {} file)", path, what));
+  if (fs::is_directory(st))
+    throw CheckpointError(fmt::format("{}: is a directory, expected a {} file", path, what));
+  Fd f;
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f.fd < 0) throw CheckpointError(fmt::format("{}: cannot open: {}", path, errno_text()));
+  struct stat sb;
+  if (::fstat(f.fd, &sb) != 0) throw CheckpointError(fmt::format("{}: cannot stat: {}", path, errno_text()));
+  if (!S_ISREG(sb.st_mode)) throw CheckpointError(fmt::format("{}: not a regular file, expected a {} file", path, what));
+  std::vector<uint8_t> data(static_cast<size_t>(sb.st_size));
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = ::read(f.fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw CheckpointError(fmt::format("{}: read error at byte {}: {}", path, got, errno_text()));
+    if (n == 0) break;  // shrank while reading
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
+void write_file_atomic(const std::string& path, const void* bytes, size_t size) {
+  static std::atomic<uint64_t> counter{0};
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmp = (dir / fmt::format(".{}.tmp-{}-{}", target.filename().string(), ::getpid(), counter++)).string();
+  Fd f;
+  f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (f.fd < 0) throw CheckpointError(fmt::format("{}: cannot create temp file {}: {}", path, tmp, errno_text()));
+  auto fail = [&](const std::string& step) {
+    std::string msg = fmt::format("{}: {} failed: {}", path, step, errno_text());
+    ::close(f.fd);
+    f.fd = -1;
+    ::unlink(tmp.c_str());
+    throw CheckpointError(msg);
+  };
+  const uint8_t* p = static_cast<const uint8_t*>(bytes);
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::write(f.fd, p + done, std::min<size_t>(size - done, size_t(1) << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("write of the temp file");
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(f.fd) != 0) fail("fsync of the temp file");
+  if (::close(f.fd) != 0) { f.fd = -1; ::unlink(tmp.c_str()); throw CheckpointError(fmt::format("{}: close failed: {}", path, errno_text())); }
+  f.fd = -1;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string msg = fmt::format("{}: rename from {} failed: {}", path, tmp, errno_text());
+    ::unlink(tmp.c_str());
+    throw CheckpointError(msg);
+  }
+  Fd d;
+  d.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d.fd >= 0) ::fsync(d.fd);  // makes the rename durable; failure here loses nothing already written
+}
+
+void write_container_file(const std::string& path, const std::vector<uint8_t>& body, const ContainerOptions& options) {
+  std::vector<uint8_t> file = encode_container(body, options);
+  write_file_atomic(path, file.data(), file.size());
+}
+
+std::vector<uint8_t> read_container_file(const std::string& path, CheckpointHeader* header) {
+  std::vector<uint8_t> data = read_file_bytes(path, "checkpoint");
+  return decode_container(data.data(), data.size(), path, header);
+}
+
+// ------------------------------------------------------------------------------- rotation
+std::string checkpoint_file_name(uint64_t generation) { return fmt::format("ckpt-{}.gck", generation); }
+
+namespace {
+bool parse_checkpoint_name(const std::string& name, uint64_t& generation) {
+  const std::string prefix = "ckpt-", suffix = ".gck";
+  if (name.size() <= prefix.size() + suffix.size()) return false;
+  if (name.compare(0, prefix.size(), prefix) != 0) return false;
+  if (name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+  std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (digits.empty() || digits.size() > 19) return false;
+  for (char c : digits)
+    if (c < '0' || c > '9') return false;
+  generation = std::stoull(digits);
+  return true;
+}
+}  // namespace
+
+std::vector<CheckpointFile> list_checkpoints(const std::string& dir) {
+  std::vector<CheckpointFile> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    uint64_t g;
+    if (e.is_regular_file(ec) && parse_checkpoint_name(e.path().filename().string(), g))
+      out.push_back({g, e.path().string()});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.generation < b.generation; });
+  return out;
+}
+
+void rotate_checkpoints(const std::string& dir, uint32_t keep) {
+  std::error_code ec;
+  // Temp files of a writer that was killed: ".ckpt-<g>.gck.tmp-<pid>-<n>" from another process.
+  std::string own = fmt::format(".tmp-{}-", ::getpid());
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(".ckpt-", 0) == 0 && name.find(".gck.tmp-") != std::string::npos &&
+        name.find(own) == std::string::npos)
+      fs::remove(e.path(), ec);
+  }
+  if (keep == 0) return;
+  auto files = list_checkpoints(dir);
+  if (files.size() <= keep) return;
+  for (size_t i = 0; i + keep < files.size(); ++i) fs::remove(files[i].path, ec);
+}
+
+}  // namespace ganglion

@@ -1,0 +1,20 @@
+// Compact binary encoding of many genomes, column by column (all innovation numbers together, all
+// weights together, ...), for checkpoints. Small integers are delta + zigzag varints, floats are
+// raw IEEE bits and flags are bit-packed: about 7-9 bytes per connection before compression.
+// The layout is given byte by byte in docs/checkpoint-format.md ("Genome block").
+#pragma once
+
+#include <vector>
+
+#include "core/checkpoint_io.hpp"
+#include "core/genome.hpp"
+
+namespace ganglion {
+
+void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes);
+// Reads what encode_genomes() wrote. Values are range-checked (node kinds, activation and
+// aggregation enums, 32-bit ids) so that a damaged body is an error naming genome and byte, never
+// a misread genome. `what` names the block in messages ("population", "best genome").
+std::vector<Genome> decode_genomes(BinaryReader& r, const char* what = "genomes");
+
+}  // namespace ganglion

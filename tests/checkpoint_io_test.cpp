@@ -1,0 +1,390 @@
+// The checkpoint container and the genome codec: round trips, and every kind of damaged file
+// (truncated, flipped bytes, wrong magic, future version, empty, a directory) is a CheckpointError
+// naming the file and the problem, never a crash or a misread.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(GANGLION_HAVE_ZSTD)
+#include <zstd.h>
+#endif
+
+#include "core/checkpoint_io.hpp"
+#include "core/genome_codec.hpp"
+#include "core/rng.hpp"
+
+using namespace ganglion;
+namespace fs = std::filesystem;
+
+namespace {
+
+uint64_t test_seed() {
+  static uint64_t seed = [] {
+    const char* env = std::getenv("GANGLION_TEST_SEED");
+    return env ? std::strtoull(env, nullptr, 10) : (uint64_t(std::random_device{}()) << 32 | std::random_device{}());
+  }();
+  return seed;
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("ganglion-ckio-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(std::random_device{}()));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+std::vector<Genome> random_genomes(Rng& rng, size_t count) {
+  std::vector<Genome> out(count);
+  for (size_t i = 0; i < count; ++i) {
+    Genome& g = out[i];
+    g.id = rng.below(4) == 0 ? rng.next() : rng.below(1000000);
+    g.fitness = rng.normal(0, 100);
+    g.evaluated = rng.chance(0.5);
+    size_t nn = rng.below(12);
+    for (size_t n = 0; n < nn; ++n) {
+      NodeGene node;
+      node.id = static_cast<int32_t>(rng.below(3) == 0 ? rng.next() : rng.below(200)) - 20;
+      node.kind = static_cast<NodeKind>(rng.below(4));
+      node.activation = static_cast<Activation>(rng.below(static_cast<uint64_t>(Activation::Count)));
+      node.aggregation = static_cast<Aggregation>(rng.below(static_cast<uint64_t>(Aggregation::Count)));
+      node.bias = static_cast<float>(rng.normal());
+      node.response = static_cast<float>(rng.normal(1, 0.1));
+      g.nodes.push_back(node);
+    }
+    size_t nc = rng.below(30);
+    for (size_t c = 0; c < nc; ++c) {
+      ConnectionGene cg;
+      cg.innovation = rng.below(5) == 0 ? static_cast<int64_t>(rng.next()) : static_cast<int64_t>(rng.below(5000));
+      cg.source = static_cast<int32_t>(rng.next());
+      cg.target = static_cast<int32_t>(rng.below(100)) - 3;
+      cg.weight = static_cast<float>(rng.normal(0, 3));
+      cg.enabled = rng.chance(0.8);
+      g.connections.push_back(cg);
+    }
+    // Unsorted genes must survive too: the codec stores what it is given.
+  }
+  return out;
+}
+
+void expect_same(const std::vector<Genome>& a, const std::vector<Genome>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    INFO("genome #" << i);
+    CHECK(a[i] == b[i]);
+    CHECK(a[i].fitness == b[i].fitness);
+    CHECK(a[i].evaluated == b[i].evaluated);
+  }
+}
+
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string read_error(const std::string& path) {
+  try {
+    read_container_file(path);
+  } catch (const CheckpointError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// The same checks on bytes in memory, for loops over many damaged variants (rewriting one file
+// thousands of times is slow on ext4, which flushes a truncated-and-rewritten file on close).
+std::string decode_error(const std::vector<uint8_t>& bytes, const std::string& origin) {
+  try {
+    decode_container(bytes.data(), bytes.size(), origin);
+  } catch (const CheckpointError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<uint8_t> sample_body(uint64_t seed) {
+  Rng rng = Rng::derive(seed, Purpose::Test, 7);
+  BinaryWriter w;
+  size_t t = w.begin_section("GENS");
+  encode_genomes(w, random_genomes(rng, 40));
+  w.end_section(t);
+  return w.take();
+}
+
+}  // namespace
+
+TEST_CASE("xxhash64 matches the reference (and zstd's frame checksums)") {
+  CHECK(xxhash64("", 0) == 0xEF46DB3751D8E999ull);
+#if defined(GANGLION_HAVE_ZSTD)
+  // A zstd frame with a checksum ends in the low 32 bits of XXH64(content, seed 0).
+  MESSAGE("seed " << test_seed());
+  Rng rng = Rng::derive(test_seed(), Purpose::Test, 1);
+  for (size_t len : {1, 3, 4, 7, 8, 15, 31, 32, 33, 63, 64, 100, 1000, 4099}) {
+    std::vector<uint8_t> data(len);
+    for (auto& b : data) b = static_cast<uint8_t>(rng.next());
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    std::vector<uint8_t> out(ZSTD_compressBound(len));
+    size_t n = ZSTD_compress2(c, out.data(), out.size(), data.data(), len);
+    ZSTD_freeCCtx(c);
+    REQUIRE(!ZSTD_isError(n));
+    uint32_t tail = out[n - 4] | out[n - 3] << 8 | out[n - 2] << 16 | uint32_t(out[n - 1]) << 24;
+    INFO("length " << len);
+    CHECK(tail == static_cast<uint32_t>(xxhash64(data.data(), len)));
+  }
+#endif
+}
+
+TEST_CASE("BinaryWriter and BinaryReader round-trip every value type") {
+  BinaryWriter w;
+  w.u8(200);
+  w.u32(0xDEADBEEF);
+  w.u64(0x0123456789ABCDEFull);
+  w.i64(-5);
+  w.f32(-1.5f);
+  w.f64(3.25);
+  w.boolean(true);
+  for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 16383ull, 16384ull, ~0ull}) w.varint(v);
+  for (int64_t v : {int64_t(0), int64_t(-1), int64_t(1), INT64_MIN, INT64_MAX}) w.svarint(v);
+  w.string("hello");
+  size_t s = w.begin_section("TEST");
+  w.u32(7);
+  w.end_section(s);
+  size_t b = w.begin_blob();
+  for (int i = 0; i < 300; ++i) w.u8(static_cast<uint8_t>(i));
+  w.end_blob(b);
+
+  auto bytes = w.take();
+  BinaryReader r(bytes.data(), bytes.size(), "mem");
+  CHECK(r.u8("a") == 200);
+  CHECK(r.u32("b") == 0xDEADBEEF);
+  CHECK(r.u64("c") == 0x0123456789ABCDEFull);
+  CHECK(r.i64("d") == -5);
+  CHECK(r.f32("e") == -1.5f);
+  CHECK(r.f64("f") == 3.25);
+  CHECK(r.boolean("g"));
+  for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 16383ull, 16384ull, ~0ull}) CHECK(r.varint("v") == v);
+  for (int64_t v : {int64_t(0), int64_t(-1), int64_t(1), INT64_MIN, INT64_MAX}) CHECK(r.svarint("s") == v);
+  CHECK(r.string("str") == "hello");
+  BinaryReader sec = r.section("TEST");
+  CHECK(sec.u32("x") == 7);
+  sec.expect_end("section");
+  BinaryReader blob = r.blob("blob");
+  CHECK(blob.remaining() == 300);
+  CHECK(blob.u8("first") == 0);
+  r.expect_end("all");
+
+  // Reading past the end names what was read and where.
+  BinaryReader short_reader(bytes.data(), 3, "mem.gck");
+  short_reader.u8("one");
+  try {
+    short_reader.u32("species count");
+    FAIL("no error");
+  } catch (const CheckpointError& e) {
+    std::string m = e.what();
+    CHECK(m.find("mem.gck") != std::string::npos);
+    CHECK(m.find("byte 1") != std::string::npos);
+    CHECK(m.find("species count") != std::string::npos);
+  }
+}
+
+TEST_CASE("genome codec round-trips random genomes") {
+  MESSAGE("seed " << test_seed());
+  Rng rng = Rng::derive(test_seed(), Purpose::Test, 2);
+  for (size_t count : {0, 1, 2, 17, 300}) {
+    auto genomes = random_genomes(rng, count);
+    BinaryWriter w;
+    encode_genomes(w, genomes);
+    auto bytes = w.take();
+    BinaryReader r(bytes.data(), bytes.size(), "mem");
+    auto back = decode_genomes(r, "population");
+    r.expect_end("population");
+    expect_same(genomes, back);
+  }
+}
+
+TEST_CASE("genome codec: every truncation of the body is a clean error") {
+  MESSAGE("seed " << test_seed());
+  Rng rng = Rng::derive(test_seed(), Purpose::Test, 3);
+  auto genomes = random_genomes(rng, 5);
+  BinaryWriter w;
+  encode_genomes(w, genomes);
+  auto bytes = w.take();
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    BinaryReader r(bytes.data(), n, "cut.gck");
+    CHECK_THROWS_AS(decode_genomes(r, "population"), CheckpointError);
+  }
+  // Random corruption of the raw body either decodes to something or fails cleanly.
+  for (int t = 0; t < 2000; ++t) {
+    auto copy = bytes;
+    copy[rng.below(copy.size())] ^= static_cast<uint8_t>(1 + rng.below(255));
+    BinaryReader r(copy.data(), copy.size(), "flip.gck");
+    try {
+      decode_genomes(r, "population");
+    } catch (const CheckpointError&) {
+    }
+  }
+}
+
+TEST_CASE("container round trip, compressed and raw") {
+  TempDir dir;
+  auto body = sample_body(test_seed());
+  for (bool compress : {true, false}) {
+    ContainerOptions o;
+    o.compress = compress;
+    std::string path = dir.file(compress ? "c.gck" : "r.gck");
+    write_container_file(path, body, o);
+    CheckpointHeader h;
+    auto back = read_container_file(path, &h);
+    CHECK(back == body);
+    CHECK(h.format_version == kCheckpointFormatVersion);
+    CHECK(h.ganglion_version == GANGLION_VERSION);
+    CHECK(h.raw_size == body.size());
+#if defined(GANGLION_HAVE_ZSTD)
+    CHECK(((h.flags & kCheckpointFlagZstd) != 0) == compress);
+#endif
+  }
+  // A large body takes the multithreaded path.
+  std::vector<uint8_t> big(9 << 20);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>((i * 2654435761u) >> 13);
+  write_container_file(dir.file("big.gck"), big);
+  CHECK(read_container_file(dir.file("big.gck")) == big);
+}
+
+TEST_CASE("damaged files are clear errors naming the file and the problem") {
+  TempDir dir;
+  auto body = sample_body(test_seed() + 1);
+  auto good = encode_container(body);
+  auto contains = [](const std::string& m, const std::string& s) { return m.find(s) != std::string::npos; };
+
+  SUBCASE("empty file") {
+    std::string p = dir.file("empty.gck");
+    write_bytes(p, {});
+    std::string m = read_error(p);
+    CHECK(contains(m, p));
+    CHECK(contains(m, "empty"));
+  }
+  SUBCASE("directory in place of a file") {
+    std::string p = dir.file("ckpt-3.gck");
+    fs::create_directories(p);
+    std::string m = read_error(p);
+    CHECK(contains(m, p));
+    CHECK(contains(m, "directory"));
+  }
+  SUBCASE("missing file") {
+    std::string p = dir.file("nope.gck");
+    std::string m = read_error(p);
+    CHECK(contains(m, p));
+    CHECK(contains(m, "no such file"));
+  }
+  SUBCASE("wrong magic") {
+    std::string p = dir.file("magic.gck");
+    auto bad = good;
+    bad[1] = 'X';
+    write_bytes(p, bad);
+    std::string m = read_error(p);
+    CHECK(contains(m, p));
+    CHECK(contains(m, "not a Ganglion checkpoint"));
+    write_bytes(p, std::vector<uint8_t>{'{', '"', 'a', '"', ':', '1', '}', '\n', '\n'});
+    CHECK(contains(read_error(p), "not a Ganglion checkpoint"));
+  }
+  SUBCASE("future version") {
+    std::string p = dir.file("future.gck");
+    auto bad = good;
+    bad[8] = static_cast<uint8_t>(kCheckpointFormatVersion + 1);
+    write_bytes(p, bad);
+    std::string m = read_error(p);
+    CHECK(contains(m, p));
+    CHECK(contains(m, "written by a newer Ganglion"));
+  }
+  SUBCASE("too old a version") {
+    std::string p = dir.file("old.gck");
+    auto bad = good;
+    bad[8] = 0;
+    write_bytes(p, bad);
+    std::string m = read_error(p);
+    CHECK(contains(m, p));
+    CHECK(contains(m, "too old"));
+  }
+  SUBCASE("truncated at every length") {
+    std::string p = dir.file("cut.gck");
+    write_bytes(p, std::vector<uint8_t>(good.begin(), good.end() - 1));
+    CHECK(contains(read_error(p), "truncated"));
+    for (size_t n = 1; n < good.size(); n += (n < 100 ? 1 : 7)) {
+      std::string m = decode_error(std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(n)), p);
+      INFO("length " << n << ": " << m);
+      CHECK(contains(m, p));
+      CHECK(contains(m, "truncated"));
+    }
+  }
+  SUBCASE("trailing bytes") {
+    std::string p = dir.file("long.gck");
+    auto bad = good;
+    bad.push_back(0);
+    write_bytes(p, bad);
+    CHECK(contains(read_error(p), "unexpected bytes after the body"));
+  }
+  SUBCASE("a flipped byte anywhere") {
+    MESSAGE("seed " << test_seed());
+    Rng rng = Rng::derive(test_seed(), Purpose::Test, 4);
+    std::string p = dir.file("flip.gck");
+    auto bad = good;
+    bad[good.size() / 2] ^= 0x10;
+    write_bytes(p, bad);
+    CHECK(contains(read_error(p), "checksum mismatch"));
+    for (size_t pos = 0; pos < good.size(); pos += 1 + (pos < 80 ? 0 : rng.below(5))) {
+      bad = good;
+      bad[pos] ^= static_cast<uint8_t>(1u << rng.below(8));
+      std::string m = decode_error(bad, p);
+      INFO("byte " << pos << ": " << m);
+      REQUIRE(!m.empty());
+      CHECK(contains(m, p));
+    }
+  }
+}
+
+TEST_CASE("atomic writes leave no temp files; listing and rotation ignore them") {
+  TempDir dir;
+  std::string a = dir.file("ckpt-5.gck");
+  write_file_atomic(a, "one", 3);
+  write_file_atomic(a, "second", 6);
+  CHECK(read_file_bytes(a).size() == 6);
+  size_t entries = 0;
+  for (auto& e : fs::directory_iterator(dir.path)) (void)e, ++entries;
+  CHECK(entries == 1);
+
+  for (int g : {1, 2, 10, 7}) write_file_atomic(dir.file(checkpoint_file_name(g)), "x", 1);
+  // A killed writer's temp file, and names that only look like checkpoints.
+  write_bytes(dir.file(".ckpt-11.gck.tmp-999999-0"), {1, 2});
+  write_bytes(dir.file("ckpt-12.gck.tmp"), {1});
+  write_bytes(dir.file("ckpt-x.gck"), {1});
+  write_bytes(dir.file("ckpt-.gck"), {1});
+  auto list = list_checkpoints(dir.path.string());
+  REQUIRE(list.size() == 5);
+  CHECK(list.front().generation == 1);
+  CHECK(list.back().generation == 10);
+
+  rotate_checkpoints(dir.path.string(), 2);
+  list = list_checkpoints(dir.path.string());
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].generation == 7);
+  CHECK(list[1].generation == 10);
+  CHECK_FALSE(fs::exists(dir.file(".ckpt-11.gck.tmp-999999-0")));
+  CHECK(fs::exists(dir.file("ckpt-12.gck.tmp")));  // not ours to delete
+
+  // Writing into a missing folder is a clear error too.
+  CHECK_THROWS_AS(write_file_atomic(dir.file("missing/ckpt-1.gck"), "x", 1), CheckpointError);
+}
