@@ -187,8 +187,9 @@ struct EpisodeStats {
 };
 
 // The per-step, host-driven path. `episodes` holds num_networks * opts.episodes episodes
-// (network-major), already begun; each is advanced until done. `evaluator` gets load(layout)
-// first. Used by ControlTask<Env> and by tasks that test one network from chosen start states.
+// (network-major), already begun; each is advanced until done. `evaluator` must hold `layout`
+// (the engine loads it before Task::evaluate); its recurrent state is reset first. Used by
+// ControlTask<Env> and by tasks that test one network from chosen start states.
 template <class Env>
 EpisodeStats run_episodes_per_step(const Env& env, const PopulationLayout& layout, Evaluator& evaluator,
                                    uint32_t episodes_per_network, uint32_t max_steps,
@@ -205,7 +206,7 @@ EpisodeStats run_episodes_per_step(const Env& env, const PopulationLayout& layou
   for (uint32_t n = 0; n < layout.num_networks; ++n) alive[n] = n;
   PopulationLayout compacted;
   bool compacted_any = false;
-  evaluator.load(layout);
+  evaluator.reset_state();
   const bool can_compact = compact && !layout.any_recurrent && layout.node_offset.size() == layout.num_networks + size_t(1);
 
   std::vector<float> obs, out;

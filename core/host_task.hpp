@@ -17,8 +17,9 @@ namespace ganglion {
 // per network and row between step() calls (reset_state() clears it).
 class HostBatch {
  public:
+  // `evaluator` must hold `layout` (the engine loads it before Task::evaluate).
   HostBatch(const PopulationLayout& layout, Evaluator& evaluator) : layout_(layout), evaluator_(evaluator) {
-    evaluator_.load(layout_);
+    evaluator_.reset_state();
   }
   uint32_t num_networks() const { return layout_.num_networks; }
   uint32_t num_inputs() const { return layout_.num_inputs; }

@@ -18,6 +18,7 @@ uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& la
                                uint32_t max_steps) {
   PopulationLayout one = select_networks(layout, {network});
   CpuEvaluator evaluator(1);
+  evaluator.load(one);
   std::vector<Episode<DoublePole>> episodes(1);
   DoublePole standard = env;
   standard.random_start = false;
@@ -34,6 +35,7 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
                                     uint32_t steps) {
   PopulationLayout one = select_networks(layout, {network});
   CpuEvaluator evaluator(1);
+  evaluator.load(one);
   std::vector<Episode<DoublePole>> episodes(kGeneralizationStarts);
   for (uint32_t i = 0; i < kGeneralizationStarts; ++i) {
     generalization_start(i, episodes[i].state);

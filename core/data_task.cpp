@@ -1,0 +1,192 @@
+#include "core/data_task.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/task_choice.hpp"
+
+namespace ganglion {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) cells.push_back(trim(cell));
+  if (!line.empty() && line.back() == ',') cells.push_back("");
+  return cells;
+}
+
+bool parse_number(const std::string& cell, float& out) {
+  if (cell.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(cell.c_str(), &end);
+  if (end != cell.c_str() + cell.size() || errno == ERANGE || !std::isfinite(v)) return false;
+  out = float(v);
+  return true;
+}
+
+}  // namespace
+
+Dataset parse_csv_dataset(const std::string& text, const std::string& origin, uint32_t num_inputs,
+                          uint32_t num_targets) {
+  if (num_inputs == 0 || num_targets == 0)
+    throw ConfigError(origin + ": a data set needs at least one input and one target column (got " +
+                      std::to_string(num_inputs) + " inputs, " + std::to_string(num_targets) + " targets)");
+  Dataset d;
+  d.num_inputs = num_inputs;
+  d.num_targets = num_targets;
+  d.origin = origin;
+  const size_t columns = size_t(num_inputs) + num_targets;
+  std::istringstream in(text);
+  std::string line;
+  size_t line_no = 0;
+  bool first = true;
+  std::vector<float> values(columns);
+  while (std::getline(in, line)) {
+    ++line_no;
+    const std::string t = trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    const auto cells = split_cells(t);
+    const std::string place = origin + ":" + std::to_string(line_no);
+    bool any_number = false;
+    for (const auto& c : cells) {
+      float v;
+      if (parse_number(c, v)) any_number = true;
+    }
+    if (first && !any_number) {  // a header line: no cell is a number
+      first = false;
+      if (cells.size() != columns)
+        throw ConfigError(place + ": the header has " + std::to_string(cells.size()) + " columns, expected " +
+                          std::to_string(columns) + " (" + std::to_string(num_inputs) + " inputs + " +
+                          std::to_string(num_targets) + " targets)");
+      continue;
+    }
+    first = false;
+    if (cells.size() != columns)
+      throw ConfigError(place + ": " + std::to_string(cells.size()) + " columns, expected " + std::to_string(columns) +
+                        " (" + std::to_string(num_inputs) + " inputs + " + std::to_string(num_targets) + " targets)");
+    for (size_t c = 0; c < columns; ++c)
+      if (!parse_number(cells[c], values[c]))
+        throw ConfigError(place + ": column " + std::to_string(c + 1) + ": '" + cells[c] +
+                          "' is not a finite number");
+    d.inputs.insert(d.inputs.end(), values.begin(), values.begin() + num_inputs);
+    d.targets.insert(d.targets.end(), values.begin() + num_inputs, values.end());
+  }
+  if (d.inputs.empty()) throw ConfigError(origin + ": no data rows");
+  return d;
+}
+
+Dataset load_csv_dataset(const std::string& path, uint32_t num_inputs, uint32_t num_targets) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ConfigError(path + ": cannot open the data file (" + std::strerror(errno) + ")");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return parse_csv_dataset(ss.str(), path, num_inputs, num_targets);
+}
+
+double compute_loss(Loss loss, const float* outputs, const float* targets, size_t rows, uint32_t k) {
+  const size_t n = rows * k;
+  if (n == 0) return 0.0;
+  double acc = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double o = outputs[i], t = targets[i];
+    switch (loss) {
+      case Loss::Mse:
+      case Loss::Sse:
+      case Loss::Rmse: acc += (o - t) * (o - t); break;
+      case Loss::Mae: acc += std::fabs(o - t); break;
+      case Loss::BinaryCrossEntropy: {
+        const double p = std::min(std::max(o, 1e-7), 1.0 - 1e-7);
+        acc += -(t * std::log(p) + (1.0 - t) * std::log(1.0 - p));
+        break;
+      }
+    }
+  }
+  switch (loss) {
+    case Loss::Sse: return acc;
+    case Loss::Rmse: return std::sqrt(acc / double(n));
+    default: return acc / double(n);
+  }
+}
+
+double fitness_from_loss(FitnessForm form, double offset, double loss) {
+  switch (form) {
+    case FitnessForm::Inverse: return 1.0 / (1.0 + loss);
+    case FitnessForm::Offset: return offset - loss;
+    case FitnessForm::Negative:
+    default: return -loss;
+  }
+}
+
+double loss_from_fitness(FitnessForm form, double offset, double fitness) {
+  switch (form) {
+    case FitnessForm::Inverse: return fitness > 0.0 ? 1.0 / fitness - 1.0 : INFINITY;
+    case FitnessForm::Offset: return offset - fitness;
+    case FitnessForm::Negative:
+    default: return -fitness;
+  }
+}
+
+DataTaskOptions read_data_task_options(TaskParams& params, const std::string& origin, const DataTaskOptions& defaults) {
+  static const std::vector<std::string> losses = {"mse", "sse", "mae", "rmse", "bce"};
+  static const std::vector<std::string> forms = {"negative", "inverse", "offset"};
+  DataTaskOptions o = defaults;
+  const std::string loss = get_task_choice(params, origin, "loss", losses[size_t(defaults.loss)], losses);
+  for (size_t i = 0; i < losses.size(); ++i)
+    if (loss == losses[i]) o.loss = Loss(i);
+  const std::string form = get_task_choice(params, origin, "fitness", forms[size_t(defaults.form)], forms);
+  for (size_t i = 0; i < forms.size(); ++i)
+    if (form == forms[i]) o.form = FitnessForm(i);
+  o.offset = params.get_double("fitness_offset", defaults.offset, -1e300, 1e300);
+  o.solve_loss = params.get_double("solve_loss", defaults.solve_loss, -1.0, 1e300);
+  return o;
+}
+
+DataTask::DataTask(std::string name, Dataset data, DataTaskOptions options)
+    : name_(std::move(name)), data_(std::move(data)), options_(options) {
+  if (data_.rows() == 0) throw ConfigError("task '" + name_ + "': the data set has no rows");
+  if (data_.targets.size() != data_.rows() * data_.num_targets)
+    throw ConfigError("task '" + name_ + "': " + std::to_string(data_.targets.size()) + " target values for " +
+                      std::to_string(data_.rows()) + " rows of " + std::to_string(data_.num_targets) + " targets");
+}
+
+void DataTask::evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext&,
+                        std::vector<double>& fitness) {
+  const size_t rows = data_.rows();
+  const size_t per_network = rows * data_.num_targets;
+  std::vector<float> outputs(size_t(layout.num_networks) * per_network);
+  evaluator.activate(data_.inputs.data(), rows, InputMode::Shared, outputs.data());
+  fitness.assign(layout.num_networks, 0.0);
+  ThreadPool::instance().for_ranges(layout.num_networks, [&](size_t begin, size_t end) {
+    for (size_t n = begin; n < end; ++n) fitness[n] = network_fitness(&outputs[n * per_network]);
+  }, 64);
+}
+
+double DataTask::network_fitness(const float* outputs) const {
+  const double loss = compute_loss(options_.loss, outputs, data_.targets.data(), data_.rows(), data_.num_targets);
+  return fitness_from_loss(options_.form, options_.offset, loss);
+}
+
+bool DataTask::solved(double fitness) const {
+  if (options_.solve_loss < 0.0) return false;
+  return loss_from_fitness(options_.form, options_.offset, fitness) <= options_.solve_loss;
+}
+
+}  // namespace ganglion
