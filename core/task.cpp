@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/plugin.hpp"
 
 namespace ganglion {
 
@@ -30,6 +31,8 @@ std::vector<std::string> TaskRegistry::names() const {
 }
 
 std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
+  // A plug-in named in the config registers its tasks before the lookup.
+  if (!config.task.plugin.empty()) load_task_plugin(config.task.plugin, config.source);
   const TaskInfo* info = find(config.task.name);
   if (!info) {
     std::string msg = (config.source.empty() ? std::string("config") : config.source) + ": task.name: unknown task '" +

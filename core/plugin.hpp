@@ -1,0 +1,59 @@
+// Task plug-ins: a shared library built outside the tree that adds tasks at run time, named in
+// the config as `task: {plugin: path/to/libmytask.so, name: my_task, ...}`.
+//
+// A plug-in exports two C functions, written for it by one macro:
+//
+//   #include "core/plugin.hpp"
+//   static void register_tasks(ganglion::PluginRegistrar& r) {
+//     r.add({"my_task", "what it does", [](const ganglion::Config& c, ganglion::TaskParams& p) {
+//              return std::make_unique<MyTask>(c, p); }});
+//   }
+//   GANGLION_PLUGIN(register_tasks)
+//
+// Build it as a MODULE/SHARED library against these headers (no need to link ganglion's
+// libraries: the `ganglion` program exports its symbols). The loader refuses, with a message
+// naming the file: a library that cannot be opened (dlerror's text), one without the entry
+// points, one built for another GANGLION_PLUGIN_ABI_VERSION, and one registering a task name
+// that already exists (nothing of such a plug-in is registered).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/task.hpp"
+
+// Bump when Task, Evaluator, PopulationLayout, Config, TaskParams or TaskInfo change shape.
+#define GANGLION_PLUGIN_ABI_VERSION 1u
+
+namespace ganglion {
+
+// Collects a plug-in's tasks; the loader registers them once all are known and checked.
+class PluginRegistrar {
+ public:
+  void add(TaskInfo info) { tasks_.push_back(std::move(info)); }
+  const std::vector<TaskInfo>& tasks() const { return tasks_; }
+  std::vector<TaskInfo>& tasks() { return tasks_; }
+
+ private:
+  std::vector<TaskInfo> tasks_;
+};
+
+// Loads the plug-in at `path` (once per file; later calls are no-ops) and registers its tasks.
+// A relative path is looked up next to `config_source` (the config file) first, then in the
+// working folder. Returns the names it registered (empty when it was loaded before).
+std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source = "");
+
+// Files loaded so far, in order.
+std::vector<std::string> loaded_task_plugins();
+
+}  // namespace ganglion
+
+#define GANGLION_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
+
+// The two entry points, each exported with C linkage.
+#define GANGLION_PLUGIN(register_fn)                                                           \
+  GANGLION_PLUGIN_EXPORT uint32_t ganglion_plugin_abi_version() { return GANGLION_PLUGIN_ABI_VERSION; } \
+  GANGLION_PLUGIN_EXPORT void ganglion_plugin_register(::ganglion::PluginRegistrar* registrar) {          \
+    register_fn(*registrar);                                                                  \
+  }

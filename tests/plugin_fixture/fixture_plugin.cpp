@@ -1,0 +1,56 @@
+// A task plug-in built outside ganglion's libraries (CMake builds it as a MODULE; see
+// tests/CMakeLists.txt), loaded by tests/plugin_test.cpp. Compile definitions make the variants:
+//   FIXTURE_TASK_NAME  the task it registers ("fixture_sum" by default)
+//   FIXTURE_ABI        a wrong ABI version to report
+//   FIXTURE_NO_ENTRY   export no entry points at all
+#include <memory>
+
+#include "core/plugin.hpp"
+
+#ifndef FIXTURE_TASK_NAME
+#define FIXTURE_TASK_NAME "fixture_sum"
+#endif
+
+namespace {
+
+// Fitness = scale * (sum of the network's outputs on one all-ones input row).
+class FixtureTask : public ganglion::Task {
+ public:
+  FixtureTask(uint32_t inputs, double scale) : inputs_(inputs), scale_(scale) {}
+  std::string name() const override { return FIXTURE_TASK_NAME; }
+  uint32_t num_inputs() const override { return inputs_; }
+  uint32_t num_outputs() const override { return 1; }
+  void evaluate(const ganglion::PopulationLayout& layout, ganglion::Evaluator& evaluator,
+                const ganglion::TaskContext&, std::vector<double>& fitness) override {
+    std::vector<float> in(inputs_, 1.0f), out(layout.num_networks);
+    evaluator.load(layout);
+    evaluator.activate(in.data(), 1, ganglion::InputMode::Shared, out.data());
+    fitness.assign(layout.num_networks, 0.0);
+    for (uint32_t n = 0; n < layout.num_networks; ++n) fitness[n] = scale_ * out[n];
+  }
+
+ private:
+  uint32_t inputs_;
+  double scale_;
+};
+
+[[maybe_unused]] void register_tasks(ganglion::PluginRegistrar& registrar) {
+  registrar.add({FIXTURE_TASK_NAME, "a test plug-in: scale * output on an all-ones row",
+                 [](const ganglion::Config& config, ganglion::TaskParams& params) -> std::unique_ptr<ganglion::Task> {
+                   const double scale = params.get_double("scale", 1.0, -1e6, 1e6);
+                   return std::make_unique<FixtureTask>(config.genome.num_inputs, scale);
+                 }});
+}
+
+}  // namespace
+
+#if !defined(FIXTURE_NO_ENTRY)
+#if defined(FIXTURE_ABI)
+GANGLION_PLUGIN_EXPORT uint32_t ganglion_plugin_abi_version() { return FIXTURE_ABI; }
+GANGLION_PLUGIN_EXPORT void ganglion_plugin_register(ganglion::PluginRegistrar* r) { register_tasks(*r); }
+#else
+GANGLION_PLUGIN(register_tasks)
+#endif
+#else
+GANGLION_PLUGIN_EXPORT int not_a_ganglion_plugin() { return 0; }
+#endif
