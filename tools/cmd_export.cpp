@@ -1,0 +1,65 @@
+// `ganglion export GENOME.json --format dot|svg|json|neat-python-json [-o FILE]`: lets a genome
+// leave Ganglion as a graphviz drawing, Ganglion's compiled-network JSON or a neat-python
+// network (formats: core/export.hpp, docs/export.md). Writes to stdout unless -o is given.
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "core/export.hpp"
+#include "core/genome.hpp"
+#include "core/graphviz.hpp"
+#include "tools/command.hpp"
+
+namespace ganglion::cli {
+namespace {
+
+struct ExportArgs {
+  std::string genome;
+  std::string format = "dot";
+  std::string output;
+};
+
+int run_export(const ExportArgs& args) {
+  const Genome genome = load_genome(args.genome);
+  std::string text;
+  if (args.format == "dot") text = genome_to_dot(genome);
+  else if (args.format == "svg") text = dot_to_svg(genome_to_dot(genome));
+  else if (args.format == "json") text = genome_to_network_json(genome);
+  else text = genome_to_neat_python_json(genome);  // CLI11 checked the name
+
+  if (args.output.empty() || args.output == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return std::cout ? kExitOk : kExitError;
+  }
+  std::ofstream out(args.output, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw Error(fmt::format("{}: cannot write the export", args.output));
+  spdlog::info("wrote {} ({})", args.output, args.format);
+  return kExitOk;
+}
+
+GANGLION_COMMAND(
+    "export", "Export a genome: graphviz DOT or SVG, Ganglion's network JSON, or neat-python's network JSON",
+    [](CLI::App& app) -> std::function<int()> {
+      auto args = std::make_shared<ExportArgs>();
+      app.add_option("genome", args->genome, "Genome JSON file (e.g. RUN_DIR/best_genome.json)")
+          ->required()
+          ->check(CLI::ExistingFile);
+      app.add_option("-f,--format", args->format,
+                     "dot: graphviz source; svg: drawn by graphviz's dot (must be installed); json: Ganglion's "
+                     "compiled network with levels; neat-python-json: neat-python's node/connection semantics")
+          ->check(CLI::IsMember({"dot", "svg", "json", "neat-python-json"}))
+          ->capture_default_str();
+      app.add_option("-o,--output", args->output, "Output file (default: standard output)");
+      return [args] { return run_export(*args); };
+    });
+
+}  // namespace
+}  // namespace ganglion::cli
