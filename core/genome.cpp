@@ -190,13 +190,26 @@ std::string genome_to_json(const Genome& g, int indent) {
   return j.dump(indent);
 }
 
+namespace {
+Genome genome_from_parsed(const json& j, const std::string& origin);
+}
+
 Genome genome_from_json(const std::string& text, const std::string& origin) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors and number overflow (1e999)
     throw GenomeError(origin + ": not valid JSON: " + e.what());
   }
+  try {
+    return genome_from_parsed(j, origin);
+  } catch (const json::exception& e) {  // a field check we missed must still name the file
+    throw GenomeError(origin + ": malformed genome: " + e.what());
+  }
+}
+
+namespace {
+Genome genome_from_parsed(const json& j, const std::string& origin) {
   if (!j.is_object()) throw GenomeError(origin + ": a genome must be a JSON object, got " + std::string(j.type_name()));
   int version = integer_field<int>(j, "format_version", origin);
   if (version != kFormatVersion)
@@ -205,9 +218,9 @@ Genome genome_from_json(const std::string& text, const std::string& origin) {
   Genome g;
   g.id = integer_field<uint64_t>(j, "id", origin);
   const std::string at = where(origin, g.id);
-  if (j.contains("fitness") && !j["fitness"].is_null()) {
-    if (!j["fitness"].is_number()) throw GenomeError(at + ": field \"fitness\" must be a number or null");
-    g.fitness = j["fitness"].get<double>();
+  if (j.contains("fitness") && !j.at("fitness").is_null()) {
+    if (!j.at("fitness").is_number()) throw GenomeError(at + ": field \"fitness\" must be a number or null");
+    g.fitness = j.at("fitness").get<double>();
     g.evaluated = true;
   }
   auto nodes_it = j.find("nodes");
@@ -255,6 +268,7 @@ Genome genome_from_json(const std::string& text, const std::string& origin) {
   validate_genome(g, origin);
   return g;
 }
+}  // namespace
 
 void save_genome(const Genome& g, const std::string& path) {
   std::string text = genome_to_json(g);
