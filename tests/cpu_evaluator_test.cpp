@@ -10,6 +10,7 @@
 #include "core/cpu_evaluator.hpp"
 #include "core/error.hpp"
 #include "core/layout.hpp"
+#include "core/random_population.hpp"
 #include "tests/random_genome.hpp"
 #include "tests/reference_network.hpp"
 
@@ -136,4 +137,116 @@ TEST_CASE("cpu evaluator: random genomes match the reference (float and double)"
   MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
   CHECK(check_against_reference(random_population(seed, 1000, false, false), true, 2, 1, seed, 2, true) == 0);
   CHECK(check_against_reference(random_population(seed, 1000, true, false), false, 2, 4, seed, 2, true) == 0);
+}
+
+TEST_CASE("cpu evaluator: outputs are bit-identical for 1 and 4 threads; shared = per-network inputs") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
+  std::vector<Genome> genomes = random_population(seed, 400, true, true);
+  CompileOptions opt;
+  opt.feed_forward = false;
+  PopulationLayout layout = compile_population(genomes, opt, 2);
+  const size_t rows = 5, N = layout.num_networks;
+  CpuEvaluator one(1), four(4);
+  one.load(layout);
+  four.load(layout);
+  Rng rng(seed);
+  std::vector<float> shared(rows * layout.num_inputs);
+  for (int step = 0; step < 3; ++step) {
+    for (auto& x : shared) x = float(rng.uniform(-1, 1));
+    std::vector<float> per(N * shared.size());
+    for (size_t n = 0; n < N; ++n) std::copy(shared.begin(), shared.end(), per.begin() + n * shared.size());
+    std::vector<float> a(N * rows * layout.num_outputs), b(a.size()), c(a.size());
+    one.activate(shared.data(), rows, InputMode::Shared, a.data());
+    four.activate(shared.data(), rows, InputMode::Shared, b.data());
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    // A third evaluator fed per-network copies of the same rows, at the same step.
+    if (step == 0) {
+      CpuEvaluator per_net(3);
+      per_net.load(layout);
+      per_net.activate(per.data(), rows, InputMode::PerNetwork, c.data());
+      CHECK(std::memcmp(a.data(), c.data(), a.size() * sizeof(float)) == 0);
+    }
+  }
+}
+
+TEST_CASE("cpu evaluator: recurrent state resets on reset_state(), load() and a change of rows") {
+  // Output 0 = identity(input + 0.5 * previous output): 1, 1.5, 1.75 for a constant input 1.
+  Genome g;
+  g.id = 3;
+  g.nodes = {{-1, NodeKind::Input}, {0, NodeKind::Output, Activation::Identity}};
+  g.connections = {{1, -1, 0, 1.0f}, {2, 0, 0, 0.5f}};
+  CompileOptions opt;
+  opt.feed_forward = false;
+  PopulationLayout layout = compile_population({g}, opt, 1);
+  CHECK(layout.any_recurrent);
+  CpuEvaluator ev(2);
+  ev.load(layout);
+  float in[2] = {1, 1}, out[2];
+  ev.activate(in, 1, InputMode::Shared, out);
+  CHECK(out[0] == 1.0f);
+  ev.activate(in, 1, InputMode::Shared, out);
+  CHECK(out[0] == 1.5f);
+  ev.activate(in, 1, InputMode::Shared, out);
+  CHECK(out[0] == 1.75f);
+  ev.reset_state();
+  ev.activate(in, 1, InputMode::Shared, out);
+  CHECK(out[0] == 1.0f);
+  ev.activate(in, 2, InputMode::Shared, out);  // rows changed: fresh state for both rows
+  CHECK(out[0] == 1.0f);
+  CHECK(out[1] == 1.0f);
+  ev.activate(in, 2, InputMode::Shared, out);
+  CHECK(out[1] == 1.5f);
+  ev.load(layout);
+  ev.activate(in, 2, InputMode::Shared, out);
+  CHECK(out[0] == 1.0f);
+  // Double precision keeps its own state.
+  double ind[1] = {1}, outd[1];
+  ev.activate_double(ind, 1, InputMode::Shared, outd);
+  ev.activate_double(ind, 1, InputMode::Shared, outd);
+  CHECK(outd[0] == 1.5);
+}
+
+TEST_CASE("cpu evaluator: unreachable outputs come from their bias; empty batches and layouts") {
+  Genome g;
+  g.id = 9;
+  NodeGene out0;
+  out0.id = 0;
+  out0.kind = NodeKind::Output;
+  out0.activation = Activation::Sigmoid;
+  out0.bias = 0.3f;
+  NodeGene out1 = out0;
+  out1.id = 1;
+  out1.aggregation = Aggregation::Product;  // product of nothing is 1
+  out1.activation = Activation::Identity;
+  out1.response = 2.0f;
+  g.nodes = {{-1, NodeKind::Input}, out0, out1};
+  PopulationLayout layout = compile_population({g}, {}, 1);
+  CpuEvaluator ev(1);
+  CHECK_THROWS_AS(ev.activate(nullptr, 1, InputMode::Shared, nullptr), Error);
+  ev.load(layout);
+  float in[1] = {5}, out[2];
+  ev.activate(in, 1, InputMode::Shared, out);
+  CHECK(out[0] == doctest::Approx(activate<double>(Activation::Sigmoid, 0.3)));
+  CHECK(out[1] == doctest::Approx(0.3 + 2.0));
+  ev.activate(nullptr, 0, InputMode::Shared, nullptr);  // no rows: nothing to do
+
+  PopulationLayout empty = compile_population({}, {}, 1);
+  ev.load(empty);
+  ev.activate(nullptr, 4, InputMode::PerNetwork, nullptr);
+  double* none = nullptr;
+  ev.activate_double(none, 4, InputMode::Shared, none);
+}
+
+TEST_CASE("cpu evaluator: NEAT-like grown populations match the reference") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
+  GrowOptions grow;
+  grow.target_nodes = 80;
+  grow.activations = smooth_activations();
+  std::vector<Genome> ff = grow_population(grow, 60, seed, 2);
+  CHECK(check_against_reference(ff, true, 3, 1, seed, 2, true) == 0);
+  grow.recurrent = true;
+  std::vector<Genome> rec = grow_population(grow, 60, seed, 2);
+  CHECK(check_against_reference(rec, false, 2, 3, seed, 2, false) == 0);
 }
