@@ -177,7 +177,7 @@ const RealRange kPositive{0.0, std::numeric_limits<double>::infinity(), true};
 template <typename T>
 std::string int_range_text(T lo, T hi) {
   if (hi == std::numeric_limits<T>::max()) {
-    if (lo == std::numeric_limits<T>::min()) return "an integer";
+    if (lo == std::numeric_limits<T>::min()) return std::is_signed<T>::value ? "any integer" : "an integer >= 0";
     return "an integer >= " + std::to_string(lo);
   }
   return "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
@@ -363,7 +363,8 @@ Key text(std::string path, F at, bool allow_empty, std::vector<std::string> choi
 template <typename F>
 Key named(std::string path, F at, std::string what, std::string doc) {
   using E = std::remove_reference_t<decltype(at(std::declval<Config&>()))>;
-  Key k{std::move(path), what, "one of: " + join(names_of<E>().names, ", "), std::move(doc), nullptr, nullptr};
+  Key k{std::move(path), what + " name", "one of: " + join(names_of<E>().names, ", "), std::move(doc), nullptr,
+        nullptr};
   k.read = [at, what](Config& c, const YAML::Node& n) { at(c) = decode_name<E>(n, what); };
   k.write = [at](const Config& c, YAML::Emitter& out) mutable { out << names_of<E>().name(field(at, c)); };
   return k;

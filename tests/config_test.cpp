@@ -2,11 +2,18 @@
 // path and the place), `--set` overrides, the YAML round trip and TaskParams.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -659,4 +666,43 @@ TEST_CASE("assigning a config rebinds task params instead of overwriting a share
   b = parse_config("task:\n  name: demo\n  steps: 2\n", "b.yaml");
   CHECK(a.task.params["steps"].as<int>() == 1);
   CHECK(b.task.params["steps"].as<int>() == 2);
+}
+
+TEST_CASE("`ganglion config` prints a config that loads back equal; errors exit 1") {
+  const char* binary = std::getenv("GANGLION_BINARY");
+  if (!binary || !std::ifstream(binary)) {
+    MESSAGE("skipped: GANGLION_BINARY not built");
+    return;
+  }
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("ganglion_config_test_" + std::to_string(::getpid()) + ".yaml"))
+                              .string();
+  const std::string cmd = std::string(binary) + " config " + data_path("full.yaml") +
+                          " --set genome.activation_options=[tanh,relu] --set task.extra=3 > " + out;
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  Config printed = parse_config(text.str(), out);
+  Config direct = load_config(data_path("full.yaml"), {"genome.activation_options=[tanh,relu]", "task.extra=3"});
+  CHECK(config_to_yaml(printed) == config_to_yaml(direct));
+  std::remove(out.c_str());
+
+  const std::string bad = std::string(binary) + " config " + data_path("unknown_key.yaml") + " 2> " + out;
+  int rc = std::system(bad.c_str());
+  CHECK(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 1);
+  std::ifstream err(out);
+  std::stringstream err_text;
+  err_text << err.rdbuf();
+  CHECK(contains(err_text.str(), "unknown_key.yaml:4:3: unknown key 'genome.compatibility_threshold'"));
+  std::remove(out.c_str());
+
+  const std::string keys = std::string(binary) + " config --keys > " + out;
+  REQUIRE(std::system(keys.c_str()) == 0);
+  std::ifstream kin(out);
+  std::stringstream ktext;
+  ktext << kin.rdbuf();
+  for (const auto& key : config_keys()) CHECK(contains(ktext.str(), key + " = "));
+  std::remove(out.c_str());
 }
