@@ -100,6 +100,7 @@ StopReason Engine::step() {
     st.genomes[i].evaluated = true;
   }
   st.evaluations += n;
+  s.evaluations = st.evaluations;
 
   // Statistics of the evaluated generation.
   size_t best = 0;
