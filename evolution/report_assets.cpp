@@ -61,7 +61,8 @@ var uPlot=function(){"use strict";const l="u-off",e="u-label",t="width",n="heigh
       width: width(el), height: opts.height || 260,
       legend: { show: opts.legend !== false, live: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false } },
+      scales: opts.zero ? { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } }
+                        : { x: { time: false } },
       axes: [{ label: "generation" }, { label: yLabel, size: 60 }],
       series: uSeries,
       bands: opts.bands || []
@@ -92,6 +93,7 @@ var uPlot=function(){"use strict";const l="u-off",e="u-label",t="width",n="heigh
     for (var b = 0; b + 1 < shown.length; ++b) bands.push({ series: [b + 1, b + 2] });
     opts = opts || {};
     opts.bands = bands;
+    opts.zero = true;  // a stack starts at zero
     return linePlot(id, x, shown, yLabel, opts);
   }
 
