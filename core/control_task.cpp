@@ -60,9 +60,11 @@ PopulationLayout select_networks(const PopulationLayout& in, const std::vector<u
   return out;
 }
 
-ControlOptions read_control_options(TaskParams& params, const std::string& origin, uint32_t default_max_steps,
+ControlOptions read_control_options(TaskParams& params, const Config& config, uint32_t default_max_steps,
                                     uint32_t default_episodes) {
+  const std::string& origin = config.source;
   ControlOptions o;
+  o.serial = config.threads == 1;
   o.episodes = uint32_t(params.get_int("episodes", default_episodes, 1, 1000000));
   o.max_steps = uint32_t(params.get_int("max_steps", default_max_steps, 1, 1000000000));
   o.aggregate = get_task_choice(params, origin, "aggregate", "mean", {"mean", "min"}) == "min" ? EpisodeAggregate::Min

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -172,10 +173,10 @@ struct ControlOptions {
   bool same_starts = true;
   bool allow_fused = true;    // episode_runner: auto (fused when registered and possible) | per_step
   bool compact = true;        // compact finished feed-forward networks in the per-step path
-  ThreadPool* pool = nullptr; // for env stepping; nullptr = ThreadPool::instance()
+  bool serial = false;        // step environments on the calling thread (config threads: 1)
 };
-// `origin` (the config file) names the place in error messages.
-ControlOptions read_control_options(TaskParams& params, const std::string& origin, uint32_t default_max_steps,
+// config.source names the place in error messages; config.threads == 1 makes stepping serial.
+ControlOptions read_control_options(TaskParams& params, const Config& config, uint32_t default_max_steps,
                                     uint32_t default_episodes = 1);
 
 // Counters of the last evaluate(), for tests and benchmarks.
@@ -194,12 +195,19 @@ template <class Env>
 EpisodeStats run_episodes_per_step(const Env& env, const PopulationLayout& layout, Evaluator& evaluator,
                                    uint32_t episodes_per_network, uint32_t max_steps,
                                    std::vector<Episode<Env>>& episodes, bool compact = true,
-                                   ThreadPool* pool = nullptr) {
+                                   bool serial = false) {
   EpisodeStats stats;
   const uint32_t ni = env.num_inputs();
   const uint32_t no = env.num_outputs();
   const uint32_t E = episodes_per_network;
-  ThreadPool& tp = pool ? *pool : ThreadPool::instance();
+  // Environment steps of different episodes are independent: spread them over the pool.
+  auto for_ranges = [serial](size_t n, size_t min_chunk, const std::function<void(size_t, size_t)>& fn) {
+    if (serial) {
+      fn(0, n);
+    } else {
+      ThreadPool::instance().for_ranges(n, fn, min_chunk);
+    }
+  };
 
   // `alive` are the original indices of the networks in the loaded layout, in its order.
   std::vector<uint32_t> alive(layout.num_networks);
@@ -216,16 +224,16 @@ EpisodeStats run_episodes_per_step(const Env& env, const PopulationLayout& layou
     obs.assign(rows * ni, 0.0f);
     out.assign(rows * size_t(no), 0.0f);
     // Observe every running episode (finished ones feed zeros and are ignored).
-    tp.for_ranges(rows, [&](size_t begin, size_t end) {
+    for_ranges(rows, 64, [&](size_t begin, size_t end) {
       for (size_t r = begin; r < end; ++r) {
         const Episode<Env>& ep = episodes[size_t(alive[r / E]) * E + r % E];
         if (!ep.done) env.observe(ep.state, &obs[r * ni]);
       }
-    }, 64);
+    });
     evaluator.activate(obs.data(), E, InputMode::PerNetwork, out.data());
     ++stats.time_steps;
     stats.activations += rows;
-    tp.for_ranges(alive.size(), [&](size_t begin, size_t end) {
+    for_ranges(alive.size(), 16, [&](size_t begin, size_t end) {
       for (size_t a = begin; a < end; ++a) {
         bool running = false;
         for (uint32_t e = 0; e < E; ++e) {
@@ -236,7 +244,7 @@ EpisodeStats run_episodes_per_step(const Env& env, const PopulationLayout& layou
         }
         network_running[alive[a]] = running;
       }
-    }, 16);
+    });
     size_t still = 0;
     for (uint32_t n : alive) still += network_running[n];
     if (still == 0) break;
@@ -293,7 +301,7 @@ class ControlTask : public Task {
       for (uint32_t n = 0; n < N; ++n)
         for (uint32_t e = 0; e < E; ++e) episode_begin(env_, episodes[size_t(n) * E + e], spec, n, e);
       stats_ = run_episodes_per_step(env_, layout, evaluator, E, spec.max_steps, episodes, options_.compact,
-                                     options_.pool);
+                                     options_.serial);
       for (size_t i = 0; i < episodes.size(); ++i) {
         episode_fitness_[i] = episode_fitness(env_, episodes[i]);
         episode_steps_[i] = episodes[i].steps;

@@ -27,7 +27,7 @@ uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& la
   episodes[0].total_reward = 0.0;
   episodes[0].steps = 0;
   episodes[0].done = false;
-  run_episodes_per_step(standard, one, evaluator, 1, max_steps, episodes, false);
+  run_episodes_per_step(standard, one, evaluator, 1, max_steps, episodes, false, true);
   return episodes[0].state.balanced;
 }
 
@@ -44,7 +44,7 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
     episodes[i].done = false;
   }
   // All 625 starts are rows of one network: each row keeps its own recurrent state.
-  run_episodes_per_step(env, one, evaluator, kGeneralizationStarts, steps, episodes, false);
+  run_episodes_per_step(env, one, evaluator, kGeneralizationStarts, steps, episodes, false, true);
   uint32_t passed = 0;
   for (const auto& ep : episodes) passed += ep.state.balanced + 1 >= steps ? 1 : 0;
   return passed;
@@ -79,7 +79,7 @@ void DoublePoleNonMarkovTask::after_evaluate(const PopulationLayout& layout, Eva
 namespace {
 
 std::unique_ptr<Task> make_single_pole(const Config& config, TaskParams& params) {
-  ControlOptions o = read_control_options(params, config.source, 100000);
+  ControlOptions o = read_control_options(params, config, 100000);
   SinglePole env;
   env.random_start = params.get_bool("random_start", true);
   const double solve = params.get_double("solve_steps", double(o.max_steps), 1.0, 1e9);
@@ -87,7 +87,7 @@ std::unique_ptr<Task> make_single_pole(const Config& config, TaskParams& params)
 }
 
 std::unique_ptr<Task> make_double_pole(const Config& config, TaskParams& params) {
-  ControlOptions o = read_control_options(params, config.source, 100000);
+  ControlOptions o = read_control_options(params, config, 100000);
   DoublePole env;
   env.markov = true;
   env.random_start = params.get_bool("random_start", false);
@@ -96,7 +96,7 @@ std::unique_ptr<Task> make_double_pole(const Config& config, TaskParams& params)
 }
 
 std::unique_ptr<Task> make_double_pole_nv(const Config& config, TaskParams& params) {
-  ControlOptions o = read_control_options(params, config.source, 1000);
+  ControlOptions o = read_control_options(params, config, 1000);
   const auto long_steps = uint32_t(params.get_int("long_test_steps", 100000, 1, 1000000000));
   const auto min_gen = uint32_t(params.get_int("min_generalization", 200, 0, kGeneralizationStarts));
   auto task = std::make_unique<DoublePoleNonMarkovTask>(o, long_steps, min_gen);
@@ -104,7 +104,7 @@ std::unique_ptr<Task> make_double_pole_nv(const Config& config, TaskParams& para
 }
 
 std::unique_ptr<Task> make_cartpole(const Config& config, TaskParams& params) {
-  ControlOptions o = read_control_options(params, config.source, 500);
+  ControlOptions o = read_control_options(params, config, 500);
   const double solve = params.get_double("solve_return", 475.0, 0.0, 1e9);
   return std::make_unique<ControlTask<GymCartPole>>("cartpole", GymCartPole{}, o, solve);
 }
