@@ -107,7 +107,7 @@ bool looks_numeric(const std::string& s) {
   const char* begin = s.c_str();
   char* end = nullptr;
   std::strtod(begin, &end);
-  return !s.empty() && end == begin + s.size();
+  return !s.empty() && end == begin + s.size() && s.find_first_of("xX") == std::string::npos;
 }
 
 // Any integer type; negatives for unsigned types and non-whole numbers are type errors.
@@ -727,7 +727,8 @@ class Reader {
         continue;
       }
       if (const Key* k = find_key(path)) {
-        const std::string where = mark_place(origin_, value.Mark());
+        // A missing value (`seed:`) has the mark of whatever follows it: name the key's line instead.
+        const std::string where = mark_place(origin_, value.IsNull() ? key.Mark() : value.Mark());
         try {
           k->read(config_, value);
         } catch (const BadValue& bad) {
@@ -820,12 +821,16 @@ Config parse_impl(const std::string& text, const std::string& origin, const std:
   Config config;
   config.source = origin;
   config.task.params = YAML::Node(YAML::NodeType::Map);
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_place(origin, e.mark) + ": invalid YAML: " + e.msg);
   }
+  if (documents.size() > 1)
+    throw ConfigError(mark_place(origin, documents[1].Mark()) +
+                      ": a second YAML document ('---'); a config file holds exactly one");
+  YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   Places places;
   Reader(config, origin, places).read_section(root, "");
   if (!places.count("name") && !default_name.empty()) config.name = default_name;

@@ -209,6 +209,7 @@ TEST_CASE("wrong types name the expected type, the key path and the place") {
       {"genome: [1, 2]\n", "test.yaml:1:9:", "genome:", "expected a map of keys, got a list"},
       {"task: xor\n", "test.yaml:1:7:", "task:", "expected a map of keys"},
       {"[1, 2]\n", "test.yaml:1:1:", "the top level:", "expected a map of keys"},
+      {"seed: 1\npopulation_size:\nthreads: 2\n", "test.yaml:2:1:", "population_size:", "got nothing (null)"},
       {"cuda:\n  device: 0.5\n", "test.yaml:2:11:", "cuda.device:", "expected an integer"},
   };
   for (const auto& c : cases) {
@@ -338,6 +339,8 @@ TEST_CASE("missing files, directories and invalid YAML") {
   std::string e = parse_error("seed: 1\n  bad indent: 2\n");
   CHECK(contains(e, "test.yaml:2:"));
   CHECK(contains(e, "invalid YAML"));
+  e = parse_error("seed: 1\n---\nseed: 2\n");
+  CHECK(contains(e, "test.yaml:3:1: a second YAML document"));
   e = parse_error("just a string\n");
   CHECK(contains(e, "the top level: expected a map of keys"));
 }
