@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,39 @@
 namespace ganglion {
 
 namespace fs = std::filesystem;
+
+// ------------------------------------------------------------------------------ big buffers
+namespace {
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kBigBuffer = size_t(4) << 20;
+size_t mapped_size(size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
+}  // namespace
+
+void* allocate_big_buffer(size_t bytes) {
+  if (bytes < kBigBuffer) return ::operator new(bytes);
+  const size_t len = mapped_size(bytes);
+  // Over-map by one huge page and trim, so the buffer starts on a huge-page boundary.
+  void* raw = ::mmap(nullptr, len + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+  uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+  if (aligned > start) ::munmap(raw, aligned - start);
+  uintptr_t end = start + len + kHugePage;
+  if (end > aligned + len) ::munmap(reinterpret_cast<void*>(aligned + len), end - (aligned + len));
+#if defined(MADV_HUGEPAGE)
+  ::madvise(reinterpret_cast<void*>(aligned), len, MADV_HUGEPAGE);
+#endif
+  return reinterpret_cast<void*>(aligned);
+}
+
+void free_big_buffer(void* p, size_t bytes) {
+  if (!p) return;
+  if (bytes < kBigBuffer) {
+    ::operator delete(p);
+    return;
+  }
+  ::munmap(p, mapped_size(bytes));
+}
 
 // ------------------------------------------------------------------------------------ XXH64
 namespace {
@@ -260,7 +294,7 @@ uint64_t get_le(const uint8_t* p, int n) {
 }
 
 #if defined(GANGLION_HAVE_ZSTD)
-std::vector<uint8_t> zstd_compress(const std::vector<uint8_t>& body, const ContainerOptions& o) {
+Bytes zstd_compress(const Bytes& body, const ContainerOptions& o) {
   struct Ctx {
     ZSTD_CCtx* c = ZSTD_createCCtx();
     ~Ctx() { ZSTD_freeCCtx(c); }
@@ -278,7 +312,7 @@ std::vector<uint8_t> zstd_compress(const std::vector<uint8_t>& body, const Conta
       ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_nbWorkers, w);
     }
   }
-  std::vector<uint8_t> out(kCheckpointHeaderSize + ZSTD_compressBound(body.size()));
+  Bytes out(kCheckpointHeaderSize + ZSTD_compressBound(body.size()));
   size_t n = ZSTD_compress2(ctx.c, out.data() + kCheckpointHeaderSize, out.size() - kCheckpointHeaderSize,
                             body.data(), body.size());
   if (ZSTD_isError(n)) throw CheckpointError(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
@@ -288,8 +322,8 @@ std::vector<uint8_t> zstd_compress(const std::vector<uint8_t>& body, const Conta
 #endif
 }  // namespace
 
-std::vector<uint8_t> encode_container(const std::vector<uint8_t>& body, const ContainerOptions& options) {
-  std::vector<uint8_t> out;
+Bytes encode_container(const Bytes& body, const ContainerOptions& options) {
+  Bytes out;
   uint32_t flags = 0;
 #if defined(GANGLION_HAVE_ZSTD)
   if (options.compress) {
@@ -373,7 +407,7 @@ CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::stri
   return h;
 }
 
-std::vector<uint8_t> decode_container(const uint8_t* data, size_t size, const std::string& origin,
+Bytes decode_container(const uint8_t* data, size_t size, const std::string& origin,
                                       CheckpointHeader* header_out) {
   CheckpointHeader h = decode_header(data, size, origin);
   auto fail = [&](const std::string& problem) -> CheckpointError {
@@ -389,7 +423,7 @@ std::vector<uint8_t> decode_container(const uint8_t* data, size_t size, const st
   const uint8_t* body = data + kCheckpointHeaderSize;
   if (xxhash64(body, h.stored_size) != h.body_checksum)
     throw fail("body checksum mismatch: the file is corrupted (some bytes after the 72-byte header changed)");
-  std::vector<uint8_t> raw;
+  Bytes raw;
   if (h.flags & kCheckpointFlagZstd) {
 #if defined(GANGLION_HAVE_ZSTD)
     unsigned long long content = ZSTD_getFrameContentSize(body, h.stored_size);
@@ -421,7 +455,7 @@ struct Fd {
 };
 }  // namespace
 
-std::vector<uint8_t> read_file_bytes(const std::string& path, const char* what) {
+Bytes read_file_bytes(const std::string& path, const char* what) {
   std::error_code ec;
   auto st = fs::status(path, ec);
   if (ec || !fs::exists(st)) throw CheckpointError(fmt::format("{}: no such file (expected a {} file)", path, what));
@@ -433,7 +467,7 @@ std::vector<uint8_t> read_file_bytes(const std::string& path, const char* what) 
   struct stat sb;
   if (::fstat(f.fd, &sb) != 0) throw CheckpointError(fmt::format("{}: cannot stat: {}", path, errno_text()));
   if (!S_ISREG(sb.st_mode)) throw CheckpointError(fmt::format("{}: not a regular file, expected a {} file", path, what));
-  std::vector<uint8_t> data(static_cast<size_t>(sb.st_size));
+  Bytes data(static_cast<size_t>(sb.st_size));
   size_t got = 0;
   while (got < data.size()) {
     ssize_t n = ::read(f.fd, data.data() + got, data.size() - got);
@@ -482,13 +516,13 @@ void write_file_atomic(const std::string& path, const void* bytes, size_t size) 
   if (d.fd >= 0) ::fsync(d.fd);  // makes the rename durable; failure here loses nothing already written
 }
 
-void write_container_file(const std::string& path, const std::vector<uint8_t>& body, const ContainerOptions& options) {
-  std::vector<uint8_t> file = encode_container(body, options);
+void write_container_file(const std::string& path, const Bytes& body, const ContainerOptions& options) {
+  Bytes file = encode_container(body, options);
   write_file_atomic(path, file.data(), file.size());
 }
 
-std::vector<uint8_t> read_container_file(const std::string& path, CheckpointHeader* header) {
-  std::vector<uint8_t> data = read_file_bytes(path, "checkpoint");
+Bytes read_container_file(const std::string& path, CheckpointHeader* header) {
+  Bytes data = read_file_bytes(path, "checkpoint");
   return decode_container(data.data(), data.size(), path, header);
 }
 

@@ -7,6 +7,8 @@
 #include <limits>
 #include <memory>
 
+#include "core/parallel.hpp"
+
 #include <fmt/format.h>
 
 namespace ganglion {
@@ -67,15 +69,22 @@ inline double load_f64(const uint8_t* p) {
 
 }  // namespace
 
-void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes) {
-  const size_t g_count = genomes.size();
+namespace {
+
+// One chunk: the columns of genomes [first, first + g_count).
+void encode_chunk(BinaryWriter& w, const Genome* genomes_begin, size_t g_count) {
+  struct Range {
+    const Genome* b;
+    const Genome* e;
+    const Genome* begin() const { return b; }
+    const Genome* end() const { return e; }
+  } genomes{genomes_begin, genomes_begin + g_count};
   size_t n_nodes = 0, n_conns = 0;
   for (const auto& g : genomes) {
     n_nodes += g.nodes.size();
     n_conns += g.connections.size();
   }
   w.data().reserve(w.size() + 64 + g_count * 24 + n_nodes * 16 + n_conns * 12);
-  w.varint(g_count);
 
   Column ids(g_count * 10), node_counts(g_count * 10), conn_counts(g_count * 10), fitness(g_count * 8);
   BitColumn evaluated(g_count);
@@ -130,10 +139,10 @@ void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes) {
   }
 }
 
-std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
-  const std::string w = what;
+// Decodes one chunk's columns into genomes[0, g_count); `first` is the chunk's first genome index
+// in the block (for messages).
+void decode_chunk(BinaryReader& r, Genome* genomes, size_t g_count, size_t first, const std::string& w) {
   auto name = [&](const char* col) { return w + " " + col; };
-  size_t g_count = r.count(name("genome count").c_str(), 5);  // >= 5 bytes per genome follow
 
   BinaryReader ids = r.blob(name("genome ids").c_str());
   BinaryReader node_counts = r.blob(name("node counts").c_str());
@@ -174,30 +183,34 @@ std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
     enabled.fail_at(0, fmt::format("{} column is {} bytes, expected {} for {} connections",
                                    name("connection enabled flags"), enabled.remaining(), (n_conns + 7) / 8, n_conns));
 
-  std::vector<Genome> genomes(g_count);
   size_t sum_nodes = 0, sum_conns = 0;
+  std::vector<uint32_t> counts(2 * g_count);
   uint64_t prev_id = 0;
   const uint8_t* fit = fitness.raw(g_count * 8, "fitness");
   const uint8_t* ev = evaluated.raw(evaluated.remaining(), "evaluated flags");
   for (size_t i = 0; i < g_count; ++i) {
     Genome& g = genomes[i];
+    const size_t gi = first + i;
     uint64_t v;
-    if (!ids.try_varint(v)) ids.fail(fmt::format("{} id of genome #{}", w, i));
+    if (!ids.try_varint(v)) ids.fail(fmt::format("{} id of genome #{}", w, gi));
     prev_id += static_cast<uint64_t>(BinaryReader::unzigzag(v));
     g.id = prev_id;
     uint64_t nn, nc;
-    if (!node_counts.try_varint(nn)) node_counts.fail(fmt::format("{} node count of genome #{}", w, i));
-    if (!conn_counts.try_varint(nc)) conn_counts.fail(fmt::format("{} connection count of genome #{}", w, i));
+    if (!node_counts.try_varint(nn)) node_counts.fail(fmt::format("{} node count of genome #{}", w, gi));
+    if (!conn_counts.try_varint(nc)) conn_counts.fail(fmt::format("{} connection count of genome #{}", w, gi));
     if (nn > n_nodes - sum_nodes)
       node_counts.fail(fmt::format("{} node count of genome #{} (id {}): {} is more than the {} node records left",
-                                   w, i, g.id, nn, n_nodes - sum_nodes));
+                                   w, gi, g.id, nn, n_nodes - sum_nodes));
     if (nc > n_conns - sum_conns)
       conn_counts.fail(fmt::format("{} connection count of genome #{} (id {}): {} is more than the {} connection "
-                                   "records left", w, i, g.id, nc, n_conns - sum_conns));
+                                   "records left", w, gi, g.id, nc, n_conns - sum_conns));
     sum_nodes += nn;
     sum_conns += nc;
-    g.nodes.resize(nn);
-    g.connections.resize(nc);
+    // Reserved, not resized: the genes are appended fully formed below (no zero-fill pass).
+    g.nodes.reserve(nn);
+    g.connections.reserve(nc);
+    counts[2 * i] = static_cast<uint32_t>(nn);
+    counts[2 * i + 1] = static_cast<uint32_t>(nc);
     g.fitness = load_f64(fit + 8 * i);
     g.evaluated = (ev[i >> 3] >> (i & 7)) & 1;
   }
@@ -218,13 +231,15 @@ std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
   size_t ni = 0, ci = 0;
   for (size_t i = 0; i < g_count; ++i) {
     Genome& g = genomes[i];
+    const size_t gi = first + i;
     int64_t prev = 0;
-    for (auto& n : g.nodes) {
+    for (uint32_t k = 0; k < counts[2 * i]; ++k) {
+      NodeGene& n = g.nodes.emplace_back();
       uint64_t v;
-      if (!node_ids.try_varint(v)) node_ids.fail(fmt::format("{} node ids of genome #{} (id {})", w, i, g.id));
+      if (!node_ids.try_varint(v)) node_ids.fail(fmt::format("{} node ids of genome #{} (id {})", w, gi, g.id));
       prev += BinaryReader::unzigzag(v);
       if (prev < std::numeric_limits<int32_t>::min() || prev > std::numeric_limits<int32_t>::max())
-        node_ids.fail(fmt::format("{} node ids of genome #{} (id {}): id {} is outside 32 bits", w, i, g.id, prev));
+        node_ids.fail(fmt::format("{} node ids of genome #{} (id {}): id {} is outside 32 bits", w, gi, g.id, prev));
       n.id = static_cast<int32_t>(prev);
       if (kd[ni] > static_cast<uint8_t>(NodeKind::Output))
         kinds.fail_at(ni, fmt::format("{}: node {} of genome {} has kind {}, valid kinds are 0-3", w, n.id, g.id, kd[ni]));
@@ -242,17 +257,18 @@ std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
       ++ni;
     }
     int64_t prev_inn = 0;
-    for (auto& c : g.connections) {
+    for (uint32_t k = 0; k < counts[2 * i + 1]; ++k) {
+      ConnectionGene& c = g.connections.emplace_back();
       uint64_t vi, vs, vt;
       if (!innovations.try_varint(vi))
-        innovations.fail(fmt::format("{} innovation numbers of genome #{} (id {})", w, i, g.id));
-      if (!sources.try_varint(vs)) sources.fail(fmt::format("{} connection sources of genome #{} (id {})", w, i, g.id));
-      if (!targets.try_varint(vt)) targets.fail(fmt::format("{} connection targets of genome #{} (id {})", w, i, g.id));
+        innovations.fail(fmt::format("{} innovation numbers of genome #{} (id {})", w, gi, g.id));
+      if (!sources.try_varint(vs)) sources.fail(fmt::format("{} connection sources of genome #{} (id {})", w, gi, g.id));
+      if (!targets.try_varint(vt)) targets.fail(fmt::format("{} connection targets of genome #{} (id {})", w, gi, g.id));
       prev_inn = static_cast<int64_t>(static_cast<uint64_t>(prev_inn) + static_cast<uint64_t>(BinaryReader::unzigzag(vi)));
       int64_t s = BinaryReader::unzigzag(vs), t = BinaryReader::unzigzag(vt);
       if (s < std::numeric_limits<int32_t>::min() || s > std::numeric_limits<int32_t>::max() ||
           t < std::numeric_limits<int32_t>::min() || t > std::numeric_limits<int32_t>::max())
-        sources.fail(fmt::format("{} connection of genome #{} (id {}): node id {} -> {} is outside 32 bits", w, i,
+        sources.fail(fmt::format("{} connection of genome #{} (id {}): node id {} -> {} is outside 32 bits", w, gi,
                                  g.id, s, t));
       c.innovation = prev_inn;
       c.source = static_cast<int32_t>(s);
@@ -266,6 +282,58 @@ std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
   innovations.expect_end(name("connection innovations").c_str());
   sources.expect_end(name("connection sources").c_str());
   targets.expect_end(name("connection targets").c_str());
+  r.expect_end(name("chunk").c_str());
+}
+
+}  // namespace
+
+void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes) {
+  const size_t g_count = genomes.size();
+  const size_t chunks = (g_count + kGenomeChunk - 1) / kGenomeChunk;
+  w.varint(g_count);
+  w.varint(kGenomeChunk);
+  std::vector<BinaryWriter> parts(chunks);
+  auto encode_one = [&](size_t c) {
+    const size_t first = c * kGenomeChunk;
+    encode_chunk(parts[c], genomes.data() + first, std::min(kGenomeChunk, g_count - first));
+  };
+  if (chunks > 1) ThreadPool::instance().for_each(chunks, encode_one);
+  else if (chunks == 1) encode_one(0);
+  size_t total = 0;
+  for (const auto& p : parts) total += p.size() + 10;
+  w.data().reserve(w.size() + total);
+  for (auto& p : parts) {
+    w.varint(p.size());
+    w.bytes(p.data().data(), p.size());
+    p = BinaryWriter();
+  }
+}
+
+std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
+  const std::string w = what;
+  const size_t at = r.position();
+  const size_t g_count = r.count((w + " genome count").c_str(), 1);
+  const uint64_t chunk = r.varint((w + " chunk size").c_str());
+  if (g_count > 0 && chunk == 0) r.fail_at(at, fmt::format("{}: chunk size 0 for {} genomes", w, g_count));
+  const size_t chunks = g_count == 0 ? 0 : static_cast<size_t>((g_count + chunk - 1) / chunk);
+  if (chunks > r.remaining()) r.fail_at(at, fmt::format("{}: {} genomes in {} chunks, but only {} bytes follow", w,
+                                                        g_count, chunks, r.remaining()));
+  std::vector<BinaryReader> parts;
+  parts.reserve(chunks);
+  for (size_t c = 0; c < chunks; ++c) parts.push_back(r.blob(fmt::format("{} chunk #{}", w, c).c_str()));
+  // Each chunk holds at least 5 bytes per genome (5 columns), which bounds the allocation below.
+  for (size_t c = 0; c < chunks; ++c) {
+    const size_t n = std::min<size_t>(chunk, g_count - c * chunk);
+    if (parts[c].remaining() < 5 * n)
+      parts[c].fail_at(0, fmt::format("{} chunk #{}: {} bytes cannot hold {} genomes", w, c, parts[c].remaining(), n));
+  }
+  std::vector<Genome> genomes(g_count);
+  auto decode_one = [&](size_t c) {
+    const size_t first = c * chunk;
+    decode_chunk(parts[c], genomes.data() + first, std::min<size_t>(chunk, g_count - first), first, w);
+  };
+  if (chunks > 1) ThreadPool::instance().for_each(chunks, decode_one);
+  else if (chunks == 1) decode_one(0);
   return genomes;
 }
 

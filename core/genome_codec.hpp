@@ -1,5 +1,5 @@
 // Compact binary encoding of many genomes, column by column (all innovation numbers together, all
-// weights together, ...), for checkpoints. Small integers are delta + zigzag varints, floats are
+// weights together, ...), in independent chunks of kGenomeChunk genomes, for checkpoints. Small integers are delta + zigzag varints, floats are
 // raw IEEE bits and flags are bit-packed: about 7-9 bytes per connection before compression.
 // The layout is given byte by byte in docs/checkpoint-format.md ("Genome block").
 #pragma once
@@ -10,6 +10,10 @@
 #include "core/genome.hpp"
 
 namespace ganglion {
+
+// Genomes per chunk. Chunks are encoded and decoded independently (in parallel on the process
+// thread pool); the chunk size is fixed so the bytes written never depend on the thread count.
+constexpr size_t kGenomeChunk = 2048;
 
 void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes);
 // Reads what encode_genomes() wrote. Values are range-checked (node kinds, activation and

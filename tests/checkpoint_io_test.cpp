@@ -90,7 +90,7 @@ void expect_same(const std::vector<Genome>& a, const std::vector<Genome>& b) {
   }
 }
 
-void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
@@ -106,7 +106,7 @@ std::string read_error(const std::string& path) {
 
 // The same checks on bytes in memory, for loops over many damaged variants (rewriting one file
 // thousands of times is slow on ext4, which flushes a truncated-and-rewritten file on close).
-std::string decode_error(const std::vector<uint8_t>& bytes, const std::string& origin) {
+std::string decode_error(const Bytes& bytes, const std::string& origin) {
   try {
     decode_container(bytes.data(), bytes.size(), origin);
   } catch (const CheckpointError& e) {
@@ -115,7 +115,7 @@ std::string decode_error(const std::vector<uint8_t>& bytes, const std::string& o
   return "";
 }
 
-std::vector<uint8_t> sample_body(uint64_t seed) {
+Bytes sample_body(uint64_t seed) {
   Rng rng = Rng::derive(seed, Purpose::Test, 7);
   BinaryWriter w;
   size_t t = w.begin_section("GENS");
@@ -133,11 +133,11 @@ TEST_CASE("xxhash64 matches the reference (and zstd's frame checksums)") {
   MESSAGE("seed " << test_seed());
   Rng rng = Rng::derive(test_seed(), Purpose::Test, 1);
   for (size_t len : {1, 3, 4, 7, 8, 15, 31, 32, 33, 63, 64, 100, 1000, 4099}) {
-    std::vector<uint8_t> data(len);
+    Bytes data(len);
     for (auto& b : data) b = static_cast<uint8_t>(rng.next());
     ZSTD_CCtx* c = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
-    std::vector<uint8_t> out(ZSTD_compressBound(len));
+    Bytes out(ZSTD_compressBound(len));
     size_t n = ZSTD_compress2(c, out.data(), out.size(), data.data(), len);
     ZSTD_freeCCtx(c);
     REQUIRE(!ZSTD_isError(n));
@@ -258,7 +258,7 @@ TEST_CASE("container round trip, compressed and raw") {
 #endif
   }
   // A large body takes the multithreaded path.
-  std::vector<uint8_t> big(9 << 20);
+  Bytes big(9 << 20);
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>((i * 2654435761u) >> 13);
   write_container_file(dir.file("big.gck"), big);
   CHECK(read_container_file(dir.file("big.gck")) == big);
@@ -298,7 +298,7 @@ TEST_CASE("damaged files are clear errors naming the file and the problem") {
     std::string m = read_error(p);
     CHECK(contains(m, p));
     CHECK(contains(m, "not a Ganglion checkpoint"));
-    write_bytes(p, std::vector<uint8_t>{'{', '"', 'a', '"', ':', '1', '}', '\n', '\n'});
+    write_bytes(p, Bytes{'{', '"', 'a', '"', ':', '1', '}', '\n', '\n'});
     CHECK(contains(read_error(p), "not a Ganglion checkpoint"));
   }
   SUBCASE("future version") {
@@ -321,10 +321,10 @@ TEST_CASE("damaged files are clear errors naming the file and the problem") {
   }
   SUBCASE("truncated at every length") {
     std::string p = dir.file("cut.gck");
-    write_bytes(p, std::vector<uint8_t>(good.begin(), good.end() - 1));
+    write_bytes(p, Bytes(good.begin(), good.end() - 1));
     CHECK(contains(read_error(p), "truncated"));
     for (size_t n = 1; n < good.size(); n += (n < 100 ? 1 : 7)) {
-      std::string m = decode_error(std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(n)), p);
+      std::string m = decode_error(Bytes(good.begin(), good.begin() + static_cast<long>(n)), p);
       INFO("length " << n << ": " << m);
       CHECK(contains(m, p));
       CHECK(contains(m, "truncated"));

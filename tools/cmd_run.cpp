@@ -11,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/task.hpp"
+#include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
 #include "evolution/run_folder.hpp"
 #include "gpu/backend.hpp"
@@ -58,6 +59,8 @@ int run_command(const RunOptions& o) {
   LogReporter log;
   engine.add_reporter(&log);
   engine.add_reporter(&folder);
+  CheckpointWriter checkpoints(folder.dir(), config);  // checkpoint.every / keep; always at the end
+  engine.add_reporter(&checkpoints);
   spdlog::info("run '{}': task {}, backend {}, population {}, seed {}, up to {} generations -> {}", config.name,
                task->name(), evaluator->name(), config.population_size, config.seed, config.run.generations,
                folder.dir());

@@ -1,0 +1,349 @@
+// Checkpoint body (format version 1; docs/checkpoint-format.md, "Body"): eight sections in a
+// fixed order, each read with a bounds-checked reader that names the field on failure.
+#include "evolution/checkpoint.hpp"
+
+#include <filesystem>
+#include <limits>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/genome_codec.hpp"
+
+namespace ganglion {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint32_t kMax32 = std::numeric_limits<uint32_t>::max();
+
+uint32_t get_u32v(BinaryReader& r, const char* what) { return static_cast<uint32_t>(r.varint_max(what, kMax32)); }
+
+void put_species_stats(BinaryWriter& w, const std::vector<SpeciesStats>& v) {
+  w.varint(v.size());
+  for (const auto& s : v) {
+    w.varint(s.id);
+    w.varint(s.size);
+    w.f64(s.best_fitness);
+    w.varint(s.age);
+    w.varint(s.stagnation);
+  }
+}
+
+std::vector<SpeciesStats> get_species_stats(BinaryReader& r) {
+  std::vector<SpeciesStats> v(r.count("species statistics count", 12));
+  for (auto& s : v) {
+    s.id = get_u32v(r, "species statistics id");
+    s.size = get_u32v(r, "species statistics size");
+    s.best_fitness = r.f64("species statistics best fitness");
+    s.age = get_u32v(r, "species statistics age");
+    s.stagnation = get_u32v(r, "species statistics stagnation");
+  }
+  return v;
+}
+
+void put_stats(BinaryWriter& w, const GenerationStats& s) {
+  w.varint(s.generation);
+  w.varint(s.evaluations);
+  w.f64(s.best_fitness);
+  w.f64(s.mean_fitness);
+  w.f64(s.median_fitness);
+  w.f64(s.best_ever_fitness);
+  put_species_stats(w, s.species);
+  w.f64(s.mean_nodes);
+  w.f64(s.mean_connections);
+  w.varint(s.best_nodes);
+  w.varint(s.best_connections);
+  w.varint(s.best_genome_id);
+  w.f64(s.compatibility_threshold);
+  w.boolean(s.solved);
+  w.varint(s.invalid_fitness);
+  w.f64(s.time_compile);
+  w.f64(s.time_evaluate);
+  w.f64(s.time_reproduce);
+  w.f64(s.time_total);
+}
+
+GenerationStats get_stats(BinaryReader& r) {
+  GenerationStats s;
+  s.generation = get_u32v(r, "statistics generation");
+  s.evaluations = r.varint("statistics evaluations");
+  s.best_fitness = r.f64("statistics best fitness");
+  s.mean_fitness = r.f64("statistics mean fitness");
+  s.median_fitness = r.f64("statistics median fitness");
+  s.best_ever_fitness = r.f64("statistics best-ever fitness");
+  s.species = get_species_stats(r);
+  s.mean_nodes = r.f64("statistics mean nodes");
+  s.mean_connections = r.f64("statistics mean connections");
+  s.best_nodes = get_u32v(r, "statistics best nodes");
+  s.best_connections = get_u32v(r, "statistics best connections");
+  s.best_genome_id = r.varint("statistics best genome id");
+  s.compatibility_threshold = r.f64("statistics compatibility threshold");
+  s.solved = r.boolean("statistics solved flag");
+  s.invalid_fitness = get_u32v(r, "statistics invalid fitness count");
+  s.time_compile = r.f64("statistics time_compile");
+  s.time_evaluate = r.f64("statistics time_evaluate");
+  s.time_reproduce = r.f64("statistics time_reproduce");
+  s.time_total = r.f64("statistics time_total");
+  return s;
+}
+
+}  // namespace
+
+Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c) {
+  BinaryWriter w;
+  size_t s = w.begin_section("RUN ");
+  w.boolean(c.needs_reproduce);
+  w.string(c.stop_reason);
+  w.string(c.task_state);
+  w.end_section(s);
+
+  s = w.begin_section("CONF");
+  w.string(c.config_yaml);
+  w.end_section(s);
+
+  s = w.begin_section("STAT");
+  w.varint(st.generation);
+  w.varint(st.evaluations);
+  w.varint(st.next_genome_id);
+  w.varint(st.next_species_id);
+  w.f64(st.compatibility_threshold);
+  w.boolean(st.has_best);
+  w.boolean(st.solved);
+  w.varint(st.restarts);
+  w.end_section(s);
+
+  s = w.begin_section("GENS");
+  encode_genomes(w, st.genomes);
+  w.end_section(s);
+
+  s = w.begin_section("SPEC");
+  w.varint(st.species.size());
+  std::vector<Genome> reps;
+  reps.reserve(st.species.size());
+  for (const auto& sp : st.species) {
+    w.varint(sp.id);
+    w.varint(sp.created);
+    w.varint(sp.last_improved);
+    w.f64(sp.best_score);
+    w.boolean(sp.has_best);
+    w.varint(sp.members.size());
+    uint32_t prev = 0;
+    for (uint32_t m : sp.members) {  // ascending: deltas are small
+      w.svarint(static_cast<int64_t>(m) - prev);
+      prev = m;
+    }
+    reps.push_back(sp.representative);
+  }
+  encode_genomes(w, reps);
+  w.end_section(s);
+
+  s = w.begin_section("INNO");
+  const InnovationHistory& h = st.innovations;
+  w.svarint(h.next_innovation);
+  w.svarint(h.next_node_id);
+  w.varint(h.connections.size());
+  for (const auto& [key, inn] : h.connections) {
+    w.svarint(key.first);
+    w.svarint(key.second);
+    w.svarint(inn);
+  }
+  w.varint(h.splits.size());
+  for (const auto& [inn, rec] : h.splits) {
+    w.svarint(inn);
+    w.svarint(rec.node);
+    w.svarint(rec.in_innovation);
+    w.svarint(rec.out_innovation);
+  }
+  w.end_section(s);
+
+  s = w.begin_section("BEST");
+  encode_genomes(w, {st.best, st.solution});
+  w.end_section(s);
+
+  s = w.begin_section("HIST");
+  w.varint(st.history.size());
+  for (const auto& g : st.history) put_stats(w, g);
+  w.end_section(s);
+  return w.take();
+}
+
+Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin) {
+  Checkpoint checkpoint;
+  EvolutionState& st = checkpoint.state;
+  CheckpointInfo& c = checkpoint.info;
+  BinaryReader r(body.data(), body.size(), origin);
+
+  BinaryReader run = r.section("RUN ");
+  c.needs_reproduce = run.boolean("needs-reproduce flag");
+  c.stop_reason = run.string("stop reason", 1024);
+  c.task_state = run.string("task state");
+  run.expect_end("section RUN");
+
+  BinaryReader conf = r.section("CONF");
+  c.config_yaml = conf.string("effective config");
+  conf.expect_end("section CONF");
+
+  BinaryReader stat = r.section("STAT");
+  st.generation = get_u32v(stat, "generation");
+  st.evaluations = stat.varint("evaluations");
+  st.next_genome_id = stat.varint("next genome id");
+  st.next_species_id = get_u32v(stat, "next species id");
+  st.compatibility_threshold = stat.f64("compatibility threshold");
+  st.has_best = stat.boolean("has-best flag");
+  st.solved = stat.boolean("solved flag");
+  st.restarts = stat.varint("restarts");
+  stat.expect_end("section STAT");
+
+  BinaryReader gens = r.section("GENS");
+  st.genomes = decode_genomes(gens, "population");
+  gens.expect_end("section GENS");
+
+  BinaryReader spec = r.section("SPEC");
+  st.species.resize(spec.count("species count", 14));
+  uint32_t prev_id = 0;
+  for (size_t i = 0; i < st.species.size(); ++i) {
+    Species& sp = st.species[i];
+    size_t at = spec.position();
+    sp.id = get_u32v(spec, "species id");
+    if (i > 0 && sp.id <= prev_id)
+      spec.fail_at(at, fmt::format("species ids must ascend, but species #{} has id {} after id {}", i, sp.id, prev_id));
+    prev_id = sp.id;
+    sp.created = get_u32v(spec, "species creation generation");
+    sp.last_improved = get_u32v(spec, "species last-improved generation");
+    sp.best_score = spec.f64("species best score");
+    sp.has_best = spec.boolean("species has-best flag");
+    sp.members.resize(spec.count("species member count"));
+    int64_t m = 0;
+    for (size_t k = 0; k < sp.members.size(); ++k) {
+      at = spec.position();
+      m += spec.svarint("species member index");
+      if (m < 0 || static_cast<uint64_t>(m) >= st.genomes.size() || (k > 0 && static_cast<uint32_t>(m) <= sp.members[k - 1]))
+        spec.fail_at(at, fmt::format("species {} member #{} is genome index {}, but indices must ascend and lie in "
+                                     "[0, {})", sp.id, k, m, st.genomes.size()));
+      sp.members[k] = static_cast<uint32_t>(m);
+    }
+  }
+  {
+    auto reps = decode_genomes(spec, "species representatives");
+    if (reps.size() != st.species.size())
+      spec.fail(fmt::format("species representatives: {} for {} species", reps.size(), st.species.size()));
+    for (size_t i = 0; i < reps.size(); ++i) st.species[i].representative = std::move(reps[i]);
+  }
+  spec.expect_end("section SPEC");
+
+  BinaryReader inno = r.section("INNO");
+  InnovationHistory& h = st.innovations;
+  h.next_innovation = inno.svarint("next innovation number");
+  int64_t nn = inno.svarint("next node id");
+  if (nn < std::numeric_limits<int32_t>::min() || nn > std::numeric_limits<int32_t>::max())
+    inno.fail(fmt::format("next node id: {} is outside 32 bits", nn));
+  h.next_node_id = static_cast<int32_t>(nn);
+  auto node_id = [&](const char* what) {
+    int64_t v = inno.svarint(what);
+    if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+      inno.fail(fmt::format("{}: {} is outside 32 bits", what, v));
+    return static_cast<int32_t>(v);
+  };
+  size_t nconn = inno.count("innovation connection count", 3);
+  for (size_t i = 0; i < nconn; ++i) {
+    int32_t s = node_id("innovation source node");
+    int32_t t = node_id("innovation target node");
+    h.connections.emplace_hint(h.connections.end(), std::make_pair(s, t), inno.svarint("connection innovation"));
+  }
+  size_t nsplit = inno.count("innovation split count", 4);
+  for (size_t i = 0; i < nsplit; ++i) {
+    int64_t inn = inno.svarint("split connection innovation");
+    SplitRecord rec;
+    rec.node = node_id("split node id");
+    rec.in_innovation = inno.svarint("split in-innovation");
+    rec.out_innovation = inno.svarint("split out-innovation");
+    h.splits.emplace_hint(h.splits.end(), inn, rec);
+  }
+  inno.expect_end("section INNO");
+
+  BinaryReader best = r.section("BEST");
+  auto two = decode_genomes(best, "best genomes");
+  if (two.size() != 2) best.fail(fmt::format("best genomes: {} instead of 2 (best, solution)", two.size()));
+  st.best = std::move(two[0]);
+  st.solution = std::move(two[1]);
+  best.expect_end("section BEST");
+
+  BinaryReader hist = r.section("HIST");
+  st.history.resize(hist.count("history length", 90));
+  for (auto& g : st.history) g = get_stats(hist);
+  hist.expect_end("section HIST");
+
+  r.expect_end("the last section (HIST)");
+  return checkpoint;
+}
+
+void save_checkpoint(const std::string& path, const EvolutionState& state, const CheckpointInfo& info,
+                     const ContainerOptions& options) {
+  write_container_file(path, encode_checkpoint(state, info), options);
+}
+
+Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header) {
+  return decode_checkpoint(read_container_file(path, header), path);
+}
+
+std::string find_checkpoint(const std::string& p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) throw CheckpointError(fmt::format("{}: no such file or folder (expected a run folder or a "
+                                                            "checkpoint file)", p));
+  if (!fs::is_directory(p, ec)) return p;
+  fs::path dir = fs::path(p) / "checkpoints";
+  if (!fs::is_directory(dir, ec)) dir = p;
+  auto files = list_checkpoints(dir.string());
+  if (files.empty())
+    throw CheckpointError(fmt::format("{}: no checkpoints (files ckpt-<generation>.gck) in {}; enable them with "
+                                      "`checkpoint: {{every: N}}` in the config", p, dir.string()));
+  return files.back().path;
+}
+
+std::string run_folder_of_checkpoint(const std::string& checkpoint_path) {
+  fs::path parent = fs::absolute(checkpoint_path).parent_path();
+  if (parent.filename() == "checkpoints") return parent.parent_path().string();
+  return parent.string();
+}
+
+// ------------------------------------------------------------------------ CheckpointWriter
+CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config)
+    : dir_((fs::path(run_dir) / "checkpoints").string()),
+      config_yaml_(config_to_yaml(config)),
+      every_(config.checkpoint.every),
+      keep_(config.checkpoint.keep) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw CheckpointError(fmt::format("{}: cannot create the checkpoints folder: {}", dir_, ec.message()));
+}
+
+void CheckpointWriter::write(const EvolutionState& state, bool needs_reproduce, StopReason reason) {
+  const uint32_t n = needs_reproduce ? state.generation + 1 : state.generation;
+  if (static_cast<int64_t>(n) == last_completed_) return;  // this point of the run is saved already
+  CheckpointInfo info;
+  info.needs_reproduce = needs_reproduce;
+  info.config_yaml = config_yaml_;
+  info.stop_reason = reason == StopReason::None ? "" : stop_reason_name(reason);
+  std::string path = (fs::path(dir_) / checkpoint_file_name(n)).string();
+  save_checkpoint(path, state, info);
+  rotate_checkpoints(dir_, keep_);
+  last_completed_ = n;
+  last_path_ = path;
+  spdlog::debug("checkpoint {}", path);
+}
+
+void CheckpointWriter::on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) {
+  (void)stats;
+  // Mid-run checkpoints are taken when the state already holds the next generation.
+  if (reason == StopReason::None && every_ > 0 && state.generation % every_ == 0) write(state, false, reason);
+}
+
+void CheckpointWriter::on_finish(const EvolutionState& state, StopReason reason) {
+  // Interrupted: run() stopped between generations, so the state is the next, unevaluated
+  // generation. Otherwise the state is the final evaluated one.
+  write(state, reason != StopReason::Interrupted, reason);
+}
+
+}  // namespace ganglion

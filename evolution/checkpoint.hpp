@@ -1,0 +1,73 @@
+// Checkpoints of a NEAT run: the whole EvolutionState (genomes, species with representatives and
+// stagnation counters, innovation history, counters, best genome, statistics so far), the
+// effective config as YAML and the task's state, in the container of core/checkpoint_io.hpp.
+// Random streams need no saving: every stream is derived from (seed, purpose, generation, index).
+//
+// CheckpointWriter is the reporter that writes RUN_DIR/checkpoints/ckpt-<N>.gck, where N is the
+// number of generations evaluated: resuming from it evaluates generation N next.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/checkpoint_io.hpp"
+#include "core/config.hpp"
+#include "evolution/reporter.hpp"
+#include "evolution/state.hpp"
+
+namespace ganglion {
+
+// What a checkpoint holds besides the EvolutionState.
+struct CheckpointInfo {
+  // True when the state is the final, evaluated generation of a run that stopped (generation
+  // limit, threshold, solved): resuming first makes the next generation from it (reproduce()),
+  // exactly as the uninterrupted run would have. False when the state already holds the next
+  // generation, unevaluated.
+  bool needs_reproduce = false;
+  std::string config_yaml;  // the effective config (config_to_yaml), which resume starts from
+  std::string task_state;   // the task's own state; empty for stateless tasks
+  std::string stop_reason;  // why the run stopped ("" while running; stop_reason_name otherwise)
+};
+
+struct Checkpoint {
+  EvolutionState state;
+  CheckpointInfo info;
+  // Generations evaluated so far, which is also the next one to evaluate.
+  uint32_t completed_generations() const { return info.needs_reproduce ? state.generation + 1 : state.generation; }
+};
+
+Bytes encode_checkpoint(const EvolutionState& state, const CheckpointInfo& info);
+// `origin` (the file) names the place in every error.
+Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin);
+
+void save_checkpoint(const std::string& path, const EvolutionState& state, const CheckpointInfo& info,
+                     const ContainerOptions& options = {});
+Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header = nullptr);
+
+// A checkpoint file from a path: a .gck file itself, a run folder (its newest checkpoint in
+// checkpoints/) or a checkpoints folder. Throws CheckpointError when there is none.
+std::string find_checkpoint(const std::string& run_dir_or_file);
+// The run folder a checkpoint file belongs to (RUN_DIR for RUN_DIR/checkpoints/ckpt-N.gck).
+std::string run_folder_of_checkpoint(const std::string& checkpoint_path);
+
+// Writes checkpoints every `config.checkpoint.every` generations (0: never in between), always at
+// the end of a run and when it is interrupted, keeping the newest `config.checkpoint.keep`.
+class CheckpointWriter final : public Reporter {
+ public:
+  CheckpointWriter(std::string run_dir, const Config& config);
+  void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
+  void on_finish(const EvolutionState& state, StopReason reason) override;
+  const std::string& last_written() const { return last_path_; }
+
+ private:
+  void write(const EvolutionState& state, bool needs_reproduce, StopReason reason);
+  std::string dir_;
+  std::string config_yaml_;
+  uint32_t every_;
+  uint32_t keep_;
+  int64_t last_completed_ = -1;
+  std::string last_path_;
+};
+
+}  // namespace ganglion

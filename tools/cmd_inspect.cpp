@@ -1,0 +1,83 @@
+// `ganglion inspect CHECKPOINT`: what a checkpoint holds (generation, population, species table,
+// best fitness, format and version), without resuming. A run folder means its newest checkpoint.
+// A damaged file is an error naming the file and the problem (exit code 1).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/config.hpp"
+#include "evolution/checkpoint.hpp"
+#include "tools/command.hpp"
+
+namespace ganglion::cli {
+namespace {
+
+int inspect_command(const std::string& target, bool show_config) {
+  const std::string file = find_checkpoint(target);
+  CheckpointHeader h;
+  Checkpoint c = load_checkpoint(file, &h);
+  const EvolutionState& st = c.state;
+
+  fmt::print("checkpoint   {}\n", file);
+  fmt::print("format       version {}, written by Ganglion {}, {}, {} bytes ({} uncompressed)\n", h.format_version,
+             h.ganglion_version, (h.flags & kCheckpointFlagZstd) ? "zstd" : "uncompressed",
+             h.stored_size + kCheckpointHeaderSize, h.raw_size);
+  std::string name = "?", task = "?", seed = "?";
+  try {
+    Config config = parse_config(c.info.config_yaml, file + " (effective config)");
+    name = config.name;
+    task = config.task.name;
+    seed = std::to_string(config.seed);
+    fmt::print("experiment   {} (task {}, seed {}, population {}, generation limit {})\n", name, task, seed,
+               config.population_size, config.run.generations);
+  } catch (const Error& e) {
+    fmt::print("experiment   (its config does not load in this Ganglion: {})\n", e.what());
+  }
+  fmt::print("generations  {} evaluated; {}\n", c.completed_generations(),
+             c.info.needs_reproduce
+                 ? fmt::format("the run stopped ({}); resuming makes generation {} from the last one",
+                               c.info.stop_reason.empty() ? "?" : c.info.stop_reason, c.completed_generations())
+                 : fmt::format("resuming evaluates generation {} next{}", st.generation,
+                               c.info.stop_reason.empty() ? "" : " (run was " + c.info.stop_reason + ")"));
+  fmt::print("population   {} genomes, {} species, {} evaluations so far, next genome id {}\n", st.genomes.size(),
+             st.species.size(), st.evaluations, st.next_genome_id);
+  fmt::print("innovations  next innovation {}, next node id {}\n", st.innovations.next_innovation,
+             st.innovations.next_node_id);
+  if (st.has_best)
+    fmt::print("best ever    fitness {:.6g} (genome {}, {} hidden nodes, {} enabled connections){}\n", st.best.fitness,
+               st.best.id, st.best.count(NodeKind::Hidden), st.best.enabled_connections(),
+               st.solved ? fmt::format("; solved by genome {} (fitness {:.6g})", st.solution.id, st.solution.fitness) : "");
+  else
+    fmt::print("best ever    (nothing evaluated yet)\n");
+  if (!st.history.empty()) {
+    const auto& last = st.history.back();
+    fmt::print("last gen     {}: best {:.6g}, mean {:.6g}, median {:.6g}, {} species\n", last.generation,
+               last.best_fitness, last.mean_fitness, last.median_fitness, last.species.size());
+  }
+  fmt::print("compat. thr. {:.6g}\n", st.compatibility_threshold);
+
+  // Species of the held population; best score and age come from the species' own history.
+  fmt::print("\n{:>8} {:>6} {:>6} {:>10} {:>13} {:>14}\n", "species", "size", "age", "stagnation", "best score",
+             "representative");
+  const uint32_t g = st.generation;
+  for (const auto& sp : st.species) {
+    fmt::print("{:>8} {:>6} {:>6} {:>10} {:>13} {:>14}\n", sp.id, sp.members.size(), sp.age(g), sp.stagnation(g),
+               sp.has_best ? fmt::format("{:.6g}", sp.best_score) : std::string("-"), sp.representative.id);
+  }
+  if (show_config) fmt::print("\n# effective config\n{}", c.info.config_yaml);
+  return kExitOk;
+}
+
+}  // namespace
+
+GANGLION_COMMAND("inspect", "show what a checkpoint holds (generation, population, species, best fitness)",
+                 [](CLI::App& app) {
+                   auto target = std::make_shared<std::string>();
+                   auto config = std::make_shared<bool>(false);
+                   app.add_option("checkpoint", *target, "a .gck file, a run folder or its checkpoints folder")
+                       ->required();
+                   app.add_flag("--config", *config, "also print the effective config stored in it");
+                   return [=] { return inspect_command(*target, *config); };
+                 });
+
+}  // namespace ganglion::cli
