@@ -52,7 +52,7 @@ PopulationLayout select_networks(const PopulationLayout& in, const std::vector<u
     out.level_offset.push_back(out.level_offset.back() + (l1 - l0));
     out.max_nodes = std::max(out.max_nodes, n1 - n0);
     out.max_edges = std::max(out.max_edges, e1 - e0);
-    out.max_levels = std::max(out.max_levels, l1 - l0 > 0 ? l1 - l0 - 1 : 0u);
+    out.max_levels = std::max(out.max_levels, l1 - l0 >= 2 ? l1 - l0 - 2 : 0u);  // levels after level 0
     out.any_recurrent = out.any_recurrent || r1 > r0;
   }
   out.row_offset.push_back(out.edge_offset.back());
