@@ -4,10 +4,15 @@
 // CPU evaluator on random inputs; the network JSON against the compiled network; the refusals.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -380,4 +385,41 @@ TEST_CASE("layered SVG draws every compiled node") {
   size_t circles = 0;
   for (size_t p = svg.find("<circle"); p != std::string::npos; p = svg.find("<circle", p + 1)) ++circles;
   CHECK(circles == compile(g).num_nodes);
+}
+
+TEST_CASE("ganglion export on the command line") {
+  const char* binary = std::getenv("GANGLION_BINARY");
+  if (!binary || access(binary, X_OK) != 0) {
+    MESSAGE("GANGLION_BINARY not set or not built: command-line checks skipped");
+    return;
+  }
+  std::random_device rd;
+  const std::string tmp = (std::filesystem::temp_directory_path() /
+                           ("ganglion-export-test-" + std::to_string(rd()) + std::to_string(rd())))
+                              .string();
+  std::filesystem::create_directories(tmp);
+  const std::string genome = source_dir() + "/tests/data/export/known_genome.json";
+  auto run = [&](const std::string& args, const std::string& env = "") {
+    const std::string cmd = env + " '" + binary + "' export '" + genome + "' " + args + " >'" + tmp + "/out' 2>'" +
+                            tmp + "/err'";
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  CHECK(run("") == 0);  // dot on stdout by default
+  CHECK(read_file(tmp + "/out") == genome_to_dot(known_genome()));
+  CHECK(run("--format neat-python-json -o '" + tmp + "/np.json'") == 0);
+  CHECK(read_file(tmp + "/np.json") == genome_to_neat_python_json(known_genome()));
+  CHECK(run("-f json") == 0);
+  CHECK(read_file(tmp + "/out") == genome_to_network_json(known_genome()));
+  CHECK(run("--format png") != 0);  // not a format
+  // SVG without graphviz on PATH: a clear error, exit code 1.
+  CHECK(run("--format svg", "PATH=/nonexistent") == 1);
+  // (spdlog's default logger may write to stdout or stderr: look in both)
+  CHECK((read_file(tmp + "/out") + read_file(tmp + "/err")).find("apt-get install graphviz") != std::string::npos);
+  if (!std::system("command -v dot >/dev/null 2>&1")) {
+    CHECK(run("--format svg") == 0);
+    CHECK(read_file(tmp + "/out").find("<svg") != std::string::npos);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(tmp, ec);
 }

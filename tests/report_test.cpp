@@ -170,3 +170,19 @@ TEST_CASE("missing pieces and bad stats") {
     CHECK(html.find("no generations yet") != std::string::npos);
   }
 }
+
+TEST_CASE("ganglion report on the command line") {
+  const char* binary = std::getenv("GANGLION_BINARY");
+  if (!binary || !fs::exists(binary)) {
+    MESSAGE("GANGLION_BINARY not set or not built: command-line check skipped");
+    return;
+  }
+  RunCopy run;
+  const std::string cmd = std::string("'") + binary + "' report --no-graphviz '" + run.dir.string() + "' >'" +
+                          (run.dir / "out.txt").string() + "' 2>&1";
+  CHECK(std::system(cmd.c_str()) == 0);
+  CHECK(read_file(run.dir / "out.txt") == (run.dir / "report.html").string() + "\n");
+  CHECK(read_file(run.dir / "report.html").find("class=\"network-layered\"") != std::string::npos);
+  const std::string bad = std::string("'") + binary + "' report '" + (run.dir / "missing").string() + "' >/dev/null 2>&1";
+  CHECK(std::system(bad.c_str()) != 0);
+}
