@@ -1,0 +1,79 @@
+// `ganglion run` as a user calls it: exit codes 0 (solved), 3 (generation limit), 1 (bad config)
+// and 130 (SIGINT, files saved), and the run folder's files.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <chrono>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string binary() {
+  const char* b = std::getenv("GANGLION_BINARY");
+  return b ? b : "";
+}
+int run(const std::string& args) {
+  int rc = std::system((binary() + " " + args + " > /dev/null 2>&1").c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+fs::path temp_dir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("ganglion_cmd_run_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p;
+}
+}  // namespace
+
+TEST_CASE("ganglion run: exit codes and run folder") {
+  if (binary().empty() || !fs::exists(binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  fs::path dir = temp_dir("solved");
+  CHECK(run("run configs/xor.yaml -q --seed 3 --out " + dir.string()) == 0);
+  CHECK(fs::exists(dir / "config.yaml"));
+  CHECK(fs::exists(dir / "stats.jsonl"));
+  CHECK(fs::exists(dir / "best_genome.json"));
+  fs::remove_all(dir);
+
+  dir = temp_dir("limit");
+  CHECK(run("run configs/xor.yaml -q --generations 1 --out " + dir.string()) == 3);
+  CHECK(fs::exists(dir / "best_genome.json"));
+  fs::remove_all(dir);
+
+  CHECK(run("run configs/xor.yaml -q --set speciation.compatibility_treshold=2 --out " + temp_dir("bad").string()) == 1);
+}
+
+TEST_CASE("ganglion run: SIGINT finishes the generation, saves and exits 130") {
+  if (binary().empty() || !fs::exists(binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  fs::path dir = temp_dir("sigint");
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(binary().c_str(), binary().c_str(), "run", "configs/parity.yaml", "--set", "task.bits=6", "--set",
+          "genome.num_inputs=6", "--set", "run.stop_when_solved=false", "--generations", "1000000", "--threads", "1",
+          "--out", dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait for the first generation line, then interrupt.
+  for (int i = 0; i < 200 && !(fs::exists(dir / "stats.jsonl") && fs::file_size(dir / "stats.jsonl") > 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(fs::exists(dir / "best_genome.json"));
+  fs::remove_all(dir);
+}

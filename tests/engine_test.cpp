@@ -1,0 +1,181 @@
+// The engine end to end: XOR solves; one seed gives identical stats.jsonl (apart from time_ keys)
+// and best_genome.json on 1 and 4 threads; restoring a mid-run state continues exactly; NaN
+// fitness is replaced by the worst fitness and counted.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "core/cpu_evaluator.hpp"
+#include "core/error.hpp"
+#include "evolution/engine.hpp"
+#include "evolution/run_folder.hpp"
+#include "tests/evolution_fixtures.hpp"
+
+using namespace ganglion;
+namespace fs = std::filesystem;
+
+namespace {
+Config xor_yaml(uint64_t seed) {
+  Config c = load_config("configs/xor.yaml", {"seed=" + std::to_string(seed)});
+  return c;
+}
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+// stats.jsonl without the time_ keys.
+std::string without_times(const std::string& jsonl) {
+  std::stringstream in(jsonl), out;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::ordered_json::parse(line);
+    for (auto it = j.begin(); it != j.end();) it = it.key().rfind("time_", 0) == 0 ? j.erase(it) : std::next(it);
+    out << j.dump() << "\n";
+  }
+  return out.str();
+}
+fs::path temp_dir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("ganglion_engine_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p;
+}
+struct Snapshot final : Reporter {
+  uint32_t at;
+  EvolutionState state;
+  bool taken = false;
+  explicit Snapshot(uint32_t g) : at(g) {}
+  void on_generation(const GenerationStats& s, const EvolutionState& st, StopReason r) override {
+    if (s.generation == at && r == StopReason::None) {
+      state = st;
+      taken = true;
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("XOR is solved within the generation limit") {
+  for (uint64_t seed : {1, 2, 3}) {
+    Config c = xor_yaml(seed);
+    auto task = TaskRegistry::instance().create(c);
+    CpuEvaluator ev(1);
+    c.threads = 1;
+    Engine engine(c, *task, ev);
+    StopReason r = engine.run();
+    INFO("seed " << seed);
+    CHECK(r == StopReason::Solved);
+    CHECK(engine.state().solved);
+    CHECK(engine.state().evaluations == uint64_t(engine.state().generation + 1) * c.population_size);
+  }
+}
+
+TEST_CASE("one seed gives the same run folder on 1 and 4 threads") {
+  const uint64_t seed = testing::test_seed() % 1000 + 1;
+  MESSAGE("GANGLION_TEST_SEED=" << seed);
+  std::string stats[2], best[2];
+  for (int k = 0; k < 2; ++k) {
+    Config c = xor_yaml(seed);
+    c.threads = k == 0 ? 1 : 4;
+    c.run.generations = 25;
+    c.run.stop_when_solved = false;
+    c.genome.conn_add_prob = 0.3;  // more structure: more innovations to get right
+    c.genome.node_add_prob = 0.2;
+    auto task = TaskRegistry::instance().create(c);
+    CpuEvaluator ev(c.threads);
+    Engine engine(c, *task, ev);
+    fs::path dir = temp_dir(std::to_string(k));
+    RunFolder folder(dir.string(), c);
+    engine.add_reporter(&folder);
+    CHECK(engine.run() == StopReason::GenerationLimit);
+    stats[k] = without_times(read(dir / "stats.jsonl"));
+    best[k] = read(dir / "best_genome.json");
+    CHECK(fs::exists(dir / "config.yaml"));
+    fs::remove_all(dir);
+  }
+  CHECK(!stats[0].empty());
+  CHECK(stats[0] == stats[1]);
+  CHECK(best[0] == best[1]);
+}
+
+TEST_CASE("stats.jsonl lines carry exactly the documented keys") {
+  GenerationStats s;
+  s.species.push_back(SpeciesStats{3, 10, 1.5, 2, 1});
+  auto j = nlohmann::ordered_json::parse(stats_to_json(s));
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"generation", "evaluations", "best_fitness", "mean_fitness", "median_fitness",
+                                         "best_ever_fitness", "species_count", "species", "mean_nodes",
+                                         "mean_connections", "best_nodes", "best_connections",
+                                         "compatibility_threshold", "solved", "time_compile", "time_evaluate",
+                                         "time_reproduce", "time_total"});
+  CHECK(j["species"][0]["id"] == 3);
+  CHECK(j["species"][0]["stagnation"] == 1);
+}
+
+TEST_CASE("restoring a state taken after a generation continues exactly") {
+  Config c = xor_yaml(7);
+  c.run.generations = 30;
+  c.run.stop_when_solved = false;
+  c.genome.conn_add_prob = 0.2;
+  auto task = TaskRegistry::instance().create(c);
+  CpuEvaluator ev(2);
+  Engine full(c, *task, ev);
+  Snapshot snap(12);
+  full.add_reporter(&snap);
+  full.run();
+  REQUIRE(snap.taken);
+
+  Engine resumed(c, *task, ev);
+  resumed.restore(snap.state);
+  resumed.run();
+  const auto& a = full.state();
+  const auto& b = resumed.state();
+  CHECK(a.generation == b.generation);
+  CHECK(a.evaluations == b.evaluations);
+  REQUIRE(a.genomes.size() == b.genomes.size());
+  for (size_t i = 0; i < a.genomes.size(); ++i) {
+    CHECK(a.genomes[i] == b.genomes[i]);
+    CHECK(a.genomes[i].fitness == b.genomes[i].fitness);
+  }
+  REQUIRE(a.history.size() == b.history.size());
+  for (size_t i = 0; i < a.history.size(); ++i) {
+    GenerationStats x = a.history[i], y = b.history[i];
+    x.time_compile = x.time_evaluate = x.time_reproduce = x.time_total = 0;
+    y.time_compile = y.time_evaluate = y.time_reproduce = y.time_total = 0;
+    CHECK(stats_to_json(x) == stats_to_json(y));
+  }
+}
+
+TEST_CASE("NaN and infinite fitness get the generation's worst fitness and are counted") {
+  Config c = testing::xor_config(3);
+  c.run.generations = 3;
+  testing::FunctionTask task(2, 1, [](uint32_t n, uint32_t) {
+    if (n == 0) return std::nan("");
+    if (n == 1) return double(INFINITY);
+    return 1.0 + double(n % 7);
+  });
+  CpuEvaluator ev(1);
+  Engine engine(c, task, ev);
+  CHECK(engine.run() == StopReason::GenerationLimit);
+  const auto& h = engine.state().history;
+  REQUIRE(h.size() == 3);
+  for (const auto& s : h) {
+    CHECK(s.invalid_fitness == 2);
+    CHECK(std::isfinite(s.mean_fitness));
+  }
+  CHECK(engine.state().genomes[0].fitness == 1.0);
+}
+
+TEST_CASE("a task whose shape differs from the genome config is refused") {
+  Config c = testing::xor_config();
+  testing::FunctionTask task(3, 1, [](uint32_t, uint32_t) { return 0.0; });
+  CpuEvaluator ev(1);
+  CHECK_THROWS_WITH_AS(Engine(c, task, ev), doctest::Contains("genome.num_inputs"), ConfigError);
+}
