@@ -82,7 +82,7 @@ std::unique_ptr<Task> make_single_pole(const Config& config, TaskParams& params)
   ControlOptions o = read_control_options(params, config, 100000);
   SinglePole env;
   env.random_start = params.get_bool("random_start", true);
-  const double solve = params.get_double("solve_steps", double(o.max_steps), 1.0, 1e9);
+  const double solve = double(params.get_int("solve_steps", o.max_steps, 1, 1000000000));
   return std::make_unique<ControlTask<SinglePole>>("single_pole", env, o, solve);
 }
 
@@ -91,7 +91,7 @@ std::unique_ptr<Task> make_double_pole(const Config& config, TaskParams& params)
   DoublePole env;
   env.markov = true;
   env.random_start = params.get_bool("random_start", false);
-  const double solve = params.get_double("solve_steps", double(o.max_steps), 1.0, 1e9);
+  const double solve = double(params.get_int("solve_steps", o.max_steps, 1, 1000000000));
   return std::make_unique<ControlTask<DoublePole>>("double_pole", env, o, solve);
 }
 
