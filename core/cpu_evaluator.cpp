@@ -32,6 +32,12 @@ namespace {
 template <Aggregation G, typename T>
 void gather(T* __restrict acc, const uint32_t* src, const float* weight, uint32_t b, uint32_t e,
             const T* __restrict values, size_t rows) {
+  if (rows == 1) {  // control tasks: one row per network; a plain dot product, same arithmetic
+    T a = acc[0];
+    for (uint32_t i = b; i < e; ++i) a = aggregation_add<T>(G, a, T(weight[i]) * values[src[i]]);
+    acc[0] = a;
+    return;
+  }
   for (uint32_t i = b; i < e; ++i) {
     const T w = T(weight[i]);
     const T* __restrict x = values + size_t(src[i]) * rows;
@@ -137,10 +143,10 @@ void finish_any(Activation a, T* out, const T* acc, Aggregation g, uint32_t coun
 
 }  // namespace
 
+// threads == 0 uses the process-wide pool, looked up at every call (not cached) so that a later
+// ThreadPool::set_default_threads() cannot leave a dangling pointer behind.
 CpuEvaluator::CpuEvaluator(unsigned threads) {
-  if (threads == 0) {
-    pool_ = &ThreadPool::instance();
-  } else {
+  if (threads != 0) {
     own_pool_ = std::make_unique<ThreadPool>(threads);
     pool_ = own_pool_.get();
   }
@@ -188,7 +194,8 @@ void CpuEvaluator::run(const T* inputs, size_t rows, InputMode mode, T* outputs,
   }
 
   const uint32_t ni = L.num_inputs, no = L.num_outputs;
-  pool_->for_ranges(L.num_networks, [&](size_t begin, size_t end) {
+  ThreadPool& pool = pool_ ? *pool_ : ThreadPool::instance();
+  pool.for_ranges(L.num_networks, [&](size_t begin, size_t end) {
     thread_local std::vector<T> values_buf, acc_buf;
     if (values_buf.size() < size_t(L.max_nodes) * rows) values_buf.resize(size_t(L.max_nodes) * rows);
     if (acc_buf.size() < rows) acc_buf.resize(rows);
