@@ -19,6 +19,7 @@
 #include "core/checkpoint_io.hpp"
 #include "core/genome_codec.hpp"
 #include "core/rng.hpp"
+#include "tests/cli_runner.hpp"
 
 using namespace ganglion;
 namespace fs = std::filesystem;
@@ -387,4 +388,48 @@ TEST_CASE("atomic writes leave no temp files; listing and rotation ignore them")
 
   // Writing into a missing folder is a clear error too.
   CHECK_THROWS_AS(write_file_atomic(dir.file("missing/ckpt-1.gck"), "x", 1), CheckpointError);
+}
+
+TEST_CASE("the command line exits non-zero on damaged checkpoints, naming the file and the problem") {
+  if (ganglion::testing::ganglion_binary().empty()) {
+    MESSAGE("GANGLION_BINARY not set: run through ctest");
+    return;
+  }
+  using ganglion::testing::run_ganglion;
+  TempDir dir;
+  auto good = encode_container(sample_body(test_seed() + 2));
+  struct Case {
+    std::string name;
+    Bytes bytes;
+    std::string problem;
+  };
+  Bytes flipped = good;
+  flipped[good.size() - 3] ^= 0x40;
+  Bytes future = good;
+  future[8] = 99;
+  std::vector<Case> cases = {
+      {"empty.gck", {}, "empty"},
+      {"cut.gck", Bytes(good.begin(), good.begin() + static_cast<long>(good.size() / 2)), "truncated"},
+      {"flip.gck", flipped, "checksum mismatch"},
+      {"magic.gck", Bytes{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'}, "not a Ganglion checkpoint"},
+      {"future.gck", future, "written by a newer Ganglion"},
+  };
+  for (const auto& c : cases) {
+    const std::string path = dir.file(c.name);
+    write_bytes(path, c.bytes);
+    for (const char* cmd : {"inspect", "resume"}) {
+      auto r = run_ganglion(std::string(cmd) + " '" + path + "'");
+      INFO(cmd << " " << c.name << ": " << r.output);
+      CHECK(r.exit_code == 1);
+      CHECK(r.output.find(path) != std::string::npos);
+      CHECK(r.output.find(c.problem) != std::string::npos);
+    }
+  }
+  const std::string d = dir.file("ckpt-4.gck");
+  fs::create_directories(d);
+  auto r = run_ganglion("inspect '" + d + "/'");  // a directory named like a checkpoint, with nothing in it
+  CHECK(r.exit_code == 1);
+  r = run_ganglion("inspect '" + dir.file("missing.gck") + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("no such file") != std::string::npos);
 }

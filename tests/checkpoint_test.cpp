@@ -1,0 +1,201 @@
+// Checkpoints of real runs: an EvolutionState survives encode/decode field for field, and a run
+// resumed from a checkpoint is the uninterrupted run: stats.jsonl equal apart from time_ fields,
+// best_genome.json and config.yaml byte for byte (CPU; tests/gpu/ has the device version).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/config.hpp"
+#include "core/task.hpp"
+#include "evolution/checkpoint.hpp"
+#include "evolution/engine.hpp"
+#include "gpu/backend.hpp"
+#include "tests/cli_runner.hpp"
+
+using namespace ganglion;
+using namespace ganglion::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+// stats.jsonl without the time_ fields, which are the only non-deterministic content.
+std::string stats_without_times(const std::string& path) {
+  std::istringstream in(read_text(path));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::ordered_json::parse(line);
+    for (auto it = j.begin(); it != j.end();) {
+      if (it.key().rfind("time_", 0) == 0) it = j.erase(it);
+      else ++it;
+    }
+    out += j.dump() + "\n";
+  }
+  return out;
+}
+
+void check_same_run(const std::string& a, const std::string& b) {
+  const std::string sa = stats_without_times(a + "/stats.jsonl");
+  CHECK(std::count(sa.begin(), sa.end(), '\n') == 20);
+  CHECK(sa == stats_without_times(b + "/stats.jsonl"));
+  CHECK(read_text(a + "/best_genome.json") == read_text(b + "/best_genome.json"));
+  CHECK(!read_text(a + "/best_genome.json").empty());
+  CHECK(read_text(a + "/config.yaml") == read_text(b + "/config.yaml"));
+}
+
+// XOR, population 50, solving does not stop the run: all generations run.
+const std::string kRunArgs = " --set population_size=50 --set run.stop_when_solved=false --set backend=cpu -q"
+                             " --set checkpoint.every=5 --set checkpoint.keep=10";
+
+std::string xor_config() { return "'" + source_dir() + "/configs/xor.yaml'"; }
+
+}  // namespace
+
+TEST_CASE("an EvolutionState survives encode and decode field for field") {
+  Config config = load_config(source_dir() + "/configs/xor.yaml",
+                              {"population_size=60", "run.stop_when_solved=false", "backend=cpu", "threads=2"});
+  auto task = TaskRegistry::instance().create(config);
+  auto evaluator = make_evaluator(config);
+  Engine engine(config, *task, *evaluator);
+  engine.init();
+  for (int i = 0; i < 8; ++i) REQUIRE(engine.step() == StopReason::None);
+  const EvolutionState& st = engine.state();
+  REQUIRE(st.species.size() > 0);
+  REQUIRE(st.history.size() == 8);
+
+  CheckpointInfo info;
+  info.config_yaml = config_to_yaml(config);
+  info.stop_reason = "";
+  Bytes body = encode_checkpoint(st, info);
+  Checkpoint back = decode_checkpoint(body, "memory");
+  const EvolutionState& b = back.state;
+  CHECK(back.info.config_yaml == info.config_yaml);
+  CHECK_FALSE(back.info.needs_reproduce);
+  CHECK(back.completed_generations() == 8);
+  CHECK(b.generation == st.generation);
+  CHECK(b.evaluations == st.evaluations);
+  CHECK(b.next_genome_id == st.next_genome_id);
+  CHECK(b.next_species_id == st.next_species_id);
+  CHECK(b.compatibility_threshold == st.compatibility_threshold);
+  CHECK(b.genomes == st.genomes);
+  for (size_t i = 0; i < st.genomes.size(); ++i) {
+    CHECK(b.genomes[i].fitness == st.genomes[i].fitness);
+    CHECK(b.genomes[i].evaluated == st.genomes[i].evaluated);
+  }
+  REQUIRE(b.species.size() == st.species.size());
+  for (size_t i = 0; i < st.species.size(); ++i) {
+    CHECK(b.species[i].id == st.species[i].id);
+    CHECK(b.species[i].created == st.species[i].created);
+    CHECK(b.species[i].last_improved == st.species[i].last_improved);
+    CHECK(b.species[i].best_score == st.species[i].best_score);
+    CHECK(b.species[i].has_best == st.species[i].has_best);
+    CHECK(b.species[i].members == st.species[i].members);
+    CHECK(b.species[i].representative == st.species[i].representative);
+  }
+  CHECK(b.innovations.next_innovation == st.innovations.next_innovation);
+  CHECK(b.innovations.next_node_id == st.innovations.next_node_id);
+  CHECK(b.innovations.connections == st.innovations.connections);
+  CHECK(b.innovations.splits.size() == st.innovations.splits.size());
+  CHECK(b.has_best == st.has_best);
+  CHECK(b.best == st.best);
+  CHECK(b.best.fitness == st.best.fitness);
+  CHECK(b.solved == st.solved);
+  CHECK(b.solution == st.solution);
+  CHECK(b.restarts == st.restarts);
+  REQUIRE(b.history.size() == st.history.size());
+  for (size_t i = 0; i < st.history.size(); ++i) CHECK(stats_to_json(b.history[i]) == stats_to_json(st.history[i]));
+  // Everything that is stored comes back: encoding the decoded state gives the same bytes.
+  CHECK(encode_checkpoint(b, back.info) == body);
+
+  // Stepping the restored state gives what stepping the original gives.
+  auto task2 = TaskRegistry::instance().create(config);
+  Engine engine2(config, *task2, *evaluator);
+  engine2.restore(std::move(back.state));
+  for (int i = 0; i < 3; ++i) {
+    engine.step();
+    engine2.step();
+  }
+  CHECK(engine2.state().genomes == engine.state().genomes);
+  GenerationStats a = engine2.state().history.back(), b2 = engine.state().history.back();
+  a.time_compile = a.time_evaluate = a.time_reproduce = a.time_total = 0;
+  b2.time_compile = b2.time_evaluate = b2.time_reproduce = b2.time_total = 0;
+  CHECK(stats_to_json(a) == stats_to_json(b2));
+}
+
+TEST_CASE("resume from a checkpoint reproduces the uninterrupted run (CPU)") {
+  if (ganglion_binary().empty()) {
+    MESSAGE("GANGLION_BINARY not set: run through ctest");
+    return;
+  }
+  ScratchDir dir("ckpt-resume");
+  const std::string full = dir / "full", part = dir / "part", mid = dir / "mid";
+
+  // Uninterrupted: 20 generations, a checkpoint every 5.
+  auto r = run_ganglion("run " + xor_config() + kRunArgs + " --generations 20 --out '" + full + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 3);  // generation limit
+  REQUIRE(fs::exists(full + "/checkpoints/ckpt-10.gck"));
+  REQUIRE(fs::exists(full + "/checkpoints/ckpt-20.gck"));
+
+  SUBCASE("stopped at its generation limit of 10, then resumed to 20") {
+    r = run_ganglion("run " + xor_config() + kRunArgs + " --generations 10 --out '" + part + "'");
+    REQUIRE(r.exit_code == 3);
+    REQUIRE(fs::exists(part + "/checkpoints/ckpt-10.gck"));
+    r = run_ganglion("resume '" + part + "' --generations 20 -q");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 3);
+    check_same_run(full, part);
+    CHECK(fs::exists(part + "/checkpoints/ckpt-20.gck"));
+  }
+  SUBCASE("from a mid-run checkpoint, on another thread count") {
+    fs::create_directories(mid + "/checkpoints");
+    fs::copy_file(full + "/checkpoints/ckpt-10.gck", mid + "/checkpoints/ckpt-10.gck");
+    r = run_ganglion("resume '" + mid + "/checkpoints/ckpt-10.gck' --threads 1 -q");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 3);
+    // config.yaml now records threads: 1; the run itself must not notice.
+    const std::string sa = stats_without_times(full + "/stats.jsonl");
+    CHECK(sa == stats_without_times(mid + "/stats.jsonl"));
+    CHECK(read_text(full + "/best_genome.json") == read_text(mid + "/best_genome.json"));
+  }
+  SUBCASE("a stats.jsonl that ran past the checkpoint is cut back to it") {
+    fs::create_directories(mid + "/checkpoints");
+    fs::copy_file(full + "/checkpoints/ckpt-10.gck", mid + "/checkpoints/ckpt-10.gck");
+    fs::copy_file(full + "/stats.jsonl", mid + "/stats.jsonl");  // 20 lines, as if killed later
+    r = run_ganglion("resume '" + mid + "' -q");
+    REQUIRE(r.exit_code == 3);
+    check_same_run(full, mid);
+  }
+}
+
+TEST_CASE("resume refuses settings that would change the run, naming the key") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("ckpt-refuse");
+  auto r = run_ganglion("run " + xor_config() + kRunArgs + " --generations 3 --out '" + (dir / "run") + "'");
+  REQUIRE(r.exit_code == 3);
+  r = run_ganglion("resume '" + (dir / "run") + "' --generations 5 --set speciation.compatibility_threshold=2");
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("speciation.compatibility_threshold") != std::string::npos);
+  CHECK(r.output.find("cannot change when resuming") != std::string::npos);
+  r = run_ganglion("resume '" + (dir / "run") + "' --set seed=4 --generations 5");
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("'seed'") != std::string::npos);
+  // The limit must lie beyond what is done.
+  r = run_ganglion("resume '" + (dir / "run") + "'");
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("--generations") != std::string::npos);
+  // Allowed: logging, checkpoint cadence, the generation limit.
+  r = run_ganglion("resume '" + (dir / "run") + "' --generations 5 --set log.level=warn --set checkpoint.every=1 --set checkpoint.keep=2");
+  CHECK(r.exit_code == 3);
+  CHECK(fs::exists(dir / "run/checkpoints/ckpt-4.gck"));
+
+  r = run_ganglion("inspect '" + (dir / "run") + "'");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("5 evaluated") != std::string::npos);
+  CHECK(r.output.find("species") != std::string::npos);
+}
