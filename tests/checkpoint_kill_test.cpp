@@ -13,7 +13,6 @@
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,24 +29,6 @@ namespace {
 uint64_t test_seed() {
   const char* env = std::getenv("GANGLION_TEST_SEED");
   return env ? std::strtoull(env, nullptr, 10) : (uint64_t(std::random_device{}()) << 32 | std::random_device{}());
-}
-
-// Starts the program with `args`, output discarded; returns the child's pid.
-pid_t spawn(const std::vector<std::string>& args) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) {
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-    }
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
 }
 
 }  // namespace
@@ -77,7 +58,7 @@ TEST_CASE("SIGKILL at random moments never leaves an unloadable newest checkpoin
   while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
     const bool have = !list_checkpoints(ckpt_dir).empty();
     if (have) ++resumes;
-    pid_t pid = spawn(have ? resume_args : run_args);
+    pid_t pid = spawn_quiet(have ? resume_args : run_args);
     REQUIRE(pid > 0);
     // Most of the time let it get going (process start, a generation or two), sometimes kill at once.
     std::uniform_int_distribution<int> wait_ms(0, 400);

@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -171,6 +174,40 @@ TEST_CASE("resume from a checkpoint reproduces the uninterrupted run (CPU)") {
     REQUIRE(r.exit_code == 3);
     check_same_run(full, mid);
   }
+}
+
+TEST_CASE("SIGTERM saves a checkpoint that resumes to the uninterrupted run") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("ckpt-term");
+  const std::string full = dir / "full", cut = dir / "cut";
+  const std::vector<std::string> base = {ganglion_binary(), "run", source_dir() + "/configs/xor.yaml", "-q",
+                                         "--set", "population_size=150", "--set", "run.stop_when_solved=false",
+                                         "--set", "backend=cpu", "--generations", "150", "--out"};
+  auto args = base;
+  args.push_back(cut);
+  pid_t pid = spawn_quiet(args);
+  REQUIRE(pid > 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  // 130: interrupted and saved; 3: it finished before the signal came (a fast machine).
+  CHECK((WEXITSTATUS(status) == 130 || WEXITSTATUS(status) == 3));
+  REQUIRE(!list_checkpoints(cut + "/checkpoints").empty());
+  if (WEXITSTATUS(status) == 130) {
+    auto r = run_ganglion("resume '" + cut + "' -q");
+    INFO(r.output);
+    CHECK(r.exit_code == 3);
+  }
+  args = base;
+  args.push_back(full);
+  pid = spawn_quiet(args);
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  CHECK(stats_without_times(full + "/stats.jsonl") == stats_without_times(cut + "/stats.jsonl"));
+  CHECK(read_text(full + "/best_genome.json") == read_text(cut + "/best_genome.json"));
 }
 
 TEST_CASE("resume refuses settings that would change the run, naming the key") {
