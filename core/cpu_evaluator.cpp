@@ -89,9 +89,12 @@ inline T activate_rows(T x) {
   if constexpr (std::is_same<T, float>::value &&
                 (A == Activation::Sigmoid || A == Activation::NeatSigmoid || A == Activation::PlainSigmoid)) {
     const float k = A == Activation::Sigmoid ? 5.0f : (A == Activation::NeatSigmoid ? 4.9f : 1.0f);
-    float z = k * x;
+    const float raw = k * x;
+    const bool nan = raw != raw;  // NaN in, NaN out (as activate<float>); never convert NaN to int
+    float z = nan ? 0.0f : raw;
     z = z < -60.0f ? -60.0f : (z > 60.0f ? 60.0f : z);
-    return 1.0f / (1.0f + fast_expf(-z));
+    const float y = 1.0f / (1.0f + fast_expf(-z));
+    return nan ? raw : y;
   } else {
     return activate<T>(A, x);
   }

@@ -271,6 +271,7 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
 }  // namespace
 
 void save_genome(const Genome& g, const std::string& path) {
+  validate_genome(g, path);  // so that an error names the file being written
   std::string text = genome_to_json(g);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw GenomeError(path + ": cannot open for writing");

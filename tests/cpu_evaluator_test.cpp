@@ -250,3 +250,29 @@ TEST_CASE("cpu evaluator: NEAT-like grown populations match the reference") {
   std::vector<Genome> rec = grow_population(grow, 60, seed, 2);
   CHECK(check_against_reference(rec, false, 2, 3, seed, 2, false) == 0);
 }
+
+TEST_CASE("cpu evaluator: the fast float logistic agrees with activate<float>, NaN and extremes included") {
+  for (Activation a : {Activation::Sigmoid, Activation::NeatSigmoid, Activation::PlainSigmoid}) {
+    Genome g;
+    NodeGene out;
+    out.id = 0;
+    out.kind = NodeKind::Output;
+    out.activation = a;
+    g.nodes = {{-1, NodeKind::Input}, out};
+    g.connections = {{1, -1, 0, 1.0f}};
+    PopulationLayout layout = compile_population({g}, {}, 1);
+    CpuEvaluator ev(1);
+    ev.load(layout);
+    std::vector<float> in = {std::nanf(""), 1e30f, -1e30f, 0.0f, 0.3f, -0.7f, 12.0f, -12.0f, 80.0f, -80.0f};
+    for (int i = 0; i < 200; ++i) in.push_back(-20.0f + 0.2f * float(i));
+    std::vector<float> got(in.size());
+    ev.activate(in.data(), in.size(), InputMode::Shared, got.data());
+    CHECK(std::isnan(got[0]));
+    for (size_t i = 1; i < in.size(); ++i) {
+      INFO(activation_name(a) << "(" << in[i] << ")");
+      // Same float argument, exp evaluated by libm: only the fast exp's own error (a few ulp) remains.
+      const double want = double(activate<float>(a, in[i]));
+      CHECK(std::fabs(double(got[i]) - want) <= 5e-7 * std::fabs(want) + 1e-38);
+    }
+  }
+}
