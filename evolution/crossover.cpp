@@ -15,7 +15,7 @@ Genome crossover(const Genome& fitter, const Genome& other, bool equal, double d
   const auto& B = other.connections;
   std::vector<const ConnectionGene*> from_other;  // disjoint/excess genes of `other` (equal fitness)
   size_t i = 0, j = 0;
-  child.connections.reserve(A.size());
+  child.connections.reserve(A.size() + 4);  // room for this child's mutations
   while (i < A.size() || j < B.size()) {
     if (j >= B.size() || (i < A.size() && A[i].innovation < B[j].innovation)) {
       child.connections.push_back(A[i++]);
@@ -32,7 +32,7 @@ Genome crossover(const Genome& fitter, const Genome& other, bool equal, double d
   }
 
   // Nodes of the fitter parent; a node both parents hold comes from either at random.
-  child.nodes.reserve(fitter.nodes.size());
+  child.nodes.reserve(fitter.nodes.size() + 2);
   size_t k = 0;
   for (const auto& n : fitter.nodes) {
     while (k < other.nodes.size() && other.nodes[k].id < n.id) ++k;

@@ -185,10 +185,17 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
         Rng rng = Rng::derive(config.seed, Purpose::Reproduce, gen, i);
         const auto& own = parents[p.species];
         const uint32_t a = own[rng.below(own.size())];
+        auto clone = [&](const Genome& parent) {  // with room for this child's mutations
+          Genome& c = children[i];
+          c.nodes.reserve(parent.nodes.size() + 2);
+          c.connections.reserve(parent.connections.size() + 4);
+          c.nodes = parent.nodes;
+          c.connections = parent.connections;
+        };
         if (own.size() == 1 && !interspecies) {
-          children[i] = state.genomes[a];
+          clone(state.genomes[a]);
         } else if (rng.chance(rc.mutate_only_rate)) {
-          children[i] = state.genomes[a];
+          clone(state.genomes[a]);
         } else {
           uint32_t b;
           if (interspecies && rng.chance(rc.interspecies_rate)) {
@@ -217,6 +224,15 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
 
   // 7. Representatives from this generation, then the new population is speciated.
   choose_representatives(state, config);
+  // The old population is freed in parallel: for large populations a serial free is a visible
+  // share of the generation.
+  pool.for_each(
+      state.genomes.size(),
+      [&](size_t i) {
+        std::vector<NodeGene>().swap(state.genomes[i].nodes);
+        std::vector<ConnectionGene>().swap(state.genomes[i].connections);
+      },
+      64);
   state.genomes = std::move(children);
   state.generation = gen + 1;
   speciate(state, config, pool);

@@ -36,23 +36,32 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
       },
       16);
 
-  // 2. The rest, in population order, among species founded now.
-  for (size_t i = 0; i < n; ++i) {
-    if (assigned[i] >= 0) continue;
-    for (size_t k = existing; k < state.species.size(); ++k) {
-      if (compatibility_distance(state.species[k].representative, state.genomes[i], sc) < threshold) {
-        assigned[i] = int64_t(k);
-        break;
-      }
-    }
-    if (assigned[i] >= 0) continue;
+  // 2. The rest, among species founded now. Sequentially this is: in population order, join the
+  //    first new species within the threshold, else found one. Equivalently, and in parallel: the
+  //    first unassigned genome founds a species (it matched none of the earlier ones), then every
+  //    later unassigned genome within the threshold of it joins it; repeat.
+  std::vector<uint32_t> open;
+  for (size_t i = 0; i < n; ++i)
+    if (assigned[i] < 0) open.push_back(uint32_t(i));
+  while (!open.empty()) {
+    const uint32_t founder = open.front();
     Species s;
     s.id = state.next_species_id++;
     s.created = state.generation;
     s.last_improved = state.generation;
-    s.representative = state.genomes[i];
-    assigned[i] = int64_t(state.species.size());
+    s.representative = state.genomes[founder];
+    const int64_t k = int64_t(state.species.size());
+    assigned[founder] = k;
     state.species.push_back(std::move(s));
+    const Genome& rep = state.species.back().representative;
+    pool.for_each(
+        open.size() - 1,
+        [&](size_t j) {
+          const uint32_t g = open[j + 1];
+          if (compatibility_distance(rep, state.genomes[g], sc) < threshold) assigned[g] = k;
+        },
+        64);
+    open.erase(std::remove_if(open.begin(), open.end(), [&](uint32_t g) { return assigned[g] >= 0; }), open.end());
   }
   for (size_t i = 0; i < n; ++i) state.species[size_t(assigned[i])].members.push_back(uint32_t(i));
 

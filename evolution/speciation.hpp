@@ -3,8 +3,9 @@
 // and represents it. Representatives are random members of the previous generation's species.
 //
 // Parallel yet deterministic: the comparison with existing representatives runs for all genomes
-// at once; only genomes that matched none are then placed sequentially, in population order,
-// among the species founded in this pass.
+// at once; genomes that matched none are then placed among the species founded in this pass, one
+// new species at a time (all remaining genomes compared with it in parallel), which gives exactly
+// the sequential, population-order result.
 #pragma once
 
 #include "core/config.hpp"
