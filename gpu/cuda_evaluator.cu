@@ -122,9 +122,13 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
       throw Error("cuda.device: " + std::to_string(device_) + " is not a device; valid: 0.." +
                   std::to_string(count - 1));
     GANGLION_CUDA_CHECK(cudaSetDevice(device_));
-    const CudaDeviceFacts f = cuda_device_facts(device_);
-    limits_.shared_per_block = f.shared_per_block;
-    limits_.multiprocessors = f.multiprocessors;
+    cudaDeviceProp prop{};
+    GANGLION_CUDA_CHECK(cudaGetDeviceProperties(&prop, device_));
+    limits_.shared_per_block = prop.sharedMemPerBlockOptin;
+    limits_.shared_per_sm = prop.sharedMemPerMultiprocessor;
+    limits_.threads_per_sm = uint32_t(prop.maxThreadsPerMultiProcessor);
+    limits_.blocks_per_sm = uint32_t(prop.maxBlocksPerMultiProcessor);
+    limits_.multiprocessors = prop.multiProcessorCount;
     stream_ = std::make_unique<CudaStream>();
     start_ = std::make_unique<CudaEvent>();
     stop_ = std::make_unique<CudaEvent>();
@@ -190,7 +194,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     if (rows == 0 || L.num_networks == 0) return;
     if (rows > 0x7fffffffu) throw Error("CUDA evaluator: too many rows (" + std::to_string(rows) + ")");
     cudaStream_t stream = stream_->get();
-    plan_ = plan_launch(requested_, shape_, rows, limits_);
+    plan_ = plan_launch(requested_, shape_, rows, limits_, tuning_);
 
     kernels::ActivateArgs args;
     args.L = device_layout_;
@@ -243,6 +247,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   }
 
   void reset_state() override { state_rows_ = 0; }
+  void set_tuning(const PlanTuning& tuning) override { tuning_ = tuning; }
 
   std::string last_plan() const override {
     std::ostringstream s;
@@ -334,6 +339,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   const PopulationLayout* layout_ = nullptr;
   PopulationShape shape_;
   LaunchPlan plan_;
+  PlanTuning tuning_;
   double last_ms_ = 0;
 
   std::vector<uint2> level_items_;

@@ -9,6 +9,7 @@
 
 #include "core/config.hpp"
 #include "core/evaluator.hpp"
+#include "gpu/dispatch.hpp"
 
 namespace ganglion {
 
@@ -38,6 +39,8 @@ class CudaEvaluator : public Evaluator {
   virtual double last_kernel_ms() const = 0;
   // Device memory held now (layout, state, scratch), in bytes.
   virtual size_t device_bytes() const = 0;
+  // Overrides of the dispatcher's rules for the following activate() calls (benchmarks).
+  virtual void set_tuning(const PlanTuning& tuning) = 0;
 };
 
 // Throws an Error for an unknown config.cuda.kernel (listing the valid ones) or device index.

@@ -46,52 +46,78 @@ size_t staged_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
   return align_up(b, 16);
 }
 
-LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, size_t rows, const DeviceLimits& limits) {
+uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared) {
+  uint32_t blocks = std::min(limits.blocks_per_sm, limits.threads_per_sm / std::max(threads, 1u));
+  if (shared) blocks = std::min<size_t>(blocks, limits.shared_per_sm / (shared + 1024));  // 1 KiB reserved per block
+  return blocks * ((threads + 31) / 32);
+}
+
+LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, size_t rows, const DeviceLimits& limits,
+                       const PlanTuning& tuning) {
   LaunchPlan p;
   const size_t smem = limits.shared_per_block;
-  auto fits = [&](uint32_t tile, uint32_t units) { return staged_unit_bytes(shape, tile) * units <= smem; };
+  const size_t rows1 = std::max<size_t>(rows, 1);
+  auto unit = [&](uint32_t tile) { return staged_unit_bytes(shape, tile); };
+  const bool tpr_allowed = rows >= 32 && tuning.thread_per_row != 0;
+  const bool tpr_forced = tuning.thread_per_row == 1 && rows >= 32;
 
-  // Block: thread per row for batches of 32 rows or more (largest tile up to 128 that fits), else
-  // threads over (node of a level, row) with a barrier between levels.
+  // Thread per row: the tile (a multiple of 32, at most 128) that keeps the most warps resident.
+  auto tpr_tile = [&](bool staged) -> uint32_t {
+    if (tuning.row_tile) return staged && unit(tuning.row_tile) > smem ? 0 : tuning.row_tile;
+    uint32_t best = 0, best_warps = 0;
+    for (uint32_t tile = std::min<uint32_t>(128, round_up32(rows) - (rows % 32 ? 32 : 0)); tile >= 32; tile -= 32) {
+      if (staged && unit(tile) > smem) continue;
+      const uint32_t w = resident_warps(limits, tile, staged ? unit(tile) : 0);
+      if (w > best_warps) best = tile, best_warps = w;
+    }
+    return best;
+  };
+  // Walking levels: `group` threads over (node of a level, row); the largest tile (at most 32
+  // rows) that still lets two blocks share a multiprocessor.
+  auto lp_tile = [&](uint32_t group, bool staged) -> uint32_t {
+    if (tuning.row_tile) return staged && unit(tuning.row_tile) > smem ? 0 : tuning.row_tile;
+    uint32_t tile = uint32_t(std::min<size_t>(rows1, 32));
+    if (!staged) return tile;
+    while (tile > 1 && (unit(tile) > smem || resident_warps(limits, group, unit(tile)) < 2 * group / 32)) tile /= 2;
+    return unit(tile) <= smem ? tile : 0;
+  };
+
   auto block_plan = [&](LaunchPlan& q) -> bool {
     q.strategy = KernelStrategy::Block;
     q.groups_per_block = 1;
-    if (rows >= 32) {
-      for (uint32_t tile = std::min<uint32_t>(128, round_up32(rows)); tile >= 32; tile -= 32) {
-        if (fits(tile, 1)) {
-          q.group = q.row_tile = tile;
-          q.thread_per_row = true;
-          q.shared_bytes = staged_unit_bytes(shape, tile);
-          return true;
-        }
-      }
-      // Fall through to fewer rows per block, level-parallel.
-    }
-    for (uint32_t tile = uint32_t(std::min<size_t>(rows, 16)); tile >= 1; tile /= 2) {
-      if (fits(tile, 1)) {
-        q.group = 128;
-        q.row_tile = tile;
-        q.thread_per_row = false;
-        q.shared_bytes = staged_unit_bytes(shape, tile);
+    if (tpr_allowed) {
+      const uint32_t tile = tpr_tile(true);
+      // A thread per row needs enough resident warps to hide shared-memory latency; large
+      // networks leave too few, and walking levels with more threads wins.
+      if (tile && (tpr_forced || resident_warps(limits, tile, unit(tile)) >= 8)) {
+        q.group = q.row_tile = tile;
+        q.thread_per_row = true;
+        q.shared_bytes = unit(tile);
         return true;
       }
-      if (tile == 1) break;
     }
-    return false;
+    // Walking levels: 64 threads suit networks of a few hundred nodes on few rows (more of them
+    // per multiprocessor), 256 larger networks or many rows.
+    q.group = tuning.group ? tuning.group : (rows < 32 && shape.max_nodes <= 512 ? 64 : 256);
+    const uint32_t tile = lp_tile(q.group, true);
+    if (!tile) return false;
+    q.row_tile = tile;
+    q.thread_per_row = false;
+    q.shared_bytes = unit(tile);
+    return true;
   };
-  // Warp: one warp per unit, 4 units per block; a lane per row when there are 32 rows or more.
+  // Warp: one warp per unit, up to 4 units per block; a lane per row with 32 rows or more.
   auto warp_plan = [&](LaunchPlan& q) -> bool {
     q.strategy = KernelStrategy::Warp;
     q.group = 32;
-    q.row_tile = rows >= 32 ? 32 : uint32_t(std::max<size_t>(rows, 1));
-    q.thread_per_row = rows >= 32;
+    q.thread_per_row = tpr_allowed;
+    q.row_tile = q.thread_per_row ? 32 : (tuning.row_tile ? tuning.row_tile : uint32_t(std::min<size_t>(rows1, 32)));
     for (uint32_t units = 4; units >= 1; units /= 2) {
-      if (fits(q.row_tile, units)) {
+      if (unit(q.row_tile) * units <= smem) {
         q.groups_per_block = units;
-        q.shared_bytes = staged_unit_bytes(shape, q.row_tile) * units;
+        q.shared_bytes = unit(q.row_tile) * units;
         return true;
       }
-      if (units == 1) break;
     }
     return false;
   };
@@ -99,12 +125,12 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
     q.strategy = KernelStrategy::Global;
     q.groups_per_block = 1;
     q.shared_bytes = 0;
-    if (rows >= 32) {
-      q.group = q.row_tile = std::min<uint32_t>(128, round_up32(rows));
+    if (tpr_allowed) {
+      q.group = q.row_tile = tpr_tile(false);
       q.thread_per_row = true;
     } else {
-      q.group = 128;
-      q.row_tile = uint32_t(std::max<size_t>(rows, 1));
+      q.group = tuning.group ? tuning.group : 128;
+      q.row_tile = lp_tile(q.group, false);
       q.thread_per_row = false;
     }
   };
@@ -112,7 +138,7 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
     q.strategy = KernelStrategy::Level;
     q.group = 256;
     q.groups_per_block = 1;
-    q.row_tile = uint32_t(std::max<size_t>(rows, 1));
+    q.row_tile = uint32_t(rows1);
     q.thread_per_row = false;
     q.shared_bytes = 0;
   };
@@ -141,21 +167,29 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
     default:
       break;
   }
-  // Auto. Many rows: a thread per row, whole network staged per block (edge data read once per
-  // block, broadcast from shared memory to every row). Few rows: a warp per network keeps the
-  // lanes busy on small networks; wide networks want a whole block per level.
+  // Auto (measured on an H100, docs/benchmarks.md). 32 rows or more: a block per (network, row
+  // tile), a thread per row while that keeps 8 warps per multiprocessor, else walking levels
+  // with 32-row tiles; when not even that fits twice per multiprocessor (about 1,000 nodes),
+  // values in global memory with a thread per row (L1/L2 serve them) beat a thin shared tile.
+  // Under 32 rows: a warp per network up to 128 nodes, else a block walking the levels.
   if (rows >= 32) {
-    if (block_plan(p)) {
-      p.why = "rows >= 32: a thread per row, network in shared memory";
+    LaunchPlan b;
+    if (block_plan(b) && (b.thread_per_row || b.row_tile >= 32)) {
+      p = b;
+      p.why = p.thread_per_row ? "32 rows or more: a thread per row, network in shared memory"
+                               : "32 rows or more, large networks: a block walks the levels, 32-row tiles";
       return p;
     }
-  } else if (shape.max_nodes <= 512) {
-    if (warp_plan(p)) {
-      p.why = "rows < 32, networks <= 512 nodes: a warp per network";
-      return p;
-    }
-  } else if (block_plan(p)) {
-    p.why = "rows < 32, networks > 512 nodes: a block per network";
+    global_plan(p);
+    p.why = "32 rows or more, networks too large for a 32-row shared tile: a thread per row, values in global memory";
+    return p;
+  }
+  if (shape.max_nodes <= 128 && warp_plan(p)) {
+    p.why = "under 32 rows, networks up to 128 nodes: a warp per network";
+    return p;
+  }
+  if (block_plan(p)) {
+    p.why = "under 32 rows, networks over 128 nodes: a block per network walks the levels";
     return p;
   }
   global_plan(p);

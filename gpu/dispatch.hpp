@@ -37,7 +37,18 @@ struct PopulationShape {
 
 struct DeviceLimits {
   size_t shared_per_block = 48 * 1024;  // usable dynamic shared memory per block (opt-in limit)
+  size_t shared_per_sm = 100 * 1024;    // shared memory of one multiprocessor
+  uint32_t threads_per_sm = 2048;
+  uint32_t blocks_per_sm = 32;
   int multiprocessors = 1;
+};
+
+// Overrides of the rules below, for benchmarks and experiments (`ganglion bench activate
+// --variants`); the defaults let the rules decide.
+struct PlanTuning {
+  int thread_per_row = -1;  // block/warp/global: 1 = a thread per row (needs 32 rows or more), 0 = walk levels
+  uint32_t row_tile = 0;    // rows per unit
+  uint32_t group = 0;       // threads per unit when walking levels (block/global; multiple of 32)
 };
 
 // How one activate() runs.
@@ -57,6 +68,10 @@ size_t staged_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
 // Picks the plan for `requested` (Auto: by shape). A forced strategy that cannot run this shape
 // (block/warp on networks larger than shared memory) throws an Error that says so and names the
 // strategies that can.
-LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, size_t rows, const DeviceLimits& limits);
+LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, size_t rows, const DeviceLimits& limits,
+                       const PlanTuning& tuning = {});
+
+// Resident warps per multiprocessor for blocks of `threads` threads using `shared` bytes each.
+uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared);
 
 }  // namespace ganglion

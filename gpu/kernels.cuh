@@ -224,17 +224,37 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
   Values V;
   StagedUnit su(smem + size_t(gi) * s.unit_bytes, s);
   if (kStaged) {
+    // One pass per `group` indices; each pass issues all of its loads before any store, so a
+    // small network is staged in one memory round trip rather than one per array.
     const uint32_t ne = L.edge_offset[n + 1] - e0;
-    for (uint32_t i = t; i < ne; i += s.group)
-      su.edge[i] = make_uint2(__ldg(L.src + e0 + i), __float_as_uint(__ldg(L.weight + e0 + i)));
-    for (uint32_t i = t; i <= nodes; i += s.group) su.ro[i] = __ldg(L.row_offset + g + i) - e0;
-    for (uint32_t i = t; i < nodes; i += s.group) {
-      su.bias[i] = __ldg(L.bias + g + i);
-      su.resp[i] = __ldg(L.response + g + i);
-      su.act[i] = __ldg(L.activation + g + i);
-      su.agg[i] = __ldg(L.aggregation + g + i);
+    const uint32_t span = max(max(ne, nodes + 1), nls);
+    for (uint32_t i = t; i < span; i += s.group) {
+      const bool has_edge = i < ne, has_node = i < nodes, has_ro = i <= nodes, has_level = i < nls;
+      uint32_t es = 0, ew = 0, r = 0, lv = 0;
+      float b = 0.0f, rp = 0.0f;
+      uint8_t ac = 0, ag = 0;
+      if (has_edge) {
+        es = __ldg(L.src + e0 + i);
+        ew = __float_as_uint(__ldg(L.weight + e0 + i));
+      }
+      if (has_ro) r = __ldg(L.row_offset + g + i);
+      if (has_node) {
+        b = __ldg(L.bias + g + i);
+        rp = __ldg(L.response + g + i);
+        ac = __ldg(L.activation + g + i);
+        ag = __ldg(L.aggregation + g + i);
+      }
+      if (has_level) lv = __ldg(L.level_start + lo + i);
+      if (has_edge) su.edge[i] = make_uint2(es, ew);
+      if (has_ro) su.ro[i] = r - e0;
+      if (has_node) {
+        su.bias[i] = b;
+        su.resp[i] = rp;
+        su.act[i] = ac;
+        su.agg[i] = ag;
+      }
+      if (has_level) su.ls[i] = lv;
     }
-    for (uint32_t i = t; i < nls; i += s.group) su.ls[i] = __ldg(L.level_start + lo + i);
     ro = su.ro;
     bias = su.bias;
     resp = su.resp;
