@@ -49,39 +49,48 @@ T get_map(const std::vector<T>& map, T base, T id, uint64_t genome_id) {
 }
 }  // namespace
 
-void resolve_pending(Genome& genome, const PendingIds& pending, InnovationHistory& history) {
-  if (pending.proposals.empty()) return;
-  std::vector<int32_t> node_map;
-  std::vector<int64_t> innovation_map;
+PendingMap assign_pending(const Genome& genome, const PendingIds& pending, InnovationHistory& history) {
+  PendingMap map;
+  if (pending.proposals.empty()) return map;
   auto real_node = [&](int32_t id) {
-    return is_pending_node(id) ? get_map(node_map, kPendingNodeBase, id, genome.id) : id;
+    return is_pending_node(id) ? get_map(map.nodes, kPendingNodeBase, id, genome.id) : id;
   };
   auto real_innovation = [&](int64_t i) {
-    return is_pending_innovation(i) ? get_map(innovation_map, kPendingInnovationBase, i, genome.id) : i;
+    return is_pending_innovation(i) ? get_map(map.innovations, kPendingInnovationBase, i, genome.id) : i;
   };
   auto holds_node = [&](int32_t id) {
     for (const auto& n : genome.nodes)
       if (n.id == id) return true;
-    return false;
+    return std::find(map.nodes.begin(), map.nodes.end(), id) != map.nodes.end();
   };
   for (const auto& p : pending.proposals) {
     int32_t s = real_node(p.source);
     int32_t t = real_node(p.target);
     if (p.kind == StructuralProposal::Kind::AddConnection) {
-      set_map(innovation_map, kPendingInnovationBase, p.innovation, connection_innovation(history, s, t));
+      set_map(map.innovations, kPendingInnovationBase, p.innovation, connection_innovation(history, s, t));
     } else {
       SplitRecord r = split_innovation(history, real_innovation(p.innovation), s, t);
-      bool taken = holds_node(r.node) || std::find(node_map.begin(), node_map.end(), r.node) != node_map.end();
-      if (taken) {  // the same connection split twice in one child
+      if (holds_node(r.node)) {  // the same connection split twice in one child
         r.node = history.next_node_id++;
         r.in_innovation = history.next_innovation++;
         r.out_innovation = history.next_innovation++;
       }
-      set_map(node_map, kPendingNodeBase, p.node, r.node);
-      set_map(innovation_map, kPendingInnovationBase, p.in_innovation, r.in_innovation);
-      set_map(innovation_map, kPendingInnovationBase, p.out_innovation, r.out_innovation);
+      set_map(map.nodes, kPendingNodeBase, p.node, r.node);
+      set_map(map.innovations, kPendingInnovationBase, p.in_innovation, r.in_innovation);
+      set_map(map.innovations, kPendingInnovationBase, p.out_innovation, r.out_innovation);
     }
   }
+  return map;
+}
+
+void apply_pending(Genome& genome, const PendingMap& map) {
+  if (map.nodes.empty() && map.innovations.empty()) return;
+  auto real_node = [&](int32_t id) {
+    return is_pending_node(id) ? get_map(map.nodes, kPendingNodeBase, id, genome.id) : id;
+  };
+  auto real_innovation = [&](int64_t i) {
+    return is_pending_innovation(i) ? get_map(map.innovations, kPendingInnovationBase, i, genome.id) : i;
+  };
   for (auto& n : genome.nodes) n.id = real_node(n.id);
   for (auto& c : genome.connections) {
     c.innovation = real_innovation(c.innovation);
@@ -89,6 +98,10 @@ void resolve_pending(Genome& genome, const PendingIds& pending, InnovationHistor
     c.target = real_node(c.target);
   }
   genome.sort();
+}
+
+void resolve_pending(Genome& genome, const PendingIds& pending, InnovationHistory& history) {
+  apply_pending(genome, assign_pending(genome, pending, history));
 }
 
 }  // namespace ganglion

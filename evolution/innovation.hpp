@@ -52,9 +52,19 @@ int64_t connection_innovation(InnovationHistory& history, int32_t source, int32_
 // The ids for splitting the connection `innovation` (source -> target) in this generation.
 SplitRecord split_innovation(InnovationHistory& history, int64_t innovation, int32_t source, int32_t target);
 
-// Replaces the genome's pending ids by real ones, proposal by proposal, then sorts the genome.
-// A node id that the genome already holds (a second split of one connection in one child) gets a
-// fresh id instead of the shared one.
+// The real ids of one child's pending ids (index = pending id - its base).
+struct PendingMap {
+  std::vector<int32_t> nodes;
+  std::vector<int64_t> innovations;
+};
+
+// The sequential part: gives the child's proposals real ids through the generation's history, in
+// proposal order. A node id that the genome already holds (a second split of one connection in
+// one child) gets a fresh id instead of the shared one. Reads the genome, does not change it.
+PendingMap assign_pending(const Genome& genome, const PendingIds& pending, InnovationHistory& history);
+// The parallel part: rewrites the genome's pending ids with the map, then sorts the genome.
+void apply_pending(Genome& genome, const PendingMap& map);
+// Both, for one genome.
 void resolve_pending(Genome& genome, const PendingIds& pending, InnovationHistory& history);
 
 }  // namespace ganglion

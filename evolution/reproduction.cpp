@@ -219,8 +219,12 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
       8);
 
   // 6. Real innovation numbers and node ids, in child order.
+  //    Only the id assignment is sequential; rewriting and sorting the genes runs in parallel.
   begin_generation(state.innovations);
-  for (size_t i = 0; i < children.size(); ++i) resolve_pending(children[i], pending[i], state.innovations);
+  std::vector<PendingMap> maps(children.size());
+  for (size_t i = 0; i < children.size(); ++i)
+    if (!pending[i].empty()) maps[i] = assign_pending(children[i], pending[i], state.innovations);
+  pool.for_each(children.size(), [&](size_t i) { apply_pending(children[i], maps[i]); }, 64);
 
   // 7. Representatives from this generation, then the new population is speciated.
   choose_representatives(state, config);
