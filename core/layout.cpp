@@ -27,6 +27,8 @@ void allocate(PopulationLayout& L, const std::vector<const CompiledNetwork*>& ne
   const size_t count = nets.size();
   if (count >= size_t(UINT32_MAX)) throw GenomeError("population too large for 32-bit network indices");
   L.num_networks = uint32_t(count);
+  L.max_nodes = L.max_edges = L.max_levels = 0;
+  L.any_recurrent = false;
   L.num_inputs = count ? nets[0]->num_inputs : 0;
   L.num_outputs = count ? nets[0]->num_outputs : 0;
   L.genome_id.resize(count);
@@ -120,6 +122,15 @@ PopulationLayout pack(const std::vector<CompiledNetwork>& networks) {
 
 PopulationLayout compile_population(const std::vector<Genome>& genomes, const CompileOptions& options,
                                     unsigned threads) {
+  PopulationLayout L;
+  compile_population(genomes, options, L, threads);
+  return L;
+}
+
+// Every array entry is overwritten by copy_network() (plus the two sentinels), so resizing a
+// reused layout needs no clearing.
+void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
+                        unsigned threads) {
   std::unique_ptr<ThreadPool> own;
   ThreadPool* pool = &ThreadPool::instance();
   if (threads != 0 && threads != pool->size()) {
@@ -145,14 +156,12 @@ PopulationLayout compile_population(const std::vector<Genome>& genomes, const Co
   if (error) std::rethrow_exception(error);
   std::vector<const CompiledNetwork*> ptrs(nets.size());
   for (size_t i = 0; i < nets.size(); ++i) ptrs[i] = &nets[i];
-  PopulationLayout L;
   allocate(L, ptrs);
   // Each network is freed right after its copy, so the peak stays near one population's size.
   pool->for_each(nets.size(), [&](size_t i) {
     copy_network(L, i, nets[i]);
     nets[i] = CompiledNetwork();
   }, 64);
-  return L;
 }
 
 }  // namespace ganglion

@@ -73,4 +73,10 @@ PopulationLayout pack(const std::vector<CompiledNetwork>& networks);
 PopulationLayout compile_population(const std::vector<Genome>& genomes, const CompileOptions& options,
                                     unsigned threads = 0);
 
+// The same into an existing layout, reusing its buffers: when the population did not grow there
+// is no allocation, zero-fill or page fault, which is most of the cost for large networks. The
+// per-generation path of an engine that keeps its layout. On an error `out` is left unspecified.
+void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
+                        unsigned threads = 0);
+
 }  // namespace ganglion

@@ -200,3 +200,19 @@ TEST_CASE("thread pool: covers every index once, rethrows, nests and serves seve
   }
   CHECK(ThreadPool::instance().size() >= 1);
 }
+
+TEST_CASE("layout: compiling into a reused layout gives the same result as a fresh one") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
+  std::vector<Genome> big = population(seed, 300, true), small = population(seed + 1, 50, false);
+  CompileOptions opt;
+  opt.feed_forward = false;
+  PopulationLayout reused;
+  compile_population(big, opt, reused, 2);
+  CHECK(same(reused, compile_population(big, opt, 1)));
+  compile_population(small, opt, reused, 2);  // shrinks: stale entries must not survive
+  CHECK(same(reused, compile_population(small, opt, 1)));
+  CHECK_FALSE(reused.any_recurrent);
+  compile_population(big, opt, reused, 3);
+  CHECK(same(reused, compile_population(big, opt, 1)));
+}
