@@ -8,7 +8,8 @@ packages=(cmake g++ make pkg-config libyaml-cpp-dev libspdlog-dev libfmt-dev nlo
           libcli11-dev libzstd-dev graphviz)
 if [[ "${1:-}" == "--test" ]]; then
   # doctest for the tests; clang + its runtime for the libFuzzer targets.
-  packages+=(doctest-dev clang libclang-rt-dev)
+  # chromium + fonts: the report page is opened headless in a test.
+  packages+=(doctest-dev clang libclang-rt-dev chromium fonts-liberation)
 fi
 
 missing=()

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
@@ -30,6 +31,9 @@ const std::vector<CommandInfo>& commands() { return registry(); }
 
 int main(int argc, char** argv) {
   using namespace ganglion::cli;
+  // Logs go to stderr so that stdout carries only a command's product (an export, a table).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ganglion"));
+  spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
   CLI::App app{"Ganglion: NEAT neuroevolution on CPU and CUDA", "ganglion"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ganglion ") + GANGLION_VERSION);
