@@ -58,7 +58,8 @@ StopReason Engine::step() {
   auto t = std::chrono::steady_clock::now();
   CompileOptions options;
   options.feed_forward = config_.genome.feed_forward;
-  PopulationLayout layout = compile_population(st.genomes, options, config_.threads);
+  compile_population(st.genomes, options, layout_, config_.threads);
+  const PopulationLayout& layout = layout_;
   s.time_compile = seconds_since(t);
   t = std::chrono::steady_clock::now();
   std::vector<double> fitness(n, 0.0);

@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "core/evaluator.hpp"
+#include "core/layout.hpp"
 #include "core/parallel.hpp"
 #include "core/task.hpp"
 #include "evolution/reporter.hpp"
@@ -48,6 +49,8 @@ class Engine {
   std::vector<Reporter*> reporters_;
   EvolutionState state_;
   bool started_ = false;
+  // Reused buffers only (no evolution state): compiled anew from state_.genomes every generation.
+  PopulationLayout layout_;
 };
 
 }  // namespace ganglion
