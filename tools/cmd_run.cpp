@@ -4,8 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -13,6 +16,8 @@
 #include "core/task.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
+#include "evolution/progress.hpp"
+#include "evolution/report.hpp"
 #include "evolution/run_folder.hpp"
 #include "gpu/backend.hpp"
 #include "tools/command.hpp"
@@ -21,6 +26,26 @@ namespace ganglion::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+
+// The progress line (evolution/progress.hpp) as a reporter: used instead of one log line per
+// generation when stderr is a terminal, so a long run shows one line redrawn in place.
+class ProgressReporter final : public Reporter {
+ public:
+  explicit ProgressReporter(const Config& config) : line_(options(config)) {}
+  void on_generation(const GenerationStats& stats, const EvolutionState&, StopReason) override {
+    line_.update({stats.generation, stats.best_fitness, stats.best_ever_fitness, uint32_t(stats.species.size())});
+  }
+  void on_finish(const EvolutionState&, StopReason) override { line_.finish(); }
+
+ private:
+  static ProgressOptions options(const Config& config) {
+    ProgressOptions o;
+    o.generation_limit = config.run.generations;
+    o.enabled = config.log.progress;
+    return o;
+  }
+  ProgressLine line_;
+};
 
 extern "C" void on_stop_signal(int) {
   g_stop.store(true);
@@ -38,6 +63,7 @@ struct RunOptions {
   std::string out;
   bool quiet = false;
   bool verbose = false;
+  bool report = false;
 };
 
 int run_command(const RunOptions& o) {
@@ -57,7 +83,13 @@ int run_command(const RunOptions& o) {
   Engine engine(config, *task, *evaluator);
   RunFolder folder(o.out.empty() ? default_run_folder(config) : o.out, config);
   LogReporter log;
-  engine.add_reporter(&log);
+  std::unique_ptr<ProgressReporter> progress;
+  if (config.log.progress && !o.quiet && !o.verbose && ::isatty(STDERR_FILENO)) {
+    progress = std::make_unique<ProgressReporter>(config);
+    engine.add_reporter(progress.get());
+  } else {
+    engine.add_reporter(&log);  // plain log lines when not on a terminal
+  }
   engine.add_reporter(&folder);
   CheckpointWriter checkpoints(folder.dir(), config);  // checkpoint.every / keep; always at the end
   engine.add_reporter(&checkpoints);
@@ -82,6 +114,7 @@ int run_command(const RunOptions& o) {
   spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", best.id, best.fitness,
                best.count(NodeKind::Hidden), best.enabled_connections(), st.solved ? " (solves the task)" : "");
   spdlog::info("run folder: {}", folder.dir());
+  if (o.report) spdlog::info("report: {}", write_report(folder.dir()));
   switch (reason) {
     case StopReason::Solved:
     case StopReason::Threshold: return kExitOk;
@@ -100,6 +133,7 @@ std::function<int()> setup(CLI::App& app) {
   app.add_option("--out", o->out, "run folder (default: <run.out_dir>/<config name>-<timestamp>)");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
+  app.add_flag("--report", o->report, "write RUN_DIR/report.html at the end (see `ganglion report`)");
   return [o] { return run_command(*o); };
 }
 
