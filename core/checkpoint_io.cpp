@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "core/parallel.hpp"
+
 #if defined(GANGLION_HAVE_ZSTD)
 #include <zstd.h>
 #endif
@@ -294,30 +296,78 @@ uint64_t get_le(const uint8_t* p, int n) {
 }
 
 #if defined(GANGLION_HAVE_ZSTD)
+// The body is cut into frames of kZstdFrame bytes, compressed independently on the thread pool;
+// their concatenation is a valid zstd stream, and a reader can decompress the frames in parallel
+// too (libzstd's own multithreading, ZSTD_c_nbWorkers, speeds up compression only).
+constexpr size_t kZstdFrame = size_t(8) << 20;
+
 Bytes zstd_compress(const Bytes& body, const ContainerOptions& o) {
-  struct Ctx {
-    ZSTD_CCtx* c = ZSTD_createCCtx();
-    ~Ctx() { ZSTD_freeCCtx(c); }
-  } ctx;
-  if (!ctx.c) throw CheckpointError("zstd: cannot create a compression context");
-  ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_compressionLevel, o.zstd_level);
-  ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_contentSizeFlag, 1);
-  unsigned workers = o.zstd_workers;
-  if (workers == 0) workers = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
-  // Multithreaded compression only pays for large bodies, and only where libzstd was built with it.
-  if (workers > 1 && body.size() >= (size_t(4) << 20)) {
-    ZSTD_bounds b = ZSTD_cParam_getBounds(ZSTD_c_nbWorkers);
-    if (!ZSTD_isError(b.error) && b.upperBound > 0) {
-      int w = std::min<int>(static_cast<int>(workers), b.upperBound);
-      ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_nbWorkers, w);
-    }
+  const size_t frames = std::max<size_t>(1, (body.size() + kZstdFrame - 1) / kZstdFrame);
+  std::vector<Bytes> parts(frames);
+  auto compress_one = [&](size_t f) {
+    const size_t begin = f * kZstdFrame;
+    const size_t len = std::min(kZstdFrame, body.size() - std::min(body.size(), begin));
+    struct Ctx {
+      ZSTD_CCtx* c = ZSTD_createCCtx();
+      ~Ctx() { ZSTD_freeCCtx(c); }
+    } ctx;
+    if (!ctx.c) throw CheckpointError("zstd: cannot create a compression context");
+    ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_compressionLevel, o.zstd_level);
+    ZSTD_CCtx_setParameter(ctx.c, ZSTD_c_contentSizeFlag, 1);
+    Bytes& out = parts[f];
+    out.resize(ZSTD_compressBound(len));
+    size_t n = ZSTD_compress2(ctx.c, out.data(), out.size(), body.data() + begin, len);
+    if (ZSTD_isError(n)) throw CheckpointError(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
+    out.resize(n);
+  };
+  if (frames > 1 && o.zstd_workers != 1) ThreadPool::instance().for_each(frames, compress_one);
+  else for (size_t f = 0; f < frames; ++f) compress_one(f);
+  size_t total = kCheckpointHeaderSize;
+  for (const auto& p : parts) total += p.size();
+  Bytes out(total);
+  size_t at = kCheckpointHeaderSize;
+  for (auto& p : parts) {
+    std::memcpy(out.data() + at, p.data(), p.size());
+    at += p.size();
+    p = Bytes();
   }
-  Bytes out(kCheckpointHeaderSize + ZSTD_compressBound(body.size()));
-  size_t n = ZSTD_compress2(ctx.c, out.data() + kCheckpointHeaderSize, out.size() - kCheckpointHeaderSize,
-                            body.data(), body.size());
-  if (ZSTD_isError(n)) throw CheckpointError(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
-  out.resize(kCheckpointHeaderSize + n);
   return out;
+}
+
+// Decompresses the frames of `stored` into `raw` (already sized to the header's raw size).
+void zstd_decompress(const uint8_t* stored, size_t stored_size, Bytes& raw, const std::string& origin) {
+  auto fail = [&](const std::string& problem) {
+    return CheckpointError(fmt::format("{}: {} (corrupt file)", origin, problem));
+  };
+  struct Frame {
+    size_t in, in_size, out, out_size;
+  };
+  std::vector<Frame> frames;
+  size_t pos = 0, out = 0;
+  while (pos < stored_size) {
+    size_t fsz = ZSTD_findFrameCompressedSize(stored + pos, stored_size - pos);
+    if (ZSTD_isError(fsz))
+      throw fail(fmt::format("zstd frame at body byte {} is malformed: {}", pos, ZSTD_getErrorName(fsz)));
+    unsigned long long csz = ZSTD_getFrameContentSize(stored + pos, fsz);
+    if (csz == ZSTD_CONTENTSIZE_ERROR || csz == ZSTD_CONTENTSIZE_UNKNOWN || csz > raw.size() - out)
+      throw fail(fmt::format("zstd frame at body byte {} does not give a content size that fits the header's raw "
+                             "size {}", pos, raw.size()));
+    frames.push_back({pos, fsz, out, static_cast<size_t>(csz)});
+    pos += fsz;
+    out += static_cast<size_t>(csz);
+  }
+  if (out != raw.size())
+    throw fail(fmt::format("the zstd frames hold {} bytes, the header says {}", out, raw.size()));
+  auto one = [&](size_t i) {
+    const Frame& f = frames[i];
+    size_t n = ZSTD_decompress(raw.data() + f.out, f.out_size, stored + f.in, f.in_size);
+    if (ZSTD_isError(n))
+      throw fail(fmt::format("zstd decompression of the frame at body byte {} failed: {}", f.in, ZSTD_getErrorName(n)));
+    if (n != f.out_size)
+      throw fail(fmt::format("zstd frame at body byte {} gave {} bytes instead of {}", f.in, n, f.out_size));
+  };
+  if (frames.size() > 1) ThreadPool::instance().for_each(frames.size(), one);
+  else if (frames.size() == 1) one(0);
 }
 #endif
 }  // namespace
@@ -426,14 +476,8 @@ Bytes decode_container(const uint8_t* data, size_t size, const std::string& orig
   Bytes raw;
   if (h.flags & kCheckpointFlagZstd) {
 #if defined(GANGLION_HAVE_ZSTD)
-    unsigned long long content = ZSTD_getFrameContentSize(body, h.stored_size);
-    if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != h.raw_size)
-      throw fail("the compressed body is not a zstd frame of the size the header gives (corrupt file)");
     raw.resize(h.raw_size);
-    size_t n = ZSTD_decompress(raw.data(), raw.size(), body, h.stored_size);
-    if (ZSTD_isError(n)) throw fail(fmt::format("zstd decompression failed: {}", ZSTD_getErrorName(n)));
-    if (n != h.raw_size)
-      throw fail(fmt::format("decompressed body is {} bytes, the header says {}", n, h.raw_size));
+    zstd_decompress(body, h.stored_size, raw, origin);
 #else
     throw fail("the body is zstd-compressed but this Ganglion was built without libzstd; rebuild with "
                "libzstd-dev installed");

@@ -204,8 +204,8 @@ struct CheckpointHeader {
 };
 
 struct ContainerOptions {
-  int zstd_level = 1;       // low level: checkpoints must be quick to write
-  unsigned zstd_workers = 0; // 0 = min(hardware threads, 8); 1 = single-threaded
+  int zstd_level = 1;        // low level: checkpoints must be quick to write
+  unsigned zstd_workers = 0; // 0 = the process thread pool compresses 8 MiB frames in parallel; 1 = serially
   bool compress = true;      // false stores the body raw even where zstd is available
 };
 

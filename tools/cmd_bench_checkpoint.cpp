@@ -56,7 +56,7 @@ std::vector<Genome> synthetic_population(size_t count, size_t connections, uint6
   return pop;
 }
 
-int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, bool raw) {
+int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, bool raw, int level) {
   namespace fs = std::filesystem;
   const bool own_dir = dir.empty();
   if (own_dir) dir = (fs::temp_directory_path() / fmt::format("ganglion-bench-ckpt-{}", ::getpid())).string();
@@ -97,6 +97,7 @@ int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, 
   size_t file_size = 0, body_size = 0;
   ContainerOptions options;
   options.compress = !raw;
+  options.zstd_level = level;
   for (int rep = 0; rep < repeats; ++rep) {
     double c0 = cpu_now();
     auto t0 = clock::now();
@@ -129,9 +130,10 @@ int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, 
   else fs::remove(path);
 
 #if defined(GANGLION_HAVE_ZSTD)
-  const char* comp = raw ? "stored raw" : "zstd level 1";
+  const std::string comp = raw ? "stored raw" : fmt::format("zstd level {}", level);
 #else
-  const char* comp = "stored raw (built without zstd)";
+  const std::string comp = "stored raw (built without zstd)";
+  (void)level;
 #endif
   fmt::print("checkpoint of {} genomes, {} connections ({:.1f} per genome), {}, {} threads; best of {}\n", genomes,
              total_conns, double(total_conns) / genomes, comp, ThreadPool::instance().size(), repeats);
@@ -155,12 +157,14 @@ GANGLION_COMMAND("bench checkpoint", "Checkpoint write/read time and size for a 
   auto repeats = std::make_shared<int>(3);
   auto dir = std::make_shared<std::string>();
   auto raw = std::make_shared<bool>(false);
+  auto level = std::make_shared<int>(ContainerOptions{}.zstd_level);
   app.add_option("--genomes", *genomes, "population size")->capture_default_str();
   app.add_option("--connections", *connections, "connections per genome")->capture_default_str();
   app.add_option("--repeats", *repeats, "runs; the best time is reported")->capture_default_str();
   app.add_option("--dir", *dir, "folder to write into (default: a temp folder, removed afterwards)");
   app.add_flag("--raw", *raw, "store the body uncompressed");
-  return [=]() { return run_bench(*genomes, *connections, std::max(1, *repeats), *dir, *raw); };
+  app.add_option("--level", *level, "zstd level (negative: faster)")->capture_default_str();
+  return [=]() { return run_bench(*genomes, *connections, std::max(1, *repeats), *dir, *raw, *level); };
 });
 
 }  // namespace ganglion::cli
