@@ -187,7 +187,12 @@ TEST_CASE("SIGTERM saves a checkpoint that resumes to the uninterrupted run") {
   args.push_back(cut);
   pid_t pid = spawn_quiet(args);
   REQUIRE(pid > 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Signal only once a generation is logged, so the handler is surely installed (a sanitizer build
+  // can take a while to start), then a little later, mid-run.
+  const auto t0 = std::chrono::steady_clock::now();
+  while (read_text(cut + "/stats.jsonl").empty() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(30))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
