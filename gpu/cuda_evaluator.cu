@@ -112,6 +112,14 @@ void allow_shared(size_t bytes) {
                                            cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)));
 }
 
+void launch_subwarp(const kernels::ActivateArgs& args, const kernels::GroupShape& shape, uint32_t per_block,
+                    size_t smem, cudaStream_t stream) {
+  const uint64_t blocks = (shape.units + per_block - 1) / per_block;
+  if (blocks > 0x7fffffffull) throw Error("CUDA evaluator: population x rows too large for one launch");
+  kernels::subwarp_kernel<<<unsigned(blocks), shape.group * per_block, smem, stream>>>(args, shape);
+  GANGLION_CUDA_CHECK_LAUNCH("subwarp_kernel");
+}
+
 class CudaEvaluatorImpl final : public CudaEvaluator {
  public:
   explicit CudaEvaluatorImpl(const CudaConfig& config)
@@ -136,6 +144,8 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     allow_shared<true, false, false>(limits_.shared_per_block);
     allow_shared<true, true, true>(limits_.shared_per_block);
     allow_shared<true, false, true>(limits_.shared_per_block);
+    GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::subwarp_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                             int(limits_.shared_per_block)));
   }
 
   std::string name() const override { return "cuda"; }
@@ -314,7 +324,11 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     s.unit_bytes = uint32_t(per_block ? plan_.shared_bytes / per_block : 0);
     const size_t smem = plan_.shared_bytes;
     const bool tpr = plan_.thread_per_row;
+    if (plan_.strategy == KernelStrategy::Subwarp) s.unit_bytes = uint32_t(subwarp_unit_bytes(shape_, s.row_tile));
     switch (plan_.strategy) {
+      case KernelStrategy::Subwarp:
+        launch_subwarp(args, s, per_block, smem, stream);
+        break;
       case KernelStrategy::Block:
         tpr ? launch_group<true, true, false>(args, s, 1, smem, stream)
             : launch_group<true, false, false>(args, s, 1, smem, stream);

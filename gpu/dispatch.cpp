@@ -9,7 +9,7 @@
 namespace ganglion {
 
 const std::vector<std::string>& kernel_strategy_names() {
-  static const std::vector<std::string> names = {"auto", "level", "block", "warp", "global"};
+  static const std::vector<std::string> names = {"auto", "level", "block", "warp", "global", "subwarp"};
   return names;
 }
 
@@ -44,6 +44,10 @@ size_t staged_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
   b += (size_t(s.max_levels) + 1) * 4;
   b += size_t(s.max_nodes) * 2;
   return align_up(b, 16);
+}
+
+size_t subwarp_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
+  return (size_t(std::max<uint32_t>(s.max_nodes, 1)) * row_tile | 1) * 4;
 }
 
 uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared) {
@@ -134,6 +138,35 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
       q.thread_per_row = false;
     }
   };
+  // Subwarp: a group of lanes per (network, row tile); by default as many lanes as a level has
+  // (node, row) items on average, a power of two from 1 to 32; 128-thread blocks, fewer when the
+  // values of that many units do not fit in shared memory.
+  auto subwarp_plan = [&](LaunchPlan& q) -> bool {
+    q.strategy = KernelStrategy::Subwarp;
+    q.thread_per_row = false;
+    q.row_tile = tuning.row_tile ? tuning.row_tile : uint32_t(std::min<size_t>(rows1, 32));
+    uint32_t g = tuning.group;
+    if (g == 0) {
+      const size_t width = (size_t(shape.max_nodes) + std::max(shape.max_levels, 1u) - 1) / std::max(shape.max_levels, 1u);
+      const size_t items = width * q.row_tile;
+      g = 1;
+      while (g < 32 && g < items) g *= 2;
+    }
+    if (g > 32 || (g & (g - 1)) != 0)
+      throw Error("cuda.kernel: subwarp: a group of " + std::to_string(g) + " lanes; valid: 1, 2, 4, 8, 16 or 32");
+    q.group = g;
+    const size_t ub = subwarp_unit_bytes(shape, q.row_tile);
+    for (uint32_t threads = std::max<uint32_t>(128, g); threads >= g; threads /= 2) {
+      const uint32_t units = threads / g;
+      if (ub * units <= smem) {
+        q.groups_per_block = units;
+        q.shared_bytes = ub * units;
+        return true;
+      }
+      if (threads == g) break;
+    }
+    return false;
+  };
   auto level_plan = [&](LaunchPlan& q) {
     q.strategy = KernelStrategy::Level;
     q.group = 256;
@@ -161,6 +194,13 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
       return p;
     case KernelStrategy::Warp:
       if (!warp_plan(p)) throw Error("cuda.kernel: warp: " + too_big + "; use global, level or auto");
+      p.why = "forced by cuda.kernel";
+      return p;
+    case KernelStrategy::Subwarp:
+      if (!subwarp_plan(p))
+        throw Error("cuda.kernel: subwarp: the values of the largest network (" + std::to_string(shape.max_nodes) +
+                    " nodes) for " + std::to_string(p.row_tile) + " rows do not fit in " + std::to_string(smem / 1024) +
+                    " KiB of shared memory; use global, level or auto");
       p.why = "forced by cuda.kernel";
       return p;
     case KernelStrategy::Auto:

@@ -17,9 +17,10 @@ enum class KernelStrategy {
   Block,   // one block per (network, row tile), the network staged in shared memory
   Warp,    // one warp per (network, row tile), several networks per block
   Global,  // one block per (network, row tile), values in global memory (networks too big for shared memory)
+  Subwarp, // a group of 1-32 lanes per (network, row tile), several networks per warp; values in shared memory
 };
 
-// "auto", "level", "block", "warp", "global": the values of `cuda.kernel`.
+// "auto", "level", "block", "warp", "global", "subwarp": the values of `cuda.kernel`.
 const std::vector<std::string>& kernel_strategy_names();
 std::string kernel_strategy_name(KernelStrategy s);
 // Throws ganglion::Error naming `where` and the valid names for an unknown name.
@@ -48,7 +49,8 @@ struct DeviceLimits {
 struct PlanTuning {
   int thread_per_row = -1;  // block/warp/global: 1 = a thread per row (needs 32 rows or more), 0 = walk levels
   uint32_t row_tile = 0;    // rows per unit
-  uint32_t group = 0;       // threads per unit when walking levels (block/global; multiple of 32)
+  uint32_t group = 0;       // threads per unit when walking levels (block/global: multiple of 32;
+                            // subwarp: 1, 2, 4, 8, 16 or 32)
 };
 
 // How one activate() runs.
@@ -70,6 +72,9 @@ size_t staged_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
 // strategies that can.
 LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, size_t rows, const DeviceLimits& limits,
                        const PlanTuning& tuning = {});
+
+// Shared memory one subwarp unit needs: the values alone, an odd number of floats (bank spread).
+size_t subwarp_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
 
 // Resident warps per multiprocessor for blocks of `threads` threads using `shared` bytes each.
 uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared);

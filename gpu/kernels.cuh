@@ -320,6 +320,82 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
   }
 }
 
+// Several networks per warp, for small networks on few rows (1-row batches are latency-bound:
+// a whole warp per 16-node network leaves most lanes idle). A group of `s.group` lanes (1, 2, 4,
+// 8, 16 or 32) owns one unit; only the node values live in shared memory (`s.unit_bytes` per
+// unit, an odd number of floats so that group-of-1 lanes hit distinct banks); edges and node
+// parameters are read straight from global memory through L1, since on a few rows each is read
+// only a few times and staging them would cost a round trip and shared memory (occupancy).
+// Barriers are __syncwarp over the group's own lanes; a group of one lane computes its nodes in
+// index order (which is level order) without any.
+__global__ void subwarp_kernel(ActivateArgs a, GroupShape s) {
+  extern __shared__ __align__(16) unsigned char smem[];
+  const uint32_t per_block = blockDim.x / s.group;
+  const uint32_t gi = threadIdx.x / s.group;
+  const uint32_t t = threadIdx.x % s.group;
+  const uint64_t unit = uint64_t(blockIdx.x) * per_block + gi;
+  // Groups never straddle warps (s.group divides 32), so a missing unit leaves as a whole group.
+  if (unit >= s.units) return;
+  const uint32_t lane = threadIdx.x & 31u;
+  const unsigned mask = s.group >= 32 ? 0xffffffffu : ((1u << s.group) - 1u) << (lane & ~(s.group - 1u));
+  const DeviceLayout& L = a.L;
+  const uint32_t n = uint32_t(unit / s.row_tiles);
+  const uint32_t row0 = uint32_t(unit % s.row_tiles) * s.row_tile;
+  const uint32_t tile_rows = min(s.row_tile, a.rows - row0);
+  const uint32_t g = __ldg(L.node_offset + n);
+  const uint32_t nodes = __ldg(L.node_offset + n + 1) - g;
+  const uint32_t lo = __ldg(L.level_offset + n);
+  const uint32_t nls = __ldg(L.level_offset + n + 1) - lo;
+  const uint32_t ni = L.num_inputs;
+  const uint32_t first = ni + __ldg(L.num_bias + n);
+  const Values V{reinterpret_cast<float*>(smem + size_t(gi) * s.unit_bytes), s.row_tile};
+
+  const uint32_t lvl0 = first * tile_rows;
+  for (uint32_t i = t; i < lvl0; i += s.group) {
+    const uint32_t j = i / tile_rows, r = i % tile_rows;
+    const float v = j < ni ? input_value(a, n, row0 + r, j) : 1.0f;
+    V.set(j, r, v);
+    if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
+  }
+  __syncwarp(mask);
+
+  const GlobalEdges E{L.src, L.weight};
+  auto compute = [&](uint32_t j, uint32_t r) {
+    const uint32_t gj = g + j;
+    NodeParams p;
+    p.e_begin = __ldg(L.row_offset + gj);
+    p.e_end = __ldg(L.row_offset + gj + 1);
+    p.act = static_cast<Activation>(__ldg(L.activation + gj));
+    p.agg = static_cast<Aggregation>(__ldg(L.aggregation + gj));
+    p.bias = __ldg(L.bias + gj);
+    p.response = __ldg(L.response + gj);
+    const float v = node_value(a, E, V, p, g, j, row0 + r, r);
+    V.set(j, r, v);
+    if (a.state_next) a.state_next[size_t(gj) * a.rows + row0 + r] = v;
+  };
+  if (s.group == 1) {
+    for (uint32_t j = first; j < nodes; ++j)
+      for (uint32_t r = 0; r < tile_rows; ++r) compute(j, r);
+  } else {
+    const uint32_t* ls = L.level_start + lo;
+    for (uint32_t level = 0; level + 1 < nls; ++level) {
+      const uint32_t jb = max(__ldg(ls + level), first), je = __ldg(ls + level + 1);
+      if (jb >= je) continue;  // the same for the whole group
+      const uint32_t items = (je - jb) * tile_rows;
+      for (uint32_t i = t; i < items; i += s.group) compute(jb + i / tile_rows, i % tile_rows);
+      __syncwarp(mask);
+    }
+  }
+  __syncwarp(mask);
+  const uint32_t no = L.num_outputs;
+  const uint32_t outs = no * tile_rows;
+  float* out = a.outputs + (size_t(n) * a.rows + row0) * no;
+  for (uint32_t i = t; i < outs; i += s.group) {
+    const uint32_t k = i % no, r = i / no;
+    out[i] = V.get(__ldg(L.output_node + size_t(n) * no + k), r);
+  }
+}
+
 // The paper's scheme: one thread per (node of this level, row), over every network at once; the
 // host launches it once per level. Level 0 (inputs, bias) goes through the same kernel.
 __global__ void level_kernel(ActivateArgs a, uint32_t item_begin, uint32_t item_count) {

@@ -39,7 +39,7 @@ struct Options {
   std::vector<size_t> populations = {1000, 10000, 100000};
   std::vector<uint32_t> nodes = {16, 64, 256, 1024};
   std::vector<size_t> rows = {1, 64};
-  std::vector<std::string> kernels = {"level", "block", "warp", "global", "auto"};
+  std::vector<std::string> kernels = {"level", "block", "warp", "global", "subwarp", "auto"};
   size_t distinct = 256;
   int repeats = 7;
   double cpu_work = 4e8;    // edge evaluations per timed CPU run, at most
@@ -347,7 +347,7 @@ GANGLION_COMMAND("bench activate", "Batched activation speed: CUDA kernel strate
   app.add_option("--populations", o->populations, "population sizes")->delimiter(',')->capture_default_str();
   app.add_option("--nodes", o->nodes, "target node counts of the grown networks")->delimiter(',')->capture_default_str();
   app.add_option("--rows", o->rows, "input rows per activation")->delimiter(',')->capture_default_str();
-  app.add_option("--kernels", o->kernels, "CUDA strategies to time (auto|level|block|warp|global), optionally with overrides: block/tpr1/t64")
+  app.add_option("--kernels", o->kernels, "CUDA strategies to time (auto|level|block|warp|global|subwarp), optionally with overrides: block/tpr1/t64")
       ->delimiter(',')->capture_default_str();
   app.add_option("--distinct", o->distinct, "distinct genomes grown per size (the population repeats them)")
       ->capture_default_str();

@@ -36,7 +36,7 @@ const bool kHaveDevice = [] {
   return true;
 }();
 
-const std::vector<std::string> kStrategies = {"level", "block", "warp", "global", "auto"};
+const std::vector<std::string> kStrategies = {"level", "block", "warp", "global", "subwarp", "auto"};
 
 bool close(float gpu, float cpu) {
   if (std::isnan(gpu) || std::isnan(cpu)) return false;
@@ -205,7 +205,9 @@ TEST_CASE("cuda evaluator: every launch shape the dispatcher can be told to use"
   };
   const std::vector<Shape> shapes = {
       {"block", {1, 32, 0}}, {"block", {1, 96, 0}}, {"block", {0, 16, 256}}, {"block", {0, 3, 64}},
-      {"block", {0, 32, 32}}, {"warp", {0, 7, 0}},   {"global", {1, 64, 0}}, {"global", {0, 5, 256}}};
+      {"block", {0, 32, 32}}, {"warp", {0, 7, 0}},   {"global", {1, 64, 0}}, {"global", {0, 5, 256}},
+      {"subwarp", {0, 0, 1}}, {"subwarp", {0, 3, 2}}, {"subwarp", {0, 0, 4}}, {"subwarp", {0, 0, 8}},
+      {"subwarp", {0, 5, 16}}, {"subwarp", {0, 0, 32}}};
   for (const auto& sh : shapes)
     for (size_t rows : {size_t(1), size_t(37), size_t(100)}) {
       CAPTURE(sh.kernel);
