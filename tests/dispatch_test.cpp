@@ -1,0 +1,71 @@
+// The CUDA dispatcher's rules (gpu/dispatch.hpp) on the host: which strategy and launch shape
+// `auto` picks for the population shapes measured in docs/benchmarks.md, and the checks on
+// forced strategies. No device needed: plan_launch is plain C++.
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "gpu/dispatch.hpp"
+
+using namespace ganglion;
+
+namespace {
+
+// An H100 as cudaGetDeviceProperties reports it.
+DeviceLimits h100() {
+  DeviceLimits l;
+  l.shared_per_block = 227 * 1024;
+  l.shared_per_sm = 228 * 1024;
+  l.threads_per_sm = 2048;
+  l.blocks_per_sm = 32;
+  l.multiprocessors = 132;
+  return l;
+}
+
+PopulationShape shape(uint32_t nodes, uint32_t edges, uint32_t levels) {
+  PopulationShape s;
+  s.networks = 10000;
+  s.max_nodes = nodes;
+  s.max_edges = edges;
+  s.max_levels = levels;
+  s.total_nodes = uint64_t(nodes) * s.networks;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("dispatch: auto puts several small networks in a warp on a few rows") {
+  const LaunchPlan p16 = plan_launch(KernelStrategy::Auto, shape(16, 40, 5), 1, h100());
+  CHECK(p16.strategy == KernelStrategy::Subwarp);
+  CHECK(p16.group == 4);
+  CHECK(p16.groups_per_block == 32);
+  CHECK(p16.row_tile == 1);
+  const LaunchPlan p256 = plan_launch(KernelStrategy::Auto, shape(256, 1200, 54), 4, h100());
+  CHECK(p256.strategy == KernelStrategy::Subwarp);
+  CHECK(p256.group == 8);
+  CHECK(p256.row_tile == 4);
+  CHECK(p256.shared_bytes == p256.groups_per_block * subwarp_unit_bytes(shape(256, 1200, 54), 4));
+  // Outside what was measured the earlier rules hold.
+  CHECK(plan_launch(KernelStrategy::Auto, shape(64, 250, 21), 16, h100()).strategy == KernelStrategy::Warp);
+  CHECK(plan_launch(KernelStrategy::Auto, shape(1024, 4200, 90), 1, h100()).strategy == KernelStrategy::Block);
+  CHECK(plan_launch(KernelStrategy::Auto, shape(16, 40, 5), 64, h100()).strategy == KernelStrategy::Block);
+}
+
+TEST_CASE("dispatch: subwarp groups and their limits") {
+  PlanTuning t;
+  for (uint32_t g : {1u, 2u, 4u, 8u, 16u, 32u}) {
+    t.group = g;
+    const LaunchPlan p = plan_launch(KernelStrategy::Subwarp, shape(64, 250, 21), 3, h100(), t);
+    CHECK(p.group == g);
+    CHECK(p.group * p.groups_per_block <= 128);
+    CHECK(32 % p.group == 0);
+    CHECK(p.shared_bytes <= h100().shared_per_block);
+    CHECK(subwarp_unit_bytes(shape(64, 250, 21), 3) % 8 == 4);  // an odd number of floats
+  }
+  t.group = 3;
+  CHECK_THROWS_WITH_AS(plan_launch(KernelStrategy::Subwarp, shape(64, 250, 21), 1, h100(), t),
+                       doctest::Contains("1, 2, 4, 8, 16 or 32"), Error);
+  // Values of 100,000 nodes x 32 rows do not fit in shared memory: says so and what can run.
+  CHECK_THROWS_WITH_AS(plan_launch(KernelStrategy::Subwarp, shape(100000, 400000, 10), 32, h100()),
+                       doctest::Contains("global, level or auto"), Error);
+  CHECK(parse_kernel_strategy("subwarp") == KernelStrategy::Subwarp);
+}
