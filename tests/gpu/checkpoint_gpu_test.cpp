@@ -55,7 +55,7 @@ TEST_CASE("resume on the CUDA backend reproduces the uninterrupted run") {
   const std::string cfg = "'" + source_dir() + "/configs/xor.yaml'";
   const std::string full = dir / "full", part = dir / "part", mid = dir / "mid";
 
-  auto r = run_ganglion("run " + cfg + kArgs + " --generations 20 --set checkpoint.every=5 --set checkpoint.keep=0 --out '" + full + "'");
+  auto r = run_ganglion("run " + cfg + kArgs + " --generations 20 --set checkpoint.every=5 --set checkpoint.keep=10 --out '" + full + "'");
   INFO(r.output);
   REQUIRE(r.exit_code == 3);
   r = run_ganglion("run " + cfg + kArgs + " --generations 10 --out '" + part + "'");
