@@ -44,7 +44,9 @@ std::string stats_without_times(const std::string& path) {
   return out;
 }
 
-const std::string kArgs = " --set population_size=150 --set run.stop_when_solved=false --set backend=cuda -q";
+const std::string kArgs =
+    " --set population_size=150 --set run.stop_when_solved=false --set backend=cuda"
+    " --set checkpoint.every=5 --set checkpoint.keep=10 -q";
 
 }  // namespace
 
@@ -55,7 +57,7 @@ TEST_CASE("resume on the CUDA backend reproduces the uninterrupted run") {
   const std::string cfg = "'" + source_dir() + "/configs/xor.yaml'";
   const std::string full = dir / "full", part = dir / "part", mid = dir / "mid";
 
-  auto r = run_ganglion("run " + cfg + kArgs + " --generations 20 --set checkpoint.every=5 --set checkpoint.keep=10 --out '" + full + "'");
+  auto r = run_ganglion("run " + cfg + kArgs + " --generations 20 --out '" + full + "'");
   INFO(r.output);
   REQUIRE(r.exit_code == 3);
   r = run_ganglion("run " + cfg + kArgs + " --generations 10 --out '" + part + "'");
