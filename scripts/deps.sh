@@ -4,12 +4,12 @@
 # Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs)
 set -euo pipefail
 
-packages=(cmake g++ make pkg-config libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+packages=(cmake g++ make pkg-config libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev doctest-dev
           libcli11-dev libzstd-dev graphviz)
 if [[ "${1:-}" == "--test" ]]; then
-  # doctest for the tests; clang + its runtime for the libFuzzer targets.
+  # clang + its runtime for the libFuzzer targets.
   # chromium + fonts: the report page is opened headless in a test.
-  packages+=(doctest-dev clang libclang-rt-dev chromium fonts-liberation)
+  packages+=(clang libclang-rt-dev chromium fonts-liberation)
 fi
 
 missing=()
