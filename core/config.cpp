@@ -754,6 +754,59 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
+// yaml-cpp 0.7 (Debian 12) can loop for ever, eating memory, on some texts with a flow-end
+// bracket that closes nothing (e.g. ",a: b}" -- found by fuzz/fuzz_config.cpp). Such a text is
+// never a sensible config, so it is refused before yaml-cpp sees it, with the place.
+void refuse_unmatched_flow_end(const std::string& text, const std::string& origin) {
+  int depth = 0;
+  size_t line = 1, col = 0;
+  char quote = 0;
+  bool comment = false;
+  char prev = '\n';
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    ++col;
+    if (ch == '\n') {
+      ++line;
+      col = 0;
+      comment = false;
+      if (quote == 0) prev = ch;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (quote == '"' && ch == '\\') {
+        ++i;
+        ++col;
+      } else if (ch == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;
+          ++col;
+        } else {
+          quote = 0;
+        }
+      }
+      prev = ch;
+      continue;
+    }
+    const bool token_start = prev == '\n' || prev == ' ' || prev == '\t' || prev == '[' || prev == '{' ||
+                             prev == ',' || prev == ':' || prev == '-';
+    if (ch == '#' && (prev == '\n' || prev == ' ' || prev == '\t')) {
+      comment = true;
+    } else if ((ch == '"' || ch == '\'') && token_start) {
+      quote = ch;
+    } else if (ch == '{' || ch == '[') {
+      ++depth;
+    } else if (ch == '}' || ch == ']') {
+      if (depth == 0)
+        throw ConfigError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) + ": invalid YAML: '" +
+                          std::string(1, ch) + "' closes nothing (quote the value if the bracket belongs to it)");
+      --depth;
+    }
+    prev = ch;
+  }
+}
+
 void apply_override_to(Config& config, const std::string& assignment, Places& places) {
   const std::string where = "--set " + assignment;
   auto eq = assignment.find('=');
@@ -763,6 +816,7 @@ void apply_override_to(Config& config, const std::string& assignment, Places& pl
   const std::string text = assignment.substr(eq + 1);
   if (path.empty()) throw ConfigError(where + ": the key before '=' is empty");
   YAML::Node value;
+  refuse_unmatched_flow_end(text, where);
   try {
     value = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
@@ -822,6 +876,7 @@ Config parse_impl(const std::string& text, const std::string& origin, const std:
   config.source = origin;
   config.task.params = YAML::Node(YAML::NodeType::Map);
   std::vector<YAML::Node> documents;
+  refuse_unmatched_flow_end(text, origin);
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {

@@ -343,6 +343,15 @@ TEST_CASE("missing files, directories and invalid YAML") {
   CHECK(contains(e, "test.yaml:3:1: a second YAML document"));
   e = parse_error("just a string\n");
   CHECK(contains(e, "the top level: expected a map of keys"));
+  // yaml-cpp 0.7 loops for ever on these (found by fuzz/fuzz_config.cpp); refused before parsing.
+  e = parse_error(",ta:saskk: ar qr}\n");
+  CHECK(contains(e, "test.yaml:1:17: invalid YAML: '}' closes nothing"));
+  e = parse_error("seed: 1\n,a: b]\n");
+  CHECK(contains(e, "test.yaml:2:6:"));
+  // Brackets inside quotes, comments and balanced flow collections are fine.
+  Config ok = parse_config("name: 'a}b' # c]\ngenome:\n  activation_options: [tanh, relu]\n", "ok.yaml");
+  CHECK(ok.name == "a}b");
+  CHECK_THROWS_WITH_AS(apply_override(ok, "name=,a: b}"), doctest::Contains("closes nothing"), ConfigError);
 }
 
 // ---------------------------------------------------------------------------------------------
