@@ -23,19 +23,12 @@
 #include "evolution/run_folder.hpp"
 #include "gpu/backend.hpp"
 #include "tools/command.hpp"
+#include "tools/run_session.hpp"
 
 namespace ganglion::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_resume_stop_signal(int) {
-  g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-  std::signal(SIGTERM, SIG_DFL);
-}
 
 struct ResumeOptions {
   std::string from;
@@ -137,29 +130,9 @@ int resume_command(const ResumeOptions& o) {
                file, done, task->name(), evaluator->name(), config.run.generations, run_dir);
   if (!overrides.empty()) spdlog::info("changed on resume (none of these alters the course of the run): {}", changed);
 
-  g_stop.store(false);
-  std::signal(SIGINT, on_resume_stop_signal);
-  std::signal(SIGTERM, on_resume_stop_signal);
-  const auto start = std::chrono::steady_clock::now();
-  StopReason reason = engine.run(&g_stop);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  const EvolutionState& st = engine.state();
-  const Genome& best = st.solved ? st.solution : st.best;
-  const uint32_t evaluated = st.history.empty() ? 0 : st.history.back().generation + 1;
-  spdlog::info("{} after {} generation(s), {} evaluations, {:.2f}s", stop_reason_name(reason), evaluated,
-               st.evaluations, seconds);
-  spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", best.id, best.fitness,
-               best.count(NodeKind::Hidden), best.enabled_connections(), st.solved ? " (solves the task)" : "");
+  const StopReason reason = run_until_stopped(engine);
   spdlog::info("run folder: {}; checkpoint: {}", run_dir, checkpoints.last_written());
-  switch (reason) {
-    case StopReason::Solved:
-    case StopReason::Threshold: return kExitOk;
-    case StopReason::Interrupted: return kExitInterrupted;
-    default: return kExitNotSolved;
-  }
+  return exit_code_for(reason);
 }
 
 std::function<int()> setup(CLI::App& app) {

@@ -21,11 +21,10 @@
 #include "evolution/run_folder.hpp"
 #include "gpu/backend.hpp"
 #include "tools/command.hpp"
+#include "tools/run_session.hpp"
 
 namespace ganglion::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
 
 // The progress line (evolution/progress.hpp) as a reporter: used instead of one log line per
 // generation when stderr is a terminal, so a long run shows one line redrawn in place.
@@ -46,13 +45,6 @@ class ProgressReporter final : public Reporter {
   }
   ProgressLine line_;
 };
-
-extern "C" void on_stop_signal(int) {
-  g_stop.store(true);
-  // A second Ctrl-C ends the process at once.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
 
 struct RunOptions {
   std::string config;
@@ -97,30 +89,10 @@ int run_command(const RunOptions& o) {
                task->name(), evaluator->name(), config.population_size, config.seed, config.run.generations,
                folder.dir());
 
-  g_stop.store(false);
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  const auto start = std::chrono::steady_clock::now();
-  StopReason reason = engine.run(&g_stop);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  const EvolutionState& st = engine.state();
-  const Genome& best = st.solved ? st.solution : st.best;
-  const uint32_t evaluated = st.history.empty() ? 0 : st.history.back().generation + 1;
-  spdlog::info("{} after {} generation(s), {} evaluations, {:.2f}s", stop_reason_name(reason), evaluated,
-               st.evaluations, seconds);
-  spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", best.id, best.fitness,
-               best.count(NodeKind::Hidden), best.enabled_connections(), st.solved ? " (solves the task)" : "");
+  const StopReason reason = run_until_stopped(engine);
   spdlog::info("run folder: {}", folder.dir());
   if (o.report) spdlog::info("report: {}", write_report(folder.dir()));
-  switch (reason) {
-    case StopReason::Solved:
-    case StopReason::Threshold: return kExitOk;
-    case StopReason::Interrupted: return kExitInterrupted;
-    default: return kExitNotSolved;
-  }
+  return exit_code_for(reason);
 }
 
 std::function<int()> setup(CLI::App& app) {
