@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,6 +131,56 @@ GANGLION_HD GANGLION_INLINE T aggregation_finish(Aggregation g, T acc, uint32_t 
 template <typename T>
 GANGLION_HD GANGLION_INLINE T node_output(Activation a, T bias, T response, T aggregated) {
   return activate<T>(a, bias + response * aggregated);
+}
+
+// exp(x) for float without a libm call, bit-identical on the host and on a device compiled with
+// --fmad=false (Cephes' expf: range reduction by ln 2, a degree-6 polynomial, 2^n through the
+// exponent bits; about 1 ulp on [-87, 88]; callers clamp). The CPU evaluator uses it so that loops
+// over rows vectorise (the host libm path of activate<float> goes through double exp, one call per
+// value); fused CUDA episode runners use it so that their trajectories equal the CPU's.
+GANGLION_HD GANGLION_INLINE float fast_expf(float x) {
+  const float t = x * 1.44269504088896341f;
+  const float fn = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5 * 2^23 trick)
+  const int32_t n = int32_t(fn);
+  float g = x - fn * 0.693359375f;
+  g = g + fn * 2.12194440e-4f;
+  float y = 1.9875691500e-4f;
+  y = y * g + 1.3981999507e-3f;
+  y = y * g + 8.3334519073e-3f;
+  y = y * g + 4.1665795894e-2f;
+  y = y * g + 1.6666665459e-1f;
+  y = y * g + 5.0000001201e-1f;
+  y = y * g * g + g + 1.0f;
+  const int32_t bits = (n + 127) << 23;
+#if defined(__CUDA_ARCH__)
+  const float scale = __int_as_float(bits);
+#else
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+#endif
+  return y * scale;
+}
+
+// The logistic family in float through fast_expf, with activate<float>'s clamping; NaN in, NaN out
+// (never converted to an integer). k is the steepness: 5 (sigmoid), 4.9 (neat_sigmoid), 1 (plain).
+GANGLION_HD GANGLION_INLINE float fast_logistic(float k, float x) {
+  const float raw = k * x;
+  const bool nan = raw != raw;
+  float z = nan ? 0.0f : raw;
+  z = z < -60.0f ? -60.0f : (z > 60.0f ? 60.0f : z);
+  const float y = 1.0f / (1.0f + fast_expf(-z));
+  return nan ? raw : y;
+}
+
+// activate<float>, with the logistic family through fast_logistic: the activation of the CPU
+// evaluator's float path, value for value (fused episode runners use it to match it exactly).
+GANGLION_HD GANGLION_INLINE float activate_evaluator(Activation a, float x) {
+  switch (a) {
+    case Activation::Sigmoid: return fast_logistic(5.0f, x);
+    case Activation::NeatSigmoid: return fast_logistic(4.9f, x);
+    case Activation::PlainSigmoid: return fast_logistic(1.0f, x);
+    default: return activate<float>(a, x);
+  }
 }
 
 // Names as written in configs and genome files.

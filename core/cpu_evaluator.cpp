@@ -59,42 +59,13 @@ void gather_any(Aggregation g, T* acc, const uint32_t* src, const float* weight,
   }
 }
 
-// exp(x) for float without a libm call, so that loops over rows vectorise (Cephes' expf: range
-// reduction by ln 2, a degree-6 polynomial, 2^n through the exponent bits; about 1 ulp on
-// [-87, 88]). The host libm path of activate<float> goes through double exp, one call per value,
-// which made sigmoid networks five times slower than identity ones.
-inline float fast_expf(float x) {  // x in [-87, 88]; callers clamp
-  const float t = x * 1.44269504088896341f;
-  const float fn = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5 * 2^23 trick)
-  const int32_t n = int32_t(fn);
-  float g = x - fn * 0.693359375f;
-  g = g + fn * 2.12194440e-4f;
-  float y = 1.9875691500e-4f;
-  y = y * g + 1.3981999507e-3f;
-  y = y * g + 8.3334519073e-3f;
-  y = y * g + 4.1665795894e-2f;
-  y = y * g + 1.6666665459e-1f;
-  y = y * g + 5.0000001201e-1f;
-  y = y * g * g + g + 1.0f;
-  const int32_t bits = (n + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return y * scale;
-}
-
-// activate<T>(A, x), with the logistic family in float routed through fast_expf (same clamping
-// as core/activation.hpp).
+// activate<T>(A, x), with the logistic family in float through fast_logistic (core/activation.hpp:
+// a libm-free exp, so that the row loops vectorise).
 template <Activation A, typename T>
 inline T activate_rows(T x) {
   if constexpr (std::is_same<T, float>::value &&
                 (A == Activation::Sigmoid || A == Activation::NeatSigmoid || A == Activation::PlainSigmoid)) {
-    const float k = A == Activation::Sigmoid ? 5.0f : (A == Activation::NeatSigmoid ? 4.9f : 1.0f);
-    const float raw = k * x;
-    const bool nan = raw != raw;  // NaN in, NaN out (as activate<float>); never convert NaN to int
-    float z = nan ? 0.0f : raw;
-    z = z < -60.0f ? -60.0f : (z > 60.0f ? 60.0f : z);
-    const float y = 1.0f / (1.0f + fast_expf(-z));
-    return nan ? raw : y;
+    return fast_logistic(A == Activation::Sigmoid ? 5.0f : (A == Activation::NeatSigmoid ? 4.9f : 1.0f), x);
   } else {
     return activate<T>(A, x);
   }

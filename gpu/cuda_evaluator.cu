@@ -259,6 +259,21 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   void reset_state() override { state_rows_ = 0; }
   void set_tuning(const PlanTuning& tuning) override { tuning_ = tuning; }
 
+  CudaDeviceView device_view() const override {
+    CudaDeviceView v;
+    v.host_layout = layout_;
+    v.layout = &device_layout_;
+    v.stream = stream_->get();
+    v.shared_per_block = limits_.shared_per_block;
+    v.multiprocessors = limits_.multiprocessors;
+    return v;
+  }
+  void* device_scratch(size_t bytes) override {
+    scratch_.reserve(std::max<size_t>(bytes, 1));
+    return scratch_.get();
+  }
+  void set_last_kernel_ms(double ms) override { last_ms_ = ms; }
+
   std::string last_plan() const override {
     std::ostringstream s;
     s << kernel_strategy_name(plan_.strategy) << " (group " << plan_.group << " x " << plan_.groups_per_block
@@ -269,7 +284,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   double last_kernel_ms() const override { return last_ms_; }
   size_t device_bytes() const override {
     return layout_buffer_.bytes() + inputs_.bytes() + outputs_.bytes() + values_.bytes() + state_[0].bytes() +
-           state_[1].bytes();
+           state_[1].bytes() + scratch_.bytes();
   }
 
  private:
@@ -364,6 +379,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   kernels::DeviceLayout device_layout_;
   DeviceBuffer<float> inputs_, outputs_, values_;
   DeviceBuffer<float> state_[2];
+  DeviceBuffer<unsigned char> scratch_;  // fused runners' (device_scratch)
   int current_ = 0;
   size_t state_rows_ = 0;
 };

@@ -11,7 +11,13 @@
 #include "core/evaluator.hpp"
 #include "gpu/dispatch.hpp"
 
+struct CUstream_st;  // cudaStream_t, without the CUDA headers
+
 namespace ganglion {
+
+namespace kernels {
+struct DeviceLayout;
+}
 
 int cuda_device_count();             // 0 when no device or no driver
 std::string cuda_describe_device();  // name, memory, SMs of the selected device
@@ -31,6 +37,17 @@ CudaDeviceFacts cuda_device_facts(int device = 0);
 // from device memory (benchmarks call it between timed runs).
 void cuda_flush_l2(int device = 0);
 
+// What device code outside the evaluator (fused episode runners, gpu/fused_episodes.cuh) needs
+// to run its own kernels on the loaded population: the device copy of the layout, the
+// evaluator's stream (the layout's upload is queued on it) and the device's limits.
+struct CudaDeviceView {
+  const PopulationLayout* host_layout = nullptr;      // the layout of the last load()
+  const kernels::DeviceLayout* layout = nullptr;      // device pointers into its uploaded copy
+  CUstream_st* stream = nullptr;
+  size_t shared_per_block = 0;                        // opt-in maximum, bytes
+  int multiprocessors = 0;
+};
+
 class CudaEvaluator : public Evaluator {
  public:
   // The strategy the last activate() ran ("block", ...), with the dispatcher's reason and shape.
@@ -41,6 +58,13 @@ class CudaEvaluator : public Evaluator {
   virtual size_t device_bytes() const = 0;
   // Overrides of the dispatcher's rules for the following activate() calls (benchmarks).
   virtual void set_tuning(const PlanTuning& tuning) = 0;
+
+  // For fused runners: the loaded population on the device, and a device buffer of at least
+  // `bytes` owned by the evaluator (kept, grown only when needed; valid until the next call).
+  virtual CudaDeviceView device_view() const = 0;
+  virtual void* device_scratch(size_t bytes) = 0;
+  // Lets a fused runner report its kernels' device time as last_kernel_ms().
+  virtual void set_last_kernel_ms(double ms) = 0;
 };
 
 // Throws an Error for an unknown config.cuda.kernel (listing the valid ones) or device index.

@@ -1,6 +1,7 @@
 // Pole-balancing environments, written once for the host compiler and nvcc (GANGLION_HD): the
 // CPU backend steps them from ControlTask<Env>, a fused CUDA runner steps them inside a kernel.
-// Physics is double precision in all three, as in the reference codes (README.md gives sources):
+// Physics is double precision in all three, as in the reference codes (README.md gives sources),
+// with sin and cos from core/hd_math.hpp so that the CPU and a GPU follow the same trajectory:
 //   SinglePole   NEAT's single pole (Stanley's go_cart / Sutton & Anderson's cart_pole): Euler,
 //                0.02 s steps, bang-bang force from two outputs, random start, +-12 degrees.
 //   DoublePole   Wieland's double pole with Gomez's Runge-Kutta 4 integration, as in Stanley's
@@ -15,6 +16,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "core/hd_math.hpp"
 #include "core/hostdevice.hpp"
 #include "core/rng.hpp"
 
@@ -72,8 +74,8 @@ struct SinglePole {
   // Pushes left when output 0 is larger, right otherwise. Reward 1 for every step taken.
   GANGLION_HD float step(State& s, const float* action) const {
     const double force = action[0] > action[1] ? -kForceMag : kForceMag;
-    const double costheta = cos(s.theta);
-    const double sintheta = sin(s.theta);
+    double sintheta, costheta;
+    hd_sincos(s.theta, sintheta, costheta);
     const double temp = (force + kPoleMassLength * s.theta_dot * s.theta_dot * sintheta) / kTotalMass;
     const double thetaacc =
         (kGravity * sintheta - costheta * temp) / (kLength * (kFourThirds - kMassPole * costheta * costheta / kTotalMass));
@@ -145,8 +147,13 @@ struct DoublePole {
 
   GANGLION_HD void reset(State& st, Rng& rng) const {
     if (random_start) {  // ranges of the generalisation test's grid
-      set_state(st, rng.uniform(-2.16, 2.16), rng.uniform(-1.35, 1.35), rng.uniform(-0.0628, 0.0628),
-                rng.uniform(-0.15, 0.15), 0.0, 0.0);
+      // One draw per statement: the order in which a call's arguments are evaluated is
+      // unspecified (g++ and nvcc differ), and the GPU must draw the same start as the CPU.
+      const double x = rng.uniform(-2.16, 2.16);
+      const double x_dot = rng.uniform(-1.35, 1.35);
+      const double theta1 = rng.uniform(-0.0628, 0.0628);
+      const double theta1_dot = rng.uniform(-0.15, 0.15);
+      set_state(st, x, x_dot, theta1, theta1_dot, 0.0, 0.0);
     } else {
       set_state(st, 0.0, 0.0, kStartTheta1, 0.0, 0.0, 0.0);
     }
@@ -171,11 +178,10 @@ struct DoublePole {
   // Accelerations (derivs[1], [3], [5]) of Wieland's equations; positions' derivatives are the
   // velocities and are filled in by the integrator.
   GANGLION_HD static void derivatives(double force, const double* st, double* derivs) {
-    const double costheta_1 = cos(st[2]);
-    const double sintheta_1 = sin(st[2]);
+    double sintheta_1, costheta_1, sintheta_2, costheta_2;
+    hd_sincos(st[2], sintheta_1, costheta_1);
     const double gsintheta_1 = kGravity * sintheta_1;
-    const double costheta_2 = cos(st[4]);
-    const double sintheta_2 = sin(st[4]);
+    hd_sincos(st[4], sintheta_2, costheta_2);
     const double gsintheta_2 = kGravity * sintheta_2;
     const double ml_1 = kLength1 * kMassPole1;
     const double ml_2 = kLength2 * kMassPole2;
@@ -298,8 +304,8 @@ struct GymCartPole {
   // Action = argmax of the two outputs (ties push left): 1 pushes right.
   GANGLION_HD float step(State& s, const float* action) const {
     const double force = action[1] > action[0] ? kForceMag : -kForceMag;
-    const double costheta = cos(s.theta);
-    const double sintheta = sin(s.theta);
+    double sintheta, costheta;
+    hd_sincos(s.theta, sintheta, costheta);
     const double temp = (force + kPoleMassLength * s.theta_dot * s.theta_dot * sintheta) / kTotalMass;
     const double thetaacc =
         (kGravity * sintheta - costheta * temp) / (kLength * (4.0 / 3.0 - kMassPole * costheta * costheta / kTotalMass));

@@ -4,6 +4,8 @@
 // backend from a mid-run checkpoint. Skips (exit 77) without a device.
 #include <doctest/doctest.h>
 
+#include "tests/gpu/require_device.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,15 +22,6 @@ using namespace ganglion::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-const bool kHaveDevice = [] {
-  if (!cuda_available()) {
-    std::printf("skipped: no CUDA device\n");
-    std::fflush(stdout);
-    std::exit(77);
-  }
-  return true;
-}();
 
 std::string stats_without_times(const std::string& path) {
   std::istringstream in(read_text(path));

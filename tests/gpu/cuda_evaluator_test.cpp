@@ -5,6 +5,8 @@
 // an output a kernel never writes fails; NaN never compares equal.
 #include <doctest/doctest.h>
 
+#include "tests/gpu/require_device.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,16 +27,6 @@ using namespace ganglion;
 using namespace ganglion::testing;
 
 namespace {
-
-// No device: say so and leave with CTest's skip code before doctest runs anything.
-const bool kHaveDevice = [] {
-  if (cuda_device_count() == 0) {
-    std::printf("skipped: no CUDA device\n");
-    std::fflush(stdout);
-    std::exit(77);
-  }
-  return true;
-}();
 
 const std::vector<std::string> kStrategies = {"level", "block", "warp", "global", "subwarp", "auto"};
 
