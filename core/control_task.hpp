@@ -123,18 +123,13 @@ GANGLION_HD GANGLION_INLINE double aggregate_episodes(EpisodeAggregate how, cons
 // episode lengths agree with the CPU backend up to fp32 rounding. The env physics is double;
 // compile it with --fmad=false if bit-equal trajectories are wanted.
 //
-// How to plug one in (the GPU engineer's part):
-//  1. gpu/: a generic kernel template, e.g. gpu/fused_episodes.cuh:
-//       template <class Env> bool run_fused_episodes(Evaluator&, const PopulationLayout&,
-//                                                    const Env&, const EpisodeSpec&,
-//                                                    double* episode_fitness, uint32_t* steps);
-//  2. next to the env, a .cu file compiled only with CUDA (experiments/ globs *.cu then), e.g.
-//     experiments/pole/pole_fused.cu:
+// The generic runner is gpu/fused_episodes.cuh (run_fused_episodes<Env>); an environment gets it
+// with one line in a .cu file next to it, compiled only with CUDA (experiments/ globs *.cu then,
+// with --fmad=false), e.g. experiments/pole/pole_fused.cu:
 //       #include "experiments/pole/pole_envs.hpp"
 //       #include "gpu/fused_episodes.cuh"
 //       GANGLION_REGISTER_FUSED_EPISODES(ganglion::pole::DoublePole,
 //                                        ganglion::run_fused_episodes<ganglion::pole::DoublePole>);
-//     (one line per env: SinglePole, DoublePole, GymCartPole).
 // ControlTask<Env> picks the runner up at run time; `episode_runner: per_step` in the task's
 // config section forces the per-step path (for `ganglion bench episodes` comparisons).
 template <class Env>
