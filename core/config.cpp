@@ -571,7 +571,7 @@ std::vector<Key> build_schema() {
                    "shared library that registers the task (empty: built-in tasks)"));
 
   k.push_back(text("cuda.kernel", [](Config& c) -> auto& { return c.cuda.kernel; }, false, {},
-                   "kernel strategy: auto, level, block, warp, subwarp or global (checked by the CUDA backend)"));
+                   "kernel strategy: auto, level, block, warp, subwarp, global or paper (checked by the CUDA backend)"));
   k.push_back(integer("cuda.device", [](Config& c) -> auto& { return c.cuda.device; }, 0, 1023,
                       "CUDA device index"));
 

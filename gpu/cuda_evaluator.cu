@@ -162,6 +162,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
       shape_.max_levels = std::max(shape_.max_levels, layout.level_offset[n + 1] - layout.level_offset[n] - 1);
     }
     if (requested_ == KernelStrategy::Level) build_level_items(layout);
+    if (requested_ == KernelStrategy::Paper) build_paper_items(layout);
 
     kernels::DeviceLayout& d = device_layout_;
     d = kernels::DeviceLayout{};
@@ -222,7 +223,8 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     args.outputs = outputs_.get();
 
     const size_t value_count = size_t(shape_.total_nodes) * rows;
-    const bool global_values = plan_.strategy == KernelStrategy::Level || plan_.strategy == KernelStrategy::Global;
+    const bool global_values = plan_.strategy == KernelStrategy::Level || plan_.strategy == KernelStrategy::Global ||
+                               plan_.strategy == KernelStrategy::Paper;
     if (shape_.recurrent) {
       if (state_rows_ != rows) {
         for (auto& s : state_) s.reserve(std::max<size_t>(value_count, 1));
@@ -243,6 +245,8 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     GANGLION_CUDA_CHECK(cudaEventRecord(start_->get(), stream));
     if (plan_.strategy == KernelStrategy::Level)
       launch_level(args, stream);
+    else if (plan_.strategy == KernelStrategy::Paper)
+      launch_paper(args, stream);
     else
       launch_groups(args, rows, stream);
     GANGLION_CUDA_CHECK(cudaEventRecord(stop_->get(), stream));
@@ -307,6 +311,47 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     }
   }
 
+  // Paper strategy: the same (global node, network) items, ordered by network and then level;
+  // paper_runs_ holds (first item, count) of each (network, level), in launch order.
+  void build_paper_items(const PopulationLayout& L) {
+    level_items_.clear();
+    paper_runs_.clear();
+    for (uint32_t n = 0; n < L.num_networks; ++n) {
+      const uint32_t lo = L.level_offset[n], levels = L.level_offset[n + 1] - lo - 1, g = L.node_offset[n];
+      for (uint32_t k = 0; k < levels; ++k) {
+        const uint32_t b = L.level_start[lo + k], e = L.level_start[lo + k + 1];
+        if (e == b) continue;
+        paper_runs_.push_back({uint32_t(level_items_.size()), e - b});
+        for (uint32_t j = b; j < e; ++j) level_items_.push_back(uint2{g + j, n});
+      }
+    }
+  }
+
+  // The paper's scheme as published ("GPU Acceleration of Sparse Neural Networks" activates one
+  // network): for each network in turn, one launch per dependency level, a thread per (node, row).
+  // Kept as the baseline `ganglion bench activate` compares with; the launches dominate.
+  void launch_paper(kernels::ActivateArgs& args, cudaStream_t stream) {
+    const uint32_t threads = 256;
+    for (const auto& run : paper_runs_) {
+      const size_t work = size_t(run.second) * args.rows;
+      kernels::level_kernel<<<unsigned((work + threads - 1) / threads), threads, 0, stream>>>(args, run.first,
+                                                                                              run.second);
+      GANGLION_CUDA_CHECK_LAUNCH("level_kernel (paper)");
+    }
+    gather_outputs(args, stream);
+  }
+
+  void gather_outputs(kernels::ActivateArgs& args, cudaStream_t stream) {
+    const uint32_t threads = 256;
+    const size_t max_blocks = size_t(limits_.multiprocessors) * 32;
+    const size_t work = size_t(args.L.num_networks) * args.rows * args.L.num_outputs;
+    if (work) {
+      const unsigned blocks = unsigned(std::min((work + threads - 1) / threads, max_blocks));
+      kernels::gather_outputs_kernel<<<blocks, threads, 0, stream>>>(args);
+      GANGLION_CUDA_CHECK_LAUNCH("gather_outputs_kernel");
+    }
+  }
+
   void launch_level(kernels::ActivateArgs& args, cudaStream_t stream) {
     const uint32_t threads = 256;
     const size_t max_blocks = size_t(limits_.multiprocessors) * 32;
@@ -318,12 +363,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
       kernels::level_kernel<<<blocks, threads, 0, stream>>>(args, level_begin_[k], count);
       GANGLION_CUDA_CHECK_LAUNCH("level_kernel");
     }
-    const size_t work = size_t(args.L.num_networks) * args.rows * args.L.num_outputs;
-    if (work) {
-      const unsigned blocks = unsigned(std::min((work + threads - 1) / threads, max_blocks));
-      kernels::gather_outputs_kernel<<<blocks, threads, 0, stream>>>(args);
-      GANGLION_CUDA_CHECK_LAUNCH("gather_outputs_kernel");
-    }
+    gather_outputs(args, stream);
   }
 
   void launch_groups(const kernels::ActivateArgs& args, size_t rows, cudaStream_t stream) {
@@ -373,6 +413,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
 
   std::vector<uint2> level_items_;
   std::vector<uint32_t> level_begin_;
+  std::vector<std::pair<uint32_t, uint32_t>> paper_runs_;
 
   PinnedBuffer<unsigned char> staging_;
   DeviceBuffer<unsigned char> layout_buffer_;

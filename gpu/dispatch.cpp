@@ -9,7 +9,7 @@
 namespace ganglion {
 
 const std::vector<std::string>& kernel_strategy_names() {
-  static const std::vector<std::string> names = {"auto", "level", "block", "warp", "global", "subwarp"};
+  static const std::vector<std::string> names = {"auto", "level", "block", "warp", "global", "subwarp", "paper"};
   return names;
 }
 
@@ -183,6 +183,11 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
     case KernelStrategy::Level:
       level_plan(p);
       p.why = "forced by cuda.kernel";
+      return p;
+    case KernelStrategy::Paper:
+      level_plan(p);
+      p.strategy = KernelStrategy::Paper;
+      p.why = "forced by cuda.kernel: one network at a time, a launch per level";
       return p;
     case KernelStrategy::Global:
       global_plan(p);

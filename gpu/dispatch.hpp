@@ -18,9 +18,10 @@ enum class KernelStrategy {
   Warp,    // one warp per (network, row tile), several networks per block
   Global,  // one block per (network, row tile), values in global memory (networks too big for shared memory)
   Subwarp, // a group of 1-32 lanes per (network, row tile), several networks per warp; values in shared memory
+  Paper,   // the paper as published: one network at a time, a launch per level of that network (a baseline)
 };
 
-// "auto", "level", "block", "warp", "global", "subwarp": the values of `cuda.kernel`.
+// "auto", "level", "block", "warp", "global", "subwarp", "paper": the values of `cuda.kernel`.
 const std::vector<std::string>& kernel_strategy_names();
 std::string kernel_strategy_name(KernelStrategy s);
 // Throws ganglion::Error naming `where` and the valid names for an unknown name.

@@ -68,4 +68,6 @@ TEST_CASE("dispatch: subwarp groups and their limits") {
   CHECK_THROWS_WITH_AS(plan_launch(KernelStrategy::Subwarp, shape(100000, 400000, 10), 32, h100()),
                        doctest::Contains("global, level or auto"), Error);
   CHECK(parse_kernel_strategy("subwarp") == KernelStrategy::Subwarp);
+  CHECK(parse_kernel_strategy("paper") == KernelStrategy::Paper);
+  CHECK(plan_launch(KernelStrategy::Paper, PopulationShape{}, 1, DeviceLimits{}, PlanTuning{}).strategy == KernelStrategy::Paper);
 }

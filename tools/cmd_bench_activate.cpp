@@ -7,7 +7,11 @@
 // its own slice of the layout, so the device reads every byte); kernel time is CUDA events around
 // the kernels alone, after a warm-up, median of `--repeats`, with the L2 cache overwritten before
 // each timed run; the CPU is timed on a prefix of the population capped at `--cpu-work` edge
-// evaluations and scaled to the whole population (the table says when).
+// evaluations and scaled to the whole population (the table says when). Two baselines: `paper`, the
+// paper's scheme as published (one network at a time, a launch per level; timed on a prefix of
+// `--paper-networks` networks and scaled, which is exact for a scheme that runs networks one after
+// another), and `level`, the same per-level kernel over the whole population at once (a launch per
+// level for all networks: our batched form of the paper's scheme).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -39,7 +43,8 @@ struct Options {
   std::vector<size_t> populations = {1000, 10000, 100000};
   std::vector<uint32_t> nodes = {16, 64, 256, 1024};
   std::vector<size_t> rows = {1, 64};
-  std::vector<std::string> kernels = {"level", "block", "warp", "global", "subwarp", "auto"};
+  std::vector<std::string> kernels = {"paper", "level", "block", "warp", "global", "subwarp", "auto"};
+  size_t paper_networks = 2000;  // the paper's scheme is timed on at most this many networks, scaled
   size_t distinct = 256;
   int repeats = 7;
   double cpu_work = 4e8;    // edge evaluations per timed CPU run, at most
@@ -172,7 +177,7 @@ int run_bench(const Options& o) {
                          cpu_threads, o.repeats, o.flush ? ", L2 overwritten before each run" : ""));
   table.emit("");
   table.emit("| nodes | edges/net | levels | networks | rows | kernel | kernel ms | call ms | net-act/s | edges/s | GB/s "
-             "| x roofline | vs CPU | vs level | max rel err |");
+             "| x roofline | vs CPU | vs paper | vs level | max rel err |");
   table.emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   std::vector<std::string> notes;
   struct Best {
@@ -203,7 +208,7 @@ int run_bench(const Options& o) {
       const std::string shape_cells = fmt::format("{:.0f} | {:.0f} | {:.1f} | {}", st.nodes, st.edges, st.levels, N);
       if (double(N) * st.edges > o.max_edges) {
         for (size_t rows : o.rows)
-          table.emit(fmt::format("| {} | {} | skipped: {:.2e} edges > --max-edges {:.2e} | | | | | | | | |",
+          table.emit(fmt::format("| {} | {} | skipped: {:.2e} edges > --max-edges {:.2e} | | | | | | | | | |",
                                  shape_cells, rows, double(N) * st.edges, o.max_edges));
         continue;
       }
@@ -212,7 +217,7 @@ int run_bench(const Options& o) {
       struct RowCase {
         size_t rows;
         std::vector<float> in, cpu_out;
-        double cpu_ms, acts, edge_evals, bytes, roof_ms, level_ms = NAN;
+        double cpu_ms, acts, edge_evals, bytes, roof_ms, level_ms = NAN, paper_ms = NAN;
         std::vector<std::string> lines;
       };
       std::vector<RowCase> cases;
@@ -248,7 +253,7 @@ int run_bench(const Options& o) {
 #else
         c.roof_ms = NAN;
 #endif
-        c.lines.push_back(fmt::format("| {} | {} | cpu ({} threads{}) | {:.3f} | | {} | {} | | | 1 | | |", shape_cells,
+        c.lines.push_back(fmt::format("| {} | {} | cpu ({} threads{}) | {:.3f} | | {} | {} | | | 1 | | | |", shape_cells,
                                       rows, cpu_threads,
                                       k == N ? "" : fmt::format(", {} of {} networks timed, scaled", k, N), c.cpu_ms,
                                       si(c.acts / c.cpu_ms * 1e3), si(c.edge_evals / c.cpu_ms * 1e3)));
@@ -256,9 +261,17 @@ int run_bench(const Options& o) {
         cases.push_back(std::move(c));
       }
 #if GANGLION_HAVE_CUDA
-      for (const auto& spec : have_gpu ? o.kernels : std::vector<std::string>{}) {
+      // The baselines first, so that every other row can show its ratio to them.
+      std::vector<std::string> specs = have_gpu ? o.kernels : std::vector<std::string>{};
+      std::stable_partition(specs.begin(), specs.end(), [](const std::string& k) { return k == "paper" || k == "level"; });
+      for (const auto& spec : specs) {
         const auto [kernel, tuning] = parse_kernel_spec(spec);
         std::unique_ptr<CudaEvaluator> ev;
+        // The paper's scheme runs networks one after another: time a prefix, scale to N.
+        const size_t timed = kernel == "paper" ? std::min(N, o.paper_networks) : N;
+        const PopulationLayout prefix = timed == N ? PopulationLayout() : tiled_layout(base, timed);
+        const PopulationLayout& run_layout = timed == N ? layout : prefix;
+        const double scale = double(N) / double(timed);
         for (auto& c : cases) {
           const size_t rows = c.rows, no = layout.num_outputs;
           if (tuning.thread_per_row == 1 && rows < 32) continue;  // not applicable
@@ -269,7 +282,7 @@ int run_bench(const Options& o) {
           const double values_bytes = double(layout.total_nodes()) * double(rows) * 4;
           if ((kernel == "level" || kernel == "global") &&
               double(layout.bytes()) + values_bytes > o.device_fraction * double(dev.global_memory)) {
-            emit(fmt::format("| {} | {} | {} | skipped: needs {:.1f} GB of device memory | | | | | | | | |", shape_cells,
+            emit(fmt::format("| {} | {} | {} | skipped: needs {:.1f} GB of device memory | | | | | | | | | |", shape_cells,
                              rows, spec, (double(layout.bytes()) + values_bytes) / 1e9));
             continue;
           }
@@ -277,9 +290,9 @@ int run_bench(const Options& o) {
             if (!ev) {
               ev = make_cuda_evaluator(CudaConfig{kernel, 0});
               ev->set_tuning(tuning);
-              ev->load(layout);
+              ev->load(run_layout);
             }
-            std::vector<float> out(size_t(N) * rows * no);
+            std::vector<float> out(size_t(timed) * rows * no);
             ev->activate(c.in.data(), rows, InputMode::Shared, out.data());  // warm-up
             ev->activate(c.in.data(), rows, InputMode::Shared, out.data());
             std::vector<double> kt, ct;
@@ -290,19 +303,23 @@ int run_bench(const Options& o) {
               ct.push_back(now_ms() - s);
               kt.push_back(ev->last_kernel_ms());
             }
-            const double ms = median(kt), call = median(ct);
-            double err = 0;  // against the CPU on the prefix it computed
-            for (size_t i = 0; i < c.cpu_out.size(); ++i) {
+            const double ms = median(kt) * scale, call = median(ct) * scale;
+            double err = 0;  // against the CPU on the prefix both computed
+            for (size_t i = 0; i < std::min(c.cpu_out.size(), out.size()); ++i) {
               const double d =
                   std::fabs(double(out[i]) - double(c.cpu_out[i])) / std::max(1.0, std::fabs(double(c.cpu_out[i])));
               err = std::isnan(d) ? INFINITY : std::max(err, d);
             }
             if (spec == "level") c.level_ms = ms;
-            emit(fmt::format("| {} | {} | {}: {} | {:.4f} | {:.3f} | {} | {} | {:.0f} | {:.1f} | {:.1f} | {} | {:.1e} |",
-                             shape_cells, rows, spec, ev->last_plan(), ms, call, si(c.acts / ms * 1e3),
+            if (spec == "paper") c.paper_ms = ms;
+            const std::string plan =
+                ev->last_plan() + (timed == N ? "" : fmt::format("; {} of {} networks timed, scaled", timed, N));
+            auto ratio = [&](double base_ms) { return std::isfinite(base_ms) ? fmt::format("{:.1f}", base_ms / ms) : "-"; };
+            emit(fmt::format("| {} | {} | {}: {} | {:.4f} | {:.3f} | {} | {} | {:.0f} | {:.1f} | {:.1f} | {} | {} | {:.1e} |",
+                             shape_cells, rows, spec, plan, ms, call, si(c.acts / ms * 1e3),
                              si(c.edge_evals / ms * 1e3), c.bytes / ms / 1e6, ms / c.roof_ms, c.cpu_ms / ms,
-                             std::isfinite(c.level_ms) ? fmt::format("{:.1f}", c.level_ms / ms) : "-", err));
-            if (N == 10000 && rows == 64) {
+                             ratio(c.paper_ms), ratio(c.level_ms), err));
+            if (N == 10000 && rows == 64 && kernel != "paper") {
               const double rate = c.acts / ms * 1e3;
               auto it = std::find_if(best_10k_64.begin(), best_10k_64.end(),
                                      [&](const Best& b) { return b.nodes == target; });
@@ -312,7 +329,7 @@ int run_bench(const Options& o) {
                 *it = {target, rate, spec};
             }
           } catch (const Error& e) {
-            emit(fmt::format("| {} | {} | {} | n/a: {} | | | | | | | | |", shape_cells, rows, spec, e.what()));
+            emit(fmt::format("| {} | {} | {} | n/a: {} | | | | | | | | | |", shape_cells, rows, spec, e.what()));
           }
         }
       }
@@ -347,8 +364,11 @@ GANGLION_COMMAND("bench activate", "Batched activation speed: CUDA kernel strate
   app.add_option("--populations", o->populations, "population sizes")->delimiter(',')->capture_default_str();
   app.add_option("--nodes", o->nodes, "target node counts of the grown networks")->delimiter(',')->capture_default_str();
   app.add_option("--rows", o->rows, "input rows per activation")->delimiter(',')->capture_default_str();
-  app.add_option("--kernels", o->kernels, "CUDA strategies to time (auto|level|block|warp|global|subwarp), optionally with overrides: block/tpr1/t64")
+  app.add_option("--kernels", o->kernels, "CUDA strategies to time (auto|level|block|warp|global|subwarp|paper), optionally with overrides: block/tpr1/t64")
       ->delimiter(',')->capture_default_str();
+  app.add_option("--paper-networks", o->paper_networks,
+                 "networks the paper's one-network-at-a-time scheme is timed on (a prefix, scaled to the population)")
+      ->capture_default_str();
   app.add_option("--distinct", o->distinct, "distinct genomes grown per size (the population repeats them)")
       ->capture_default_str();
   app.add_option("--repeats", o->repeats, "timed runs per measurement (median)")->capture_default_str();
@@ -362,7 +382,8 @@ GANGLION_COMMAND("bench activate", "Batched activation speed: CUDA kernel strate
   app.add_flag("!--no-flush", o->flush, "keep the L2 cache between timed runs");
   app.add_option("--markdown", o->markdown, "also write the table to this file");
   return [o]() {
-    if (o->repeats < 1 || o->distinct < 1) throw Error("bench activate: --repeats and --distinct must be at least 1");
+    if (o->repeats < 1 || o->distinct < 1 || o->paper_networks < 1)
+      throw Error("bench activate: --repeats, --distinct and --paper-networks must be at least 1");
     return run_bench(*o);
   };
 });

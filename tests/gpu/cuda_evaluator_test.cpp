@@ -28,7 +28,7 @@ using namespace ganglion::testing;
 
 namespace {
 
-const std::vector<std::string> kStrategies = {"level", "block", "warp", "global", "subwarp", "auto"};
+const std::vector<std::string> kStrategies = {"level", "block", "warp", "global", "subwarp", "paper", "auto"};
 
 bool close(float gpu, float cpu) {
   if (std::isnan(gpu) || std::isnan(cpu)) return false;
