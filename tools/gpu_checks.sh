@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The GPU checks of one device session, for prebuilt binaries (a portable build, so nothing is
-# compiled on the GPU machine): the GPU tests, the same tests under compute-sanitizer memcheck and
-# racecheck, then `ganglion bench activate` with the remaining arguments. Logs go to $OUT (or
-# ./gpu-logs); the short results are printed last.
-#   usage: tools/gpu_checks.sh BIN_DIR [bench activate options...]
-#   BIN_DIR holds `ganglion` and `cuda_evaluator_test`; SANITIZE_S caps each sanitizer run (s).
+# compiled on the GPU machine): every GPU test in BIN_DIR, the kernel tests under compute-sanitizer
+# memcheck and racecheck, then the benchmarks asked for. Logs go to $OUT (or ./gpu-logs); the short
+# results are printed last. Run from the repository root (tests read configs/).
+#   usage: tools/gpu_checks.sh BIN_DIR
+#   BIN_DIR holds `ganglion` and the *_test programs of tests/gpu/.
+#   SANITIZE_S caps each sanitizer run (s); BENCH_ACTIVATE / BENCH_EPISODES, when set, are the
+#   arguments of `ganglion bench activate` / `ganglion bench episodes`.
 set -u
-BIN=${1:?usage: tools/gpu_checks.sh BIN_DIR [bench options]}
-shift
+BIN=${1:?usage: tools/gpu_checks.sh BIN_DIR}
 OUT=${OUT:-gpu-logs}
 mkdir -p "$OUT"
+export GANGLION_BINARY="$PWD/$BIN/ganglion" GANGLION_SOURCE_DIR="$PWD"
 {
   nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.max.sm,clocks.mem --format=csv
   echo "cpu cores: $(nproc)"
@@ -17,16 +19,26 @@ mkdir -p "$OUT"
 } > "$OUT/machine.txt" 2>&1
 cat "$OUT/machine.txt"
 
-"$BIN/cuda_evaluator_test" > "$OUT/test.log" 2>&1
-echo "gpu tests: rc=$?"; tail -3 "$OUT/test.log"
-for tool in memcheck racecheck; do
-  timeout "${SANITIZE_S:-150}" compute-sanitizer --tool $tool --error-exitcode 9 "$BIN/cuda_evaluator_test" \
-    > "$OUT/$tool.log" 2>&1
-  echo "$tool: rc=$? (0 clean, 9 errors found, 124 timed out)"; tail -2 "$OUT/$tool.log"
+for t in "$BIN"/*_test; do
+  name=$(basename "$t")
+  "$t" > "$OUT/$name.log" 2>&1
+  echo "$name: rc=$?"; tail -3 "$OUT/$name.log" | grep -E "test cases|assertions"
+done
+for t in cuda_evaluator_test fused_episodes_test; do
+  [ -x "$BIN/$t" ] || continue
+  for tool in memcheck racecheck; do
+    timeout "${SANITIZE_S:-150}" compute-sanitizer --tool $tool --error-exitcode 9 "$BIN/$t" > "$OUT/$t.$tool.log" 2>&1
+    echo "$t $tool: rc=$? (0 clean, 9 errors found, 124 timed out)"; tail -2 "$OUT/$t.$tool.log"
+  done
 done
 
-if [ $# -gt 0 ]; then
-  "$BIN/ganglion" bench activate "$@" --markdown "$OUT/bench.md" > "$OUT/bench.log" 2> "$OUT/bench.err"
-  echo "bench: rc=$?"; tail -5 "$OUT/bench.err"
-  cat "$OUT/bench.md"
+if [ -n "${BENCH_EPISODES:-}" ]; then
+  # shellcheck disable=SC2086
+  "$BIN/ganglion" bench episodes $BENCH_EPISODES > "$OUT/bench_episodes.md" 2> "$OUT/bench_episodes.err"
+  echo "bench episodes: rc=$?"; tail -3 "$OUT/bench_episodes.err"
+fi
+if [ -n "${BENCH_ACTIVATE:-}" ]; then
+  # shellcheck disable=SC2086
+  "$BIN/ganglion" bench activate $BENCH_ACTIVATE --markdown "$OUT/bench_activate.md" > "$OUT/bench_activate.log" 2> "$OUT/bench_activate.err"
+  echo "bench activate: rc=$?"; tail -3 "$OUT/bench_activate.err"
 fi
