@@ -68,6 +68,22 @@ TEST_CASE("gym cart-pole: termination at 12 degrees and 2.4 m, start within +-0.
   CHECK(obs[3] == 2.0f);
 }
 
+TEST_CASE("gym cart-pole: full_length runs to max_steps with the same fitness") {
+  EpisodeSpec spec{7, 3, 1, 300, true};
+  const float push_right[2] = {0.0f, 1.0f};  // always right: the pole falls within a few dozen steps
+  GymCartPole normal, full;
+  full.full_length = true;
+  Episode<GymCartPole> a, b;
+  episode_begin(normal, a, spec, 0, 0);
+  episode_begin(full, b, spec, 0, 0);
+  while (!a.done) episode_advance(normal, a, push_right, spec.max_steps);
+  while (!b.done) episode_advance(full, b, push_right, spec.max_steps);
+  CHECK(a.steps < 100);
+  CHECK(b.steps == 300);
+  CHECK(episode_fitness(full, b) == episode_fitness(normal, a));
+  CHECK(episode_fitness(normal, a) == double(a.steps));  // reward 1 per step, the terminating one included
+}
+
 TEST_CASE("single pole: go_cart's Euler step, bang-bang action and normalised inputs") {
   SinglePole env;
   SinglePole::State s{0.5, 0.1, -0.05, 0.2, false};

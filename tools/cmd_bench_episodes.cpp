@@ -55,6 +55,7 @@ struct Options {
   int64_t warmup = 1;
   std::string paths = "cpu,cuda-per-step,cuda-fused";
   int64_t threads = 0;
+  std::vector<std::string> sets;  // further config overrides, e.g. task.full_length=true
 };
 
 enum class PathKind { Cpu, CudaPerStep, CudaFused };
@@ -191,6 +192,7 @@ Config path_config(const Options& o, const PathSpec& p) {
       "run.generations=" + std::to_string(o.warmup + o.generations + 1),
       "threads=" + std::to_string(o.threads),
   };
+  overrides.insert(overrides.end(), o.sets.begin(), o.sets.end());
   Config config = load_config(o.config, overrides);
   config.run.fitness_threshold.reset();  // a threshold would also stop a step before reproduction
   return config;
@@ -399,6 +401,9 @@ std::function<int()> setup(CLI::App& app) {
   app.add_option("--warmup", o->warmup, "untimed generations first (every path runs them)")->capture_default_str();
   app.add_option("--paths", o->paths, "comma-separated: cpu, cuda-per-step, cuda-fused")->capture_default_str();
   app.add_option("--threads", o->threads, "CPU threads (0 = all cores)")->capture_default_str();
+  app.add_option("--set", o->sets,
+                 "a further config override, section.key=value (repeatable); e.g. task.full_length=true runs "
+                 "every cart-pole episode to --steps, as fixed-length batched implementations do");
   return [o] { return bench_command(*o); };
 }
 

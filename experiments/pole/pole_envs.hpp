@@ -263,7 +263,7 @@ struct DoublePole {
 // Gym's CartPole-v1 (gym/envs/classic_control/cartpole.py, Euler integrator).
 struct GymCartPoleState {
   double x, x_dot, theta, theta_dot;
-  bool terminated;
+  bool terminated;  // the pole fell or the cart left the track (sticky)
 };
 
 struct GymCartPole {
@@ -281,6 +281,12 @@ struct GymCartPole {
   static constexpr double kTau = 0.02;
   static constexpr double kThetaThreshold = 12.0 * 2.0 * 3.14159265358979323846 / 360.0;
   static constexpr double kXThreshold = 2.4;
+
+  // false: Gym's episode ends at termination. true: the episode goes on to max_steps with no more
+  // reward, so the fitness is the same, but every episode costs max_steps steps -- the work of
+  // fixed-length batched implementations (a vmapped loop over the whole population), for timing
+  // comparisons with them (`ganglion bench episodes --set task.full_length=true`).
+  bool full_length = false;
 
   GANGLION_HD uint32_t num_inputs() const { return 4; }
   GANGLION_HD uint32_t num_outputs() const { return 2; }
@@ -301,8 +307,10 @@ struct GymCartPole {
     obs[3] = float(s.theta_dot);
   }
 
-  // Action = argmax of the two outputs (ties push left): 1 pushes right.
+  // Action = argmax of the two outputs (ties push left): 1 pushes right. Reward 1 for every step
+  // up to and including the terminating one.
   GANGLION_HD float step(State& s, const float* action) const {
+    const bool already = s.terminated;
     const double force = action[1] > action[0] ? kForceMag : -kForceMag;
     double sintheta, costheta;
     hd_sincos(s.theta, sintheta, costheta);
@@ -314,11 +322,12 @@ struct GymCartPole {
     s.x_dot = s.x_dot + kTau * xacc;
     s.theta = s.theta + kTau * s.theta_dot;
     s.theta_dot = s.theta_dot + kTau * thetaacc;
-    s.terminated = s.x < -kXThreshold || s.x > kXThreshold || s.theta < -kThetaThreshold || s.theta > kThetaThreshold;
-    return 1.0f;
+    s.terminated =
+        already || s.x < -kXThreshold || s.x > kXThreshold || s.theta < -kThetaThreshold || s.theta > kThetaThreshold;
+    return already ? 0.0f : 1.0f;
   }
 
-  GANGLION_HD bool done(const State& s) const { return s.terminated; }
+  GANGLION_HD bool done(const State& s) const { return s.terminated && !full_length; }
   GANGLION_HD double fitness(const State&, double total_reward, uint32_t) const { return total_reward; }
 };
 

@@ -106,7 +106,9 @@ std::unique_ptr<Task> make_double_pole_nv(const Config& config, TaskParams& para
 std::unique_ptr<Task> make_cartpole(const Config& config, TaskParams& params) {
   ControlOptions o = read_control_options(params, config, 500);
   const double solve = params.get_double("solve_return", 475.0, 0.0, 1e9);
-  return std::make_unique<ControlTask<GymCartPole>>("cartpole", GymCartPole{}, o, solve);
+  GymCartPole env;
+  env.full_length = params.get_bool("full_length", false);
+  return std::make_unique<ControlTask<GymCartPole>>("cartpole", env, o, solve);
 }
 
 }  // namespace
