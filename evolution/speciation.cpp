@@ -22,46 +22,64 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
   const size_t existing = state.species.size();
   for (auto& s : state.species) s.members.clear();
 
-  // 1. Every genome against the existing representatives, in parallel.
+  // Sequentially, speciation is: in population order, each genome joins the first species (existing
+  // ones first, then those founded so far this generation, in founding order) whose representative
+  // is within the threshold, else founds a new species with itself as representative. The same
+  // result, in parallel, chunk by chunk of the population:
+  //   A. in parallel, each genome of the chunk against every representative that existed when the
+  //      chunk began (the existing species and those founded by earlier chunks), first match wins;
+  //   B. in order, each genome of the chunk still without a species against those founded within
+  //      this chunk, else it founds one.
+  // Every genome meets the representatives in the sequential order, so the species are the same
+  // for any thread count. Chunks grow while few species are founded (B is short) and shrink when
+  // many are (B is serial), so both a settled population and a fragmenting one take a few dozen
+  // parallel rounds rather than one per new species.
   std::vector<int64_t> assigned(n, -1);
-  pool.for_each(
-      n,
-      [&](size_t i) {
-        for (size_t k = 0; k < existing; ++k) {
-          if (compatibility_distance(state.species[k].representative, state.genomes[i], sc) < threshold) {
-            assigned[i] = int64_t(k);
-            return;
-          }
+  std::vector<const Genome*> reps;
+  reps.reserve(existing + 64);
+  for (const auto& s : state.species) reps.push_back(&s.representative);
+  std::vector<uint32_t> founders;  // genome index of each species founded now, in order
+  size_t chunk = 64;
+  for (size_t begin = 0; begin < n;) {
+    const size_t end = std::min(n, begin + chunk);
+    const size_t known = reps.size();
+    pool.for_each(
+        end - begin,
+        [&](size_t j) {
+          const Genome& g = state.genomes[begin + j];
+          for (size_t k = 0; k < known; ++k)
+            if (compatibility_distance(*reps[k], g, sc) < threshold) {
+              assigned[begin + j] = int64_t(k);
+              return;
+            }
+        },
+        4);
+    size_t founded = 0;
+    for (size_t i = begin; i < end; ++i) {
+      if (assigned[i] >= 0) continue;
+      for (size_t k = known; k < reps.size(); ++k)
+        if (compatibility_distance(*reps[k], state.genomes[i], sc) < threshold) {
+          assigned[i] = int64_t(k);
+          break;
         }
-      },
-      16);
-
-  // 2. The rest, among species founded now. Sequentially this is: in population order, join the
-  //    first new species within the threshold, else found one. Equivalently, and in parallel: the
-  //    first unassigned genome founds a species (it matched none of the earlier ones), then every
-  //    later unassigned genome within the threshold of it joins it; repeat.
-  std::vector<uint32_t> open;
-  for (size_t i = 0; i < n; ++i)
-    if (assigned[i] < 0) open.push_back(uint32_t(i));
-  while (!open.empty()) {
-    const uint32_t founder = open.front();
+      if (assigned[i] >= 0) continue;
+      assigned[i] = int64_t(reps.size());
+      reps.push_back(&state.genomes[i]);
+      founders.push_back(uint32_t(i));
+      ++founded;
+    }
+    begin = end;
+    chunk = founded * 16 <= chunk ? std::min<size_t>(chunk * 2, 4096) : std::max<size_t>(chunk / 2, 16);
+  }
+  // The new species, in founding order (reps[] pointed at their founders until now).
+  state.species.reserve(existing + founders.size());
+  for (uint32_t founder : founders) {
     Species s;
     s.id = state.next_species_id++;
     s.created = state.generation;
     s.last_improved = state.generation;
     s.representative = state.genomes[founder];
-    const int64_t k = int64_t(state.species.size());
-    assigned[founder] = k;
     state.species.push_back(std::move(s));
-    const Genome& rep = state.species.back().representative;
-    pool.for_each(
-        open.size() - 1,
-        [&](size_t j) {
-          const uint32_t g = open[j + 1];
-          if (compatibility_distance(rep, state.genomes[g], sc) < threshold) assigned[g] = k;
-        },
-        64);
-    open.erase(std::remove_if(open.begin(), open.end(), [&](uint32_t g) { return assigned[g] >= 0; }), open.end());
   }
   for (size_t i = 0; i < n; ++i) state.species[size_t(assigned[i])].members.push_back(uint32_t(i));
 
