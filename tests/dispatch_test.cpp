@@ -46,8 +46,21 @@ TEST_CASE("dispatch: auto puts several small networks in a warp on a few rows") 
   CHECK(p256.shared_bytes == p256.groups_per_block * subwarp_unit_bytes(shape(256, 1200, 54), 4));
   // Outside what was measured the earlier rules hold.
   CHECK(plan_launch(KernelStrategy::Auto, shape(64, 250, 21), 16, h100()).strategy == KernelStrategy::Warp);
-  CHECK(plan_launch(KernelStrategy::Auto, shape(1024, 4200, 90), 1, h100()).strategy == KernelStrategy::Block);
   CHECK(plan_launch(KernelStrategy::Auto, shape(16, 40, 5), 64, h100()).strategy == KernelStrategy::Block);
+}
+
+TEST_CASE("dispatch: large networks on few rows get a warp each once the population fills the card") {
+  PopulationShape big = shape(1024, 4200, 90);  // 10,000 networks
+  const LaunchPlan w = plan_launch(KernelStrategy::Auto, big, 1, h100());
+  CHECK(w.strategy == KernelStrategy::Subwarp);
+  CHECK(w.group == 32);
+  CHECK(w.shared_bytes <= h100().shared_per_block);
+  big.networks = 1000;  // fewer than 16 per SM: a block per network walks the levels
+  CHECK(plan_launch(KernelStrategy::Auto, big, 1, h100()).strategy == KernelStrategy::Block);
+  big.networks = 10000;
+  CHECK(plan_launch(KernelStrategy::Auto, big, 8, h100()).strategy == KernelStrategy::Block);  // 8 rows: not measured
+  // Values of 100,000 nodes do not fit 4 units in shared memory: the earlier rules decide.
+  CHECK(plan_launch(KernelStrategy::Auto, shape(100000, 400000, 500), 1, h100()).strategy != KernelStrategy::Subwarp);
 }
 
 TEST_CASE("dispatch: subwarp groups and their limits") {
