@@ -4,6 +4,7 @@
 
 #include "core/cpu_evaluator.hpp"
 #include "core/task.hpp"
+#include "core/task_choice.hpp"
 
 namespace ganglion::pole {
 
@@ -51,10 +52,11 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
 }
 
 DoublePoleNonMarkovTask::DoublePoleNonMarkovTask(ControlOptions options, uint32_t long_steps,
-                                                 uint32_t min_generalization)
+                                                 uint32_t min_generalization, ChampionChoice choice)
     : ControlTask<DoublePole>("double_pole_nv", DoublePole{false, false}, options, 0.0),
       long_steps_(long_steps),
-      min_generalization_(min_generalization) {}
+      min_generalization_(min_generalization),
+      choice_(choice) {}
 
 bool DoublePoleNonMarkovTask::solved_network(uint32_t network, double) const {
   return champion_.solved && int64_t(network) == champion_.network;
@@ -64,9 +66,16 @@ void DoublePoleNonMarkovTask::after_evaluate(const PopulationLayout& layout, Eva
                                              std::vector<double>& fitness) {
   champion_ = ChampionResult{};
   if (fitness.empty()) return;
-  uint32_t best = 0;
-  for (uint32_t n = 1; n < fitness.size(); ++n)
-    if (fitness[n] > fitness[best]) best = n;
+  // Layouts packed without genome ids (hand-made ones) have no history to skip.
+  const bool skip_tested = choice_ == ChampionChoice::BestUntested && layout.genome_id.size() == fitness.size();
+  int64_t pick = -1;
+  for (uint32_t n = 0; n < fitness.size(); ++n) {
+    if (skip_tested && tested_.count(layout.genome_id[n])) continue;
+    if (pick < 0 || fitness[n] > fitness[size_t(pick)]) pick = n;
+  }
+  if (pick < 0) return;  // every network was tested before: none can pass now
+  const auto best = uint32_t(pick);
+  if (skip_tested) tested_.insert(layout.genome_id[best]);
   champion_.network = best;
   // A champion that did not even balance the 1000 evaluation steps cannot pass.
   if (episode_steps_[size_t(best) * options_.episodes] < options_.max_steps) return;
@@ -99,7 +108,10 @@ std::unique_ptr<Task> make_double_pole_nv(const Config& config, TaskParams& para
   ControlOptions o = read_control_options(params, config, 1000);
   const auto long_steps = uint32_t(params.get_int("long_test_steps", 100000, 1, 1000000000));
   const auto min_gen = uint32_t(params.get_int("min_generalization", 200, 0, kGeneralizationStarts));
-  auto task = std::make_unique<DoublePoleNonMarkovTask>(o, long_steps, min_gen);
+  const std::string choice =
+      get_task_choice(params, config.source, "champion_test", "best", {"best", "best_untested"});
+  auto task = std::make_unique<DoublePoleNonMarkovTask>(
+      o, long_steps, min_gen, choice == "best" ? ChampionChoice::Best : ChampionChoice::BestUntested);
   return task;
 }
 

@@ -2,12 +2,15 @@
 //   single_pole     NEAT's single pole, solved at 100,000 steps
 //   double_pole     double pole with velocities (Markov), solved at 100,000 steps
 //   double_pole_nv  double pole without velocities: Gruau's fitness over 1000 steps; each
-//                   generation the best network must then balance 100,000 steps from the standard
-//                   start and at least 200 of the 625 generalisation starts for 1000 steps
+//                   generation one champion (the best network, or with champion_test:
+//                   best_untested the best one not tested before) must then balance 100,000 steps
+//                   from the standard start and at least 200 of the 625 generalisation starts for
+//                   1000 steps
 //   cartpole        Gym's CartPole-v1, 500 steps, solved at a mean return of 475
 #pragma once
 
 #include <cstdint>
+#include <unordered_set>
 
 #include "core/control_task.hpp"
 #include "experiments/pole/pole_envs.hpp"
@@ -29,10 +32,22 @@ uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& la
 uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayout& layout, uint32_t network,
                                     uint32_t steps = 1000);
 
+// Which network of a generation takes the champion test (task.champion_test).
+//   Best          the generation's best network, every generation (also when it is an unchanged
+//                 elite copy that failed the same test before).
+//   BestUntested  the best network whose genome was never tested before. Still one test per
+//                 generation, but a failed champion copied unchanged into later generations is
+//                 not tested again (its result cannot change: all test starts are fixed), so the
+//                 next best gets the chance. Stanley's pole2 code does the same by species: it
+//                 tests the champion of the best species whose best improved since its last
+//                 test ("checked"), and the best species' only when every species is checked.
+enum class ChampionChoice { Best, BestUntested };
+
 // double_pole_nv: ControlTask<DoublePole> plus the champion tests that decide "solved".
 class DoublePoleNonMarkovTask : public ControlTask<DoublePole> {
  public:
-  DoublePoleNonMarkovTask(ControlOptions options, uint32_t long_steps, uint32_t min_generalization);
+  DoublePoleNonMarkovTask(ControlOptions options, uint32_t long_steps, uint32_t min_generalization,
+                          ChampionChoice choice = ChampionChoice::Best);
   bool solved(double) const override { return false; }  // only a tested champion solves it
   bool solved_network(uint32_t network, double fitness) const override;
 
@@ -51,6 +66,11 @@ class DoublePoleNonMarkovTask : public ControlTask<DoublePole> {
  private:
   uint32_t long_steps_;
   uint32_t min_generalization_;
+  ChampionChoice choice_;
+  // Genome ids already tested (BestUntested; ids are unique within a run). Not part of a
+  // checkpoint: a resumed run starts with an empty set, so its champion tests, and the generation
+  // it reports solved, can differ from those of the uninterrupted run.
+  std::unordered_set<uint64_t> tested_;
   ChampionResult champion_;
 };
 
