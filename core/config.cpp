@@ -25,6 +25,8 @@
 
 #include "core/error.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 namespace ganglion {
 namespace {
 
@@ -696,6 +698,35 @@ YAML::Node copy_map(const YAML::Node& map, const std::string& except) {
   return out;
 }
 
+// A task's own keys (everything under `task:` the schema does not know) are names the task looks
+// up: letters, digits, '_' and '-', at most 64 characters. Keys nested in their values may be any
+// scalar of at most 256 characters: YAML (and yaml-cpp's reader) takes a plain key of at most 1024
+// characters, so a longer one would make config_to_yaml write a config that does not load again
+// (found by fuzz/fuzz_config.cpp).
+void check_task_key(const std::string& name, const std::string& where) {
+  const bool plain = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+  });
+  if (plain) return;
+  std::string shown;  // the key as far as it can be shown: printable, at most 40 characters
+  for (char ch : name.substr(0, 40)) shown += std::isprint(static_cast<unsigned char>(ch)) ? ch : '?';
+  if (name.size() > 40) shown += "...";
+  throw ConfigError(where + ": task key '" + shown +
+                    "': allowed: a name of letters, digits, '_' and '-', at most 64 characters");
+}
+
+void check_nested_keys(const YAML::Node& node, const std::string& where, const std::string& path) {
+  if (node.IsSequence()) {
+    for (const auto& item : node) check_nested_keys(item, where, path);
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar() || kv.first.Scalar().size() > 256)
+        throw ConfigError(where + ": " + path + ": keys inside a task value must be names of at most 256 characters");
+      check_nested_keys(kv.second, where, path);
+    }
+  }
+}
+
 class Reader {
  public:
   Reader(Config& config, std::string origin, Places& places)
@@ -723,6 +754,8 @@ class Reader {
         throw ConfigError(mark_place(origin_, key.Mark()) + ": duplicate key '" + path + "' (first given at line " +
                           std::to_string(it->second.line + 1) + "); each key may appear once");
       if (prefix == "task" && !find_key(path)) {
+        check_task_key(name, mark_place(origin_, key.Mark()));
+        check_nested_keys(value, mark_place(origin_, key.Mark()), path);
         config_.task.params.force_insert(key, value);
         continue;
       }
@@ -807,6 +840,39 @@ void refuse_unmatched_flow_end(const std::string& text, const std::string& origi
   }
 }
 
+// Events of a parse that nobody wants: refuse_second_document only needs where documents start.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// A config file holds exactly one YAML document. The documents are counted by parsing at most
+// two, never with YAML::LoadAll: on a ',' outside any [...] or {...} before or after the root
+// node (",a: 1", "[a],b", "- a\n,b"), yaml-cpp 0.7 (Debian 12) starts a new empty document at the
+// comma without consuming it, so LoadAll collects documents until memory runs out (found by
+// fuzz/fuzz_config.cpp).
+void refuse_second_document(const std::string& text, const std::string& origin) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts events;
+  if (!parser.HandleNextDocument(events) || !parser.HandleNextDocument(events) || events.starts.size() < 2) return;
+  const YAML::Mark& second = events.starts[1];
+  const bool comma = second.pos >= 0 && static_cast<size_t>(second.pos) < text.size() && text[second.pos] == ',';
+  if (comma)
+    throw ConfigError(mark_place(origin, second) +
+                      ": invalid YAML: ',' outside any [...] or {...} (quote the value if the comma belongs to it)");
+  throw ConfigError(mark_place(origin, second) + ": a second YAML document ('---'); a config file holds exactly one");
+}
+
 void apply_override_to(Config& config, const std::string& assignment, Places& places) {
   const std::string where = "--set " + assignment;
   auto eq = assignment.find('=');
@@ -835,6 +901,8 @@ void apply_override_to(Config& config, const std::string& assignment, Places& pl
     const std::string name = path.substr(5);
     if (name.empty() || name.find('.') != std::string::npos)
       throw ConfigError(where + ": task keys are set one level below task (task.KEY=value), got '" + path + "'");
+    check_task_key(name, where);
+    check_nested_keys(value, where, path);
     YAML::Node params = copy_map(config.task.params, name);
     params[name] = value;  // a key without a mark: TaskParams names the override for it
     config.task.params.reset(params);  // rebind: other copies of the config keep their params
@@ -875,17 +943,14 @@ Config parse_impl(const std::string& text, const std::string& origin, const std:
   Config config;
   config.source = origin;
   config.task.params = YAML::Node(YAML::NodeType::Map);
-  std::vector<YAML::Node> documents;
   refuse_unmatched_flow_end(text, origin);
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    refuse_second_document(text, origin);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_place(origin, e.mark) + ": invalid YAML: " + e.msg);
   }
-  if (documents.size() > 1)
-    throw ConfigError(mark_place(origin, documents[1].Mark()) +
-                      ": a second YAML document ('---'); a config file holds exactly one");
-  YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   Places places;
   Reader(config, origin, places).read_section(root, "");
   if (!places.count("name") && !default_name.empty()) config.name = default_name;
