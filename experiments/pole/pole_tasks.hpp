@@ -41,6 +41,8 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
 //                 next best gets the chance. Stanley's pole2 code does the same by species: it
 //                 tests the champion of the best species whose best improved since its last
 //                 test ("checked"), and the best species' only when every species is checked.
+//                 The tested genome ids are kept here, not in checkpoints: after a resume the
+//                 first test may go to a genome tested before the checkpoint.
 enum class ChampionChoice { Best, BestUntested };
 
 // double_pole_nv: ControlTask<DoublePole> plus the champion tests that decide "solved".
