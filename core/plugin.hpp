@@ -24,7 +24,8 @@
 #include "core/task.hpp"
 
 // Bump when Task, Evaluator, PopulationLayout, Config, TaskParams or TaskInfo change shape.
-#define GANGLION_PLUGIN_ABI_VERSION 1u
+// 2: Task::save_state / restore_state (checkpointed task state).
+#define GANGLION_PLUGIN_ABI_VERSION 2u
 
 namespace ganglion {
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
 #include "core/evaluator.hpp"
 #include "core/layout.hpp"
 
@@ -38,6 +39,17 @@ class Task {
   // this; the default asks solved(fitness).
   virtual bool solved_network(uint32_t network, double fitness) const { (void)network; return solved(fitness); }
   // Fitness sent to the engine must be larger-is-better unless the config says min.
+
+  // What the task carries from one generation to the next that changes later results (none for
+  // a task whose evaluate() depends only on its arguments). Checkpoints store save_state()'s text
+  // and resume hands it to restore_state() before the first generation, so that a resumed run is
+  // the uninterrupted run. restore_state() throws Error on text its save_state() would not write.
+  virtual std::string save_state() const { return {}; }
+  virtual void restore_state(const std::string& state) {
+    if (!state.empty())
+      throw Error("task '" + name() + "' keeps no state between generations, but the checkpoint holds some (" +
+                  std::to_string(state.size()) + " bytes)");
+  }
 };
 
 using TaskFactory = std::function<std::unique_ptr<Task>(const Config&, TaskParams&)>;

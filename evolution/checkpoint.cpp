@@ -309,9 +309,10 @@ std::string run_folder_of_checkpoint(const std::string& checkpoint_path) {
 }
 
 // ------------------------------------------------------------------------ CheckpointWriter
-CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config)
+CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config, const Task* task)
     : dir_((fs::path(run_dir) / "checkpoints").string()),
       config_yaml_(config_to_yaml(config)),
+      task_(task),
       every_(config.checkpoint.every),
       keep_(config.checkpoint.keep) {
   std::error_code ec;
@@ -325,6 +326,7 @@ void CheckpointWriter::write(const EvolutionState& state, bool needs_reproduce, 
   CheckpointInfo info;
   info.needs_reproduce = needs_reproduce;
   info.config_yaml = config_yaml_;
+  if (task_) info.task_state = task_->save_state();
   info.stop_reason = reason == StopReason::None ? "" : stop_reason_name(reason);
   std::string path = (fs::path(dir_) / checkpoint_file_name(n)).string();
   save_checkpoint(path, state, info);

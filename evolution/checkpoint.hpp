@@ -13,6 +13,7 @@
 
 #include "core/checkpoint_io.hpp"
 #include "core/config.hpp"
+#include "core/task.hpp"
 #include "evolution/reporter.hpp"
 #include "evolution/state.hpp"
 
@@ -55,7 +56,8 @@ std::string run_folder_of_checkpoint(const std::string& checkpoint_path);
 // the end of a run and when it is interrupted, keeping the newest `config.checkpoint.keep`.
 class CheckpointWriter final : public Reporter {
  public:
-  CheckpointWriter(std::string run_dir, const Config& config);
+  // `task`, when given, is asked for its state (Task::save_state) at every checkpoint.
+  CheckpointWriter(std::string run_dir, const Config& config, const Task* task = nullptr);
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
   void on_finish(const EvolutionState& state, StopReason reason) override;
   const std::string& last_written() const { return last_path_; }
@@ -64,6 +66,7 @@ class CheckpointWriter final : public Reporter {
   void write(const EvolutionState& state, bool needs_reproduce, StopReason reason);
   std::string dir_;
   std::string config_yaml_;
+  const Task* task_;
   uint32_t every_;
   uint32_t keep_;
   int64_t last_completed_ = -1;

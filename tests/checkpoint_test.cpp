@@ -176,6 +176,34 @@ TEST_CASE("resume from a checkpoint reproduces the uninterrupted run (CPU)") {
   }
 }
 
+TEST_CASE("a task's state goes into checkpoints: double_pole_nv (champion_test best_untested) resumes exactly") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("ckpt-task-state");
+  const std::string full = dir / "full", mid = dir / "mid";
+  // Short episodes and champion tests keep this fast. Every generation tests one champion, so by
+  // the checkpoint the task holds ten tested genome ids; a resume without them would hand the
+  // first test to an elite tested before and go another way.
+  const std::string args = " --set population_size=40 --set run.stop_when_solved=false --set backend=cpu -q"
+                           " --set checkpoint.every=5 --set checkpoint.keep=10 --set task.champion_test=best_untested"
+                           " --set task.max_steps=200 --set task.long_test_steps=500";
+  auto r = run_ganglion("run '" + source_dir() + "/configs/double_pole_nv.yaml'" + args + " --generations 20 --out '" +
+                        full + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 3);
+  REQUIRE(fs::exists(full + "/checkpoints/ckpt-10.gck"));
+  const Checkpoint ck = load_checkpoint(full + "/checkpoints/ckpt-10.gck");
+  CHECK(ck.info.task_state.rfind("tested: ", 0) == 0);
+
+  fs::create_directories(mid + "/checkpoints");
+  fs::copy_file(full + "/checkpoints/ckpt-10.gck", mid + "/checkpoints/ckpt-10.gck");
+  r = run_ganglion("resume '" + mid + "' -q");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 3);
+  check_same_run(full, mid);
+  CHECK(load_checkpoint(mid + "/checkpoints/ckpt-20.gck").info.task_state ==
+        load_checkpoint(full + "/checkpoints/ckpt-20.gck").info.task_state);
+}
+
 TEST_CASE("SIGTERM saves a checkpoint that resumes to the uninterrupted run") {
   if (ganglion_binary().empty()) return;
   ScratchDir dir("ckpt-term");

@@ -94,6 +94,52 @@ TEST_CASE("champion_test best_untested: a genome is tested once, then the next b
   CHECK(task.last_champion().network == 0);
 }
 
+TEST_CASE("best_untested: the tested genomes survive save_state / restore_state; bad state is refused") {
+  const uint64_t seed = testing::test_seed();
+  MESSAGE("seed " << seed);
+  const PopulationLayout layout = random_population(seed, 4);
+  ControlOptions o;
+  o.max_steps = 1000;
+  DoublePoleNonMarkovTask task(o, 100000, 200, ChampionChoice::BestUntested);
+  CpuEvaluator evaluator(1);
+  evaluator.load(layout);
+  std::vector<double> fitness;
+  CHECK(task.save_state().empty());  // nothing tested yet: nothing to keep
+  task.evaluate(layout, evaluator, TaskContext{seed, 0}, fitness);
+  task.evaluate(layout, evaluator, TaskContext{seed, 1}, fitness);
+  const std::string state = task.save_state();
+  CHECK(state.rfind("tested: ", 0) == 0);
+
+  // A fresh task given that state goes on exactly as the first one does.
+  DoublePoleNonMarkovTask resumed(o, 100000, 200, ChampionChoice::BestUntested);
+  resumed.restore_state(state);
+  CHECK(resumed.save_state() == state);
+  for (uint32_t generation = 2; generation < 5; ++generation) {
+    task.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
+    resumed.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
+    CHECK(resumed.last_champion().network == task.last_champion().network);
+  }
+  CHECK(resumed.save_state() == task.save_state());
+  // Without the state it would have tested the generation's best again.
+  DoublePoleNonMarkovTask forgetful(o, 100000, 200, ChampionChoice::BestUntested);
+  forgetful.evaluate(layout, evaluator, TaskContext{seed, 2}, fitness);
+  CHECK(forgetful.last_champion().network == best_except(fitness, {}));
+
+  CHECK_THROWS_WITH_AS(resumed.restore_state("tested: 1 x2"), doctest::Contains("'x2' is not a genome id"), Error);
+  CHECK_THROWS_WITH_AS(resumed.restore_state("garbage"), doctest::Contains("expected 'tested: ID ...'"), Error);
+  CHECK_THROWS_WITH_AS(resumed.restore_state("tested: 99999999999999999999"), doctest::Contains("not a genome id"),
+                       Error);
+}
+
+TEST_CASE("a task without state refuses a checkpoint's state, naming the task") {
+  Config c;
+  c.task.name = "double_pole";
+  auto task = TaskRegistry::instance().create(c);
+  CHECK(task->save_state().empty());
+  CHECK_NOTHROW(task->restore_state(""));
+  CHECK_THROWS_WITH_AS(task->restore_state("tested: 1"), doctest::Contains("task 'double_pole' keeps no state"), Error);
+}
+
 TEST_CASE("task.champion_test is read from the config and a wrong word is named") {
   Config c;
   c.task.name = "double_pole_nv";

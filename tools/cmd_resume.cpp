@@ -97,11 +97,13 @@ int resume_command(const ResumeOptions& o) {
   if (!ck.info.stop_reason.empty() && ck.info.stop_reason != stop_reason_name(StopReason::Interrupted) &&
       ck.info.stop_reason != stop_reason_name(StopReason::GenerationLimit))
     spdlog::warn("the run had stopped ({}); it goes on as if it had not", ck.info.stop_reason);
-  if (!ck.info.task_state.empty())
-    throw CheckpointError(file + ": holds task state, but this Ganglion's tasks have no state to restore");
-
   const std::string run_dir = o.out.empty() ? run_folder_of_checkpoint(file) : o.out;
   auto task = TaskRegistry::instance().create(config);
+  try {
+    task->restore_state(ck.info.task_state);
+  } catch (const Error& e) {
+    throw CheckpointError(file + ": the task's state: " + e.what());
+  }
   auto evaluator = make_evaluator(config);
   Engine engine(config, *task, *evaluator);
 
@@ -112,7 +114,7 @@ int resume_command(const ResumeOptions& o) {
   for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
   write_file_atomic((fs::path(run_dir) / "stats.jsonl").string(), lines.data(), lines.size());
   RunFolder folder(run_dir, config, /*resume=*/true);
-  CheckpointWriter checkpoints(run_dir, config);
+  CheckpointWriter checkpoints(run_dir, config, task.get());
   LogReporter log;
 
   EvolutionState state = std::move(ck.state);

@@ -83,7 +83,7 @@ int run_command(const RunOptions& o) {
     engine.add_reporter(&log);  // plain log lines when not on a terminal
   }
   engine.add_reporter(&folder);
-  CheckpointWriter checkpoints(folder.dir(), config);  // checkpoint.every / keep; always at the end
+  CheckpointWriter checkpoints(folder.dir(), config, task.get());  // checkpoint.every / keep; always at the end
   engine.add_reporter(&checkpoints);
   spdlog::info("run '{}': task {}, backend {}, population {}, seed {}, up to {} generations -> {}", config.name,
                task->name(), evaluator->name(), config.population_size, config.seed, config.run.generations,

@@ -1,8 +1,14 @@
 #include "experiments/pole/pole_tasks.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "core/cpu_evaluator.hpp"
+#include "core/error.hpp"
 #include "core/task.hpp"
 #include "core/task_choice.hpp"
 
@@ -83,6 +89,31 @@ void DoublePoleNonMarkovTask::after_evaluate(const PopulationLayout& layout, Eva
   if (champion_.long_steps < long_steps_) return;
   champion_.generalization = double_pole_generalization(env_, layout, best, 1000);
   champion_.solved = champion_.generalization >= min_generalization_;
+}
+
+std::string DoublePoleNonMarkovTask::save_state() const {
+  if (tested_.empty()) return {};
+  std::vector<uint64_t> ids(tested_.begin(), tested_.end());
+  std::sort(ids.begin(), ids.end());
+  std::string out = "tested:";
+  for (uint64_t id : ids) out += " " + std::to_string(id);
+  return out;
+}
+
+void DoublePoleNonMarkovTask::restore_state(const std::string& state) {
+  tested_.clear();
+  if (state.empty()) return;
+  std::istringstream in(state);
+  std::string word;
+  if (!(in >> word) || word != "tested:")
+    throw Error("double_pole_nv: expected 'tested: ID ...', got '" + state.substr(0, 40) + "'");
+  while (in >> word) {
+    uint64_t id = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+    if (ec != std::errc() || end != word.data() + word.size())
+      throw Error("double_pole_nv: '" + word.substr(0, 40) + "' is not a genome id");
+    tested_.insert(id);
+  }
 }
 
 namespace {

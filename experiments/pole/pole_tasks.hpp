@@ -41,8 +41,7 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
 //                 next best gets the chance. Stanley's pole2 code does the same by species: it
 //                 tests the champion of the best species whose best improved since its last
 //                 test ("checked"), and the best species' only when every species is checked.
-//                 The tested genome ids are kept here, not in checkpoints: after a resume the
-//                 first test may go to a genome tested before the checkpoint.
+//                 The tested genome ids are part of the task's checkpointed state.
 enum class ChampionChoice { Best, BestUntested };
 
 // double_pole_nv: ControlTask<DoublePole> plus the champion tests that decide "solved".
@@ -60,6 +59,9 @@ class DoublePoleNonMarkovTask : public ControlTask<DoublePole> {
     bool solved = false;
   };
   const ChampionResult& last_champion() const { return champion_; }
+  // "tested: ID ID ..." (ascending) once best_untested has tested a genome; empty otherwise.
+  std::string save_state() const override;
+  void restore_state(const std::string& state) override;
 
  protected:
   void after_evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext& ctx,
@@ -69,9 +71,8 @@ class DoublePoleNonMarkovTask : public ControlTask<DoublePole> {
   uint32_t long_steps_;
   uint32_t min_generalization_;
   ChampionChoice choice_;
-  // Genome ids already tested (BestUntested; ids are unique within a run). Not part of a
-  // checkpoint: a resumed run starts with an empty set, so its champion tests, and the generation
-  // it reports solved, can differ from those of the uninterrupted run.
+  // Genome ids already tested (BestUntested; ids are unique within a run), saved in checkpoints
+  // (save_state) so that a resumed run tests the same champions as the uninterrupted one.
   std::unordered_set<uint64_t> tested_;
   ChampionResult champion_;
 };
