@@ -787,9 +787,10 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-// yaml-cpp 0.7 (Debian 12) can loop for ever, eating memory, on some texts with a flow-end
-// bracket that closes nothing (e.g. ",a: b}" -- found by fuzz/fuzz_config.cpp). Such a text is
-// never a sensible config, so it is refused before yaml-cpp sees it, with the place.
+// A flow-end bracket that closes nothing (e.g. ",a: b}" -- found by fuzz/fuzz_config.cpp) is never
+// a sensible config, and yaml-cpp 0.7 reads some such texts without complaint ("a: b}" gives the
+// value "b}"), so it is refused before yaml-cpp sees it, with the place. (The endless loop the
+// fuzzer first met on these texts was YAML::LoadAll's at the stray comma: refuse_second_document.)
 void refuse_unmatched_flow_end(const std::string& text, const std::string& origin) {
   int depth = 0;
   size_t line = 1, col = 0;

@@ -43,87 +43,86 @@ int64_t best_except(const std::vector<double>& fitness, const std::vector<int64_
   return pick;
 }
 
+// A population of `count` random networks, loaded into a one-thread CPU evaluator, and the
+// options of the tasks under test (1,000-step episodes, as in the config).
+struct Generations {
+  uint64_t seed = testing::test_seed();
+  PopulationLayout layout;
+  ControlOptions options;
+  CpuEvaluator evaluator{1};
+  std::vector<double> fitness;
+
+  explicit Generations(uint32_t count) : layout(random_population(seed, count)) {
+    MESSAGE("seed " << seed);
+    options.max_steps = 1000;
+    evaluator.load(layout);
+  }
+  DoublePoleNonMarkovTask task(ChampionChoice choice) const { return {options, 100000, 200, choice}; }
+  void evaluate(DoublePoleNonMarkovTask& task, uint32_t generation) {
+    task.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("champion_test best: the generation's best network is tested every generation") {
-  const uint64_t seed = testing::test_seed();
-  MESSAGE("seed " << seed);
-  const PopulationLayout layout = random_population(seed, 5);
-  ControlOptions o;
-  o.max_steps = 1000;
-  DoublePoleNonMarkovTask task(o, 100000, 200, ChampionChoice::Best);
-  CpuEvaluator evaluator(1);
-  evaluator.load(layout);
-  std::vector<double> fitness;
+  Generations g(5);
+  DoublePoleNonMarkovTask task = g.task(ChampionChoice::Best);
   for (uint32_t generation = 0; generation < 3; ++generation) {
-    task.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
-    CHECK(task.last_champion().network == best_except(fitness, {}));
+    g.evaluate(task, generation);
+    CHECK(task.last_champion().network == best_except(g.fitness, {}));
   }
 }
 
 TEST_CASE("champion_test best_untested: a genome is tested once, then the next best takes the test") {
-  const uint64_t seed = testing::test_seed();
-  MESSAGE("seed " << seed);
-  const PopulationLayout layout = random_population(seed, 4);
-  ControlOptions o;
-  o.max_steps = 1000;
-  DoublePoleNonMarkovTask task(o, 100000, 200, ChampionChoice::BestUntested);
-  CpuEvaluator evaluator(1);
-  evaluator.load(layout);
-  std::vector<double> fitness;
+  Generations g(4);
+  DoublePoleNonMarkovTask task = g.task(ChampionChoice::BestUntested);
   std::vector<int64_t> tested;
   // The same genomes (same ids) every generation, as unchanged elite copies would be.
   for (uint32_t generation = 0; generation < 4; ++generation) {
-    task.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
-    const int64_t expected = best_except(fitness, tested);
+    g.evaluate(task, generation);
+    const int64_t expected = best_except(g.fitness, tested);
     REQUIRE(expected >= 0);
     CHECK(task.last_champion().network == expected);
     CHECK_FALSE(task.last_champion().solved);
     tested.push_back(expected);
   }
   // All four were tested: no network is tested and none is reported solved.
-  task.evaluate(layout, evaluator, TaskContext{seed, 4}, fitness);
+  g.evaluate(task, 4);
   CHECK(task.last_champion().network == -1);
-  for (uint32_t n = 0; n < 4; ++n) CHECK_FALSE(task.solved_network(n, fitness[n]));
+  for (uint32_t n = 0; n < 4; ++n) CHECK_FALSE(task.solved_network(n, g.fitness[n]));
 
   // A new genome id (a new child) is a candidate again.
   std::vector<Genome> fresh = {testing::linear_genome(99, 3, {{0.1f, 0.2f, 0.3f, 0.0f}}, Activation::NeatSigmoid)};
   const PopulationLayout next = testing::layout_of(fresh);
-  evaluator.load(next);
-  task.evaluate(next, evaluator, TaskContext{seed, 5}, fitness);
+  g.evaluator.load(next);
+  task.evaluate(next, g.evaluator, TaskContext{g.seed, 5}, g.fitness);
   CHECK(task.last_champion().network == 0);
 }
 
 TEST_CASE("best_untested: the tested genomes survive save_state / restore_state; bad state is refused") {
-  const uint64_t seed = testing::test_seed();
-  MESSAGE("seed " << seed);
-  const PopulationLayout layout = random_population(seed, 4);
-  ControlOptions o;
-  o.max_steps = 1000;
-  DoublePoleNonMarkovTask task(o, 100000, 200, ChampionChoice::BestUntested);
-  CpuEvaluator evaluator(1);
-  evaluator.load(layout);
-  std::vector<double> fitness;
+  Generations g(4);
+  DoublePoleNonMarkovTask task = g.task(ChampionChoice::BestUntested);
   CHECK(task.save_state().empty());  // nothing tested yet: nothing to keep
-  task.evaluate(layout, evaluator, TaskContext{seed, 0}, fitness);
-  task.evaluate(layout, evaluator, TaskContext{seed, 1}, fitness);
+  g.evaluate(task, 0);
+  g.evaluate(task, 1);
   const std::string state = task.save_state();
   CHECK(state.rfind("tested: ", 0) == 0);
 
   // A fresh task given that state goes on exactly as the first one does.
-  DoublePoleNonMarkovTask resumed(o, 100000, 200, ChampionChoice::BestUntested);
+  DoublePoleNonMarkovTask resumed = g.task(ChampionChoice::BestUntested);
   resumed.restore_state(state);
   CHECK(resumed.save_state() == state);
   for (uint32_t generation = 2; generation < 5; ++generation) {
-    task.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
-    resumed.evaluate(layout, evaluator, TaskContext{seed, generation}, fitness);
+    g.evaluate(task, generation);
+    g.evaluate(resumed, generation);
     CHECK(resumed.last_champion().network == task.last_champion().network);
   }
   CHECK(resumed.save_state() == task.save_state());
   // Without the state it would have tested the generation's best again.
-  DoublePoleNonMarkovTask forgetful(o, 100000, 200, ChampionChoice::BestUntested);
-  forgetful.evaluate(layout, evaluator, TaskContext{seed, 2}, fitness);
-  CHECK(forgetful.last_champion().network == best_except(fitness, {}));
+  DoublePoleNonMarkovTask forgetful = g.task(ChampionChoice::BestUntested);
+  g.evaluate(forgetful, 2);
+  CHECK(forgetful.last_champion().network == best_except(g.fitness, {}));
 
   CHECK_THROWS_WITH_AS(resumed.restore_state("tested: 1 x2"), doctest::Contains("'x2' is not a genome id"), Error);
   CHECK_THROWS_WITH_AS(resumed.restore_state("garbage"), doctest::Contains("expected 'tested: ID ...'"), Error);
@@ -147,12 +146,6 @@ TEST_CASE("task.champion_test is read from the config and a wrong word is named"
   CHECK(TaskRegistry::instance().create(c));
 
   c.task.params = YAML::Load("{champion_test: best_untestd}");
-  std::string msg;
-  try {
-    TaskRegistry::instance().create(c);
-  } catch (const ConfigError& e) {
-    msg = e.what();
-  }
-  CHECK(msg.find("task.champion_test") != std::string::npos);
-  CHECK(msg.find("best_untested") != std::string::npos);
+  CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(c), doctest::Contains("task.champion_test"), ConfigError);
+  CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(c), doctest::Contains("best_untested"), ConfigError);
 }
