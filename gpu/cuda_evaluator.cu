@@ -53,11 +53,57 @@ std::string cuda_describe_device() {
   return s.str();
 }
 
+namespace {
+
+// Reads n 16-byte words; the store never happens (the words are equal, so their xor is 0) but the
+// compiler cannot know, so every load stays.
+__global__ void read_through_kernel(const uint4* p, size_t n, unsigned* sink) {
+  unsigned acc = 0;
+  for (size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    const uint4 v = p[i];
+    acc |= v.x ^ v.y ^ v.z ^ v.w;
+  }
+  if (acc) *sink = acc;
+}
+
+__global__ void empty_kernel() {}
+
+}  // namespace
+
+double cuda_empty_launch_ms(int device, int repeats) {
+  GANGLION_CUDA_CHECK(cudaSetDevice(device));
+  CudaStream stream;
+  CudaEvent start, stop;
+  std::vector<double> ms;
+  for (int r = 0; r < std::max(repeats, 1) + 1; ++r) {  // the first is a warm-up
+    GANGLION_CUDA_CHECK(cudaEventRecord(start.get(), stream.get()));
+    empty_kernel<<<1, 32, 0, stream.get()>>>();
+    GANGLION_CUDA_CHECK_LAUNCH("empty_kernel");
+    GANGLION_CUDA_CHECK(cudaEventRecord(stop.get(), stream.get()));
+    GANGLION_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+    float t = 0;
+    GANGLION_CUDA_CHECK(cudaEventElapsedTime(&t, start.get(), stop.get()));
+    if (r) ms.push_back(t);
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
 void cuda_flush_l2(int device) {
+  // Twice the L2 of reads from a buffer written once: what the kernel timed next reads comes from
+  // DRAM, and the lines it evicts are clean. (Writing the buffer at every flush left L2 full of
+  // dirty lines, and the timed kernel paid for writing them back: up to 11 us at 100,000 small
+  // networks on an H100, docs/benchmarks.md.)
   static DeviceBuffer<unsigned char> scratch;
   const CudaDeviceFacts f = cuda_device_facts(device);
-  scratch.reserve(std::max<size_t>(2 * f.l2_bytes, 1 << 20));
-  GANGLION_CUDA_CHECK(cudaMemset(scratch.get(), 0x5a, scratch.capacity()));
+  const size_t bytes = std::max<size_t>(2 * f.l2_bytes, 1 << 20) / 16 * 16;
+  if (scratch.capacity() < bytes) {
+    scratch.reserve(bytes);
+    GANGLION_CUDA_CHECK(cudaMemset(scratch.get(), 0x5a, scratch.capacity()));
+  }
+  read_through_kernel<<<unsigned(4 * std::max(f.multiprocessors, 1)), 256>>>(
+      reinterpret_cast<const uint4*>(scratch.get()), bytes / 16, reinterpret_cast<unsigned*>(scratch.get()));
+  GANGLION_CUDA_CHECK_LAUNCH("read_through_kernel");
   GANGLION_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
@@ -112,11 +158,13 @@ void allow_shared(size_t bytes) {
                                            cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)));
 }
 
+template <bool kStaged>
 void launch_subwarp(const kernels::ActivateArgs& args, const kernels::GroupShape& shape, uint32_t per_block,
                     size_t smem, cudaStream_t stream) {
+  const uint32_t threads = shape.group * per_block;
   const uint64_t blocks = (shape.units + per_block - 1) / per_block;
   if (blocks > 0x7fffffffull) throw Error("CUDA evaluator: population x rows too large for one launch");
-  kernels::subwarp_kernel<<<unsigned(blocks), shape.group * per_block, smem, stream>>>(args, shape);
+  kernels::subwarp_kernel<kStaged><<<unsigned(blocks), threads, smem, stream>>>(args, shape);
   GANGLION_CUDA_CHECK_LAUNCH("subwarp_kernel");
 }
 
@@ -144,8 +192,10 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     allow_shared<true, false, false>(limits_.shared_per_block);
     allow_shared<true, true, true>(limits_.shared_per_block);
     allow_shared<true, false, true>(limits_.shared_per_block);
-    GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::subwarp_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                             int(limits_.shared_per_block)));
+    GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::subwarp_kernel<false>,
+                                             cudaFuncAttributeMaxDynamicSharedMemorySize, int(limits_.shared_per_block)));
+    GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::subwarp_kernel<true>,
+                                             cudaFuncAttributeMaxDynamicSharedMemorySize, int(limits_.shared_per_block)));
   }
 
   std::string name() const override { return "cuda"; }
@@ -156,11 +206,18 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     shape_.networks = layout.num_networks;
     shape_.total_nodes = layout.total_nodes();
     shape_.recurrent = layout.total_rec_edges() > 0;
+    shape_.num_outputs = layout.num_outputs;
     for (uint32_t n = 0; n < layout.num_networks; ++n) {
       shape_.max_nodes = std::max(shape_.max_nodes, layout.node_offset[n + 1] - layout.node_offset[n]);
       shape_.max_edges = std::max(shape_.max_edges, layout.edge_offset[n + 1] - layout.edge_offset[n]);
       shape_.max_levels = std::max(shape_.max_levels, layout.level_offset[n + 1] - layout.level_offset[n] - 1);
+      shape_.max_blob_bytes = std::max(
+          shape_.max_blob_bytes,
+          network_blob_bytes(layout.node_offset[n + 1] - layout.node_offset[n],
+                             layout.edge_offset[n + 1] - layout.edge_offset[n],
+                             layout.level_offset[n + 1] - layout.level_offset[n], layout.num_outputs));
     }
+    blob_ready_ = false;
     if (requested_ == KernelStrategy::Level) build_level_items(layout);
     if (requested_ == KernelStrategy::Paper) build_paper_items(layout);
 
@@ -242,6 +299,12 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
       args.values = values_.get();
     }
 
+    if (plan_.strategy == KernelStrategy::Subwarp && plan_.staged) {
+      if (!blob_ready_) pack_networks(stream);
+      args.blob = blob_.get();
+      args.blob_offset = blob_offset_.get();
+    }
+
     GANGLION_CUDA_CHECK(cudaEventRecord(start_->get(), stream));
     if (plan_.strategy == KernelStrategy::Level)
       launch_level(args, stream);
@@ -281,14 +344,15 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   std::string last_plan() const override {
     std::ostringstream s;
     s << kernel_strategy_name(plan_.strategy) << " (group " << plan_.group << " x " << plan_.groups_per_block
-      << ", row tile " << plan_.row_tile << (plan_.thread_per_row ? ", thread per row" : "") << ", "
+      << ", row tile " << plan_.row_tile << (plan_.thread_per_row ? ", thread per row" : "")
+      << (plan_.staged ? ", staged" : "") << ", "
       << plan_.shared_bytes << " B shared; " << plan_.why << ")";
     return s.str();
   }
   double last_kernel_ms() const override { return last_ms_; }
   size_t device_bytes() const override {
     return layout_buffer_.bytes() + inputs_.bytes() + outputs_.bytes() + values_.bytes() + state_[0].bytes() +
-           state_[1].bytes() + scratch_.bytes();
+           state_[1].bytes() + scratch_.bytes() + blob_offset_.bytes() + blob_.bytes();
   }
 
  private:
@@ -366,6 +430,30 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     gather_outputs(args, stream);
   }
 
+  // The staged subwarp kernel's packed records (kernels::PackedNetwork), written on the device
+  // from the uploaded layout once per load(): offsets on the host (16-byte units), one kernel.
+  void pack_networks(cudaStream_t stream) {
+    const PopulationLayout& L = *layout_;
+    blob_offset_host_.assign(size_t(L.num_networks) + 1, 0);
+    uint64_t total = 0;
+    for (uint32_t n = 0; n < L.num_networks; ++n) {
+      blob_offset_host_[n] = uint32_t(total);
+      total += network_blob_bytes(L.node_offset[n + 1] - L.node_offset[n], L.edge_offset[n + 1] - L.edge_offset[n],
+                                  L.level_offset[n + 1] - L.level_offset[n], L.num_outputs) / 16;
+      if (total > 0xffffffffull) throw Error("CUDA evaluator: population too large for packed records (over 64 GiB)");
+    }
+    blob_offset_host_[L.num_networks] = uint32_t(total);
+    blob_offset_.reserve(blob_offset_host_.size());
+    blob_.reserve(std::max<uint64_t>(total, 1));
+    GANGLION_CUDA_CHECK(cudaMemcpyAsync(blob_offset_.get(), blob_offset_host_.data(),
+                                        blob_offset_host_.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream));
+    const uint64_t threads = uint64_t(L.num_networks) * 32;
+    kernels::pack_networks_kernel<<<unsigned((threads + 255) / 256), 256, 0, stream>>>(device_layout_, blob_offset_.get(),
+                                                                                      blob_.get());
+    GANGLION_CUDA_CHECK_LAUNCH("pack_networks_kernel");
+    blob_ready_ = true;
+  }
+
   void launch_groups(const kernels::ActivateArgs& args, size_t rows, cudaStream_t stream) {
     kernels::GroupShape s;
     s.group = plan_.group;
@@ -379,10 +467,15 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     s.unit_bytes = uint32_t(per_block ? plan_.shared_bytes / per_block : 0);
     const size_t smem = plan_.shared_bytes;
     const bool tpr = plan_.thread_per_row;
-    if (plan_.strategy == KernelStrategy::Subwarp) s.unit_bytes = uint32_t(subwarp_unit_bytes(shape_, s.row_tile));
+    if (plan_.strategy == KernelStrategy::Subwarp) {
+      s.unit_bytes = uint32_t(plan_.staged ? subwarp_staged_unit_bytes(shape_, s.row_tile)
+                                           : subwarp_unit_bytes(shape_, s.row_tile));
+      if (plan_.staged) s.blob_at = uint32_t(s.unit_bytes - shape_.max_blob_bytes);
+    }
     switch (plan_.strategy) {
       case KernelStrategy::Subwarp:
-        launch_subwarp(args, s, per_block, smem, stream);
+        plan_.staged ? launch_subwarp<true>(args, s, per_block, smem, stream)
+                     : launch_subwarp<false>(args, s, per_block, smem, stream);
         break;
       case KernelStrategy::Block:
         tpr ? launch_group<true, true, false>(args, s, 1, smem, stream)
@@ -421,6 +514,10 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   DeviceBuffer<float> inputs_, outputs_, values_;
   DeviceBuffer<float> state_[2];
   DeviceBuffer<unsigned char> scratch_;  // fused runners' (device_scratch)
+  std::vector<uint32_t> blob_offset_host_;
+  DeviceBuffer<uint32_t> blob_offset_;
+  DeviceBuffer<uint4> blob_;
+  bool blob_ready_ = false;
   int current_ = 0;
   size_t state_rows_ = 0;
 };

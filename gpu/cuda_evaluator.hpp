@@ -33,9 +33,14 @@ struct CudaDeviceFacts {
 };
 CudaDeviceFacts cuda_device_facts(int device = 0);
 
-// Overwrites a buffer twice the size of the L2 cache, so that the next kernel reads the layout
-// from device memory (benchmarks call it between timed runs).
+// Reads a buffer twice the size of the L2 cache, so that the next kernel reads the layout from
+// device memory and evicts only clean lines (benchmarks call it between timed runs; the current
+// device must be `device`).
 void cuda_flush_l2(int device = 0);
+
+// The floor under every "kernel ms" of a benchmark: an empty kernel (one warp) between two CUDA
+// events on an idle stream, as the evaluator times its kernels; median of `repeats`, in ms.
+double cuda_empty_launch_ms(int device = 0, int repeats = 21);
 
 // What device code outside the evaluator (fused episode runners, gpu/fused_episodes.cuh) needs
 // to run its own kernels on the loaded population: the device copy of the layout, the

@@ -50,6 +50,14 @@ size_t subwarp_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
   return (size_t(std::max<uint32_t>(s.max_nodes, 1)) * row_tile | 1) * 4;
 }
 
+size_t network_blob_bytes(uint32_t nodes, uint32_t edges, uint32_t level_starts, uint32_t outputs) {
+  return align_up(32 + size_t(nodes) * 16 + size_t(edges) * 8 + (size_t(level_starts) + outputs) * 4, 16);
+}
+
+size_t subwarp_staged_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
+  return align_up(size_t(std::max<uint32_t>(s.max_nodes, 1)) * row_tile * 4, 16) + s.max_blob_bytes;
+}
+
 uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared) {
   uint32_t blocks = std::min(limits.blocks_per_sm, limits.threads_per_sm / std::max(threads, 1u));
   if (shared) blocks = std::min<size_t>(blocks, limits.shared_per_sm / (shared + 1024));  // 1 KiB reserved per block
@@ -155,17 +163,49 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
     if (g > 32 || (g & (g - 1)) != 0)
       throw Error("cuda.kernel: subwarp: a group of " + std::to_string(g) + " lanes; valid: 1, 2, 4, 8, 16 or 32");
     q.group = g;
-    const size_t ub = subwarp_unit_bytes(shape, q.row_tile);
-    for (uint32_t threads = std::max<uint32_t>(128, g); threads >= g; threads /= 2) {
-      const uint32_t units = threads / g;
-      if (ub * units <= smem) {
-        q.groups_per_block = units;
-        q.shared_bytes = ub * units;
-        return true;
+    // Units per block: 128 threads' worth, fewer when their shared memory does not fit.
+    auto fit = [&](size_t unit_bytes, LaunchPlan& r) -> bool {
+      for (uint32_t threads = std::max<uint32_t>(128, g); threads >= g; threads /= 2) {
+        const uint32_t units = threads / g;
+        if (unit_bytes * units <= smem) {
+          r.groups_per_block = units;
+          r.shared_bytes = unit_bytes * units;
+          return true;
+        }
+        if (threads == g) break;
       }
-      if (threads == g) break;
+      return false;
+    };
+    // Staged: the packed record keeps local edge and node indices in 16 bits.
+    const bool stageable = shape.max_edges < 65536 && shape.max_nodes < 65536;
+    if (tuning.staged == 1 && !stageable)
+      throw Error("cuda.kernel: subwarp: the largest network (" + std::to_string(shape.max_nodes) + " nodes, " +
+                  std::to_string(shape.max_edges) +
+                  " edges) is too large to stage in shared memory (at most 65,535 of each)");
+    if (tuning.staged != 0 && stageable) {
+      LaunchPlan st = q;
+      st.staged = true;
+      if (fit(subwarp_staged_unit_bytes(shape, q.row_tile), st)) {
+        // Left to the rule, staging is worth its shared memory while 16 warps per
+        // multiprocessor stay resident, or while the whole population fits in one wave (measured
+        // at 1 row on an H200, docs/benchmarks.md: 16 and 64 nodes at every population, 256
+        // nodes at 1,000 networks gain; 256 nodes at 10,000 and 100,000, 4 warps per
+        // multiprocessor, lose 1.6-2.8x).
+        const uint32_t resident = resident_warps(limits, st.group * st.groups_per_block, st.shared_bytes);
+        const uint64_t units = uint64_t(shape.networks) * ((rows1 + q.row_tile - 1) / q.row_tile);
+        const uint64_t warps = (units * g + 31) / 32;
+        if (tuning.staged == 1 || resident >= 16 ||
+            warps <= uint64_t(resident) * uint64_t(std::max(limits.multiprocessors, 1))) {
+          q = st;
+          return true;
+        }
+      } else if (tuning.staged == 1) {
+        q.staged = true;
+        return false;
+      }
     }
-    return false;
+    q.staged = false;
+    return fit(subwarp_unit_bytes(shape, q.row_tile), q);
   };
   auto level_plan = [&](LaunchPlan& q) {
     q.strategy = KernelStrategy::Level;
@@ -203,8 +243,11 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
       return p;
     case KernelStrategy::Subwarp:
       if (!subwarp_plan(p))
-        throw Error("cuda.kernel: subwarp: the values of the largest network (" + std::to_string(shape.max_nodes) +
-                    " nodes) for " + std::to_string(p.row_tile) + " rows do not fit in " + std::to_string(smem / 1024) +
+        throw Error("cuda.kernel: subwarp: " +
+                    std::string(p.staged ? "the largest network (" : "the values of the largest network (") +
+                    std::to_string(shape.max_nodes) + " nodes" +
+                    (p.staged ? ", " + std::to_string(shape.max_edges) + " edges" : std::string()) + ") for " +
+                    std::to_string(p.row_tile) + " rows do not fit in " + std::to_string(smem / 1024) +
                     " KiB of shared memory; use global, level or auto");
       p.why = "forced by cuda.kernel";
       return p;

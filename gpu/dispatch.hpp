@@ -33,6 +33,8 @@ struct PopulationShape {
   uint32_t max_nodes = 0;      // including inputs and bias nodes
   uint32_t max_edges = 0;      // feed-forward edges of the largest network (by edges)
   uint32_t max_levels = 0;     // level_start entries - 1 of the deepest network (level 0 included)
+  uint32_t num_outputs = 0;
+  size_t max_blob_bytes = 0;   // largest network_blob_bytes() of a network
   uint64_t total_nodes = 0;
   bool recurrent = false;
 };
@@ -52,6 +54,7 @@ struct PlanTuning {
   uint32_t row_tile = 0;    // rows per unit
   uint32_t group = 0;       // threads per unit when walking levels (block/global: multiple of 32;
                             // subwarp: 1, 2, 4, 8, 16 or 32)
+  int staged = -1;          // subwarp: 1 = the network's packed record copied into shared memory, 0 = only its values
 };
 
 // How one activate() runs.
@@ -61,6 +64,7 @@ struct LaunchPlan {
   uint32_t groups_per_block = 1;  // units per block (warp strategy: several)
   uint32_t row_tile = 0;          // rows per unit
   bool thread_per_row = false;    // group == row_tile: each thread owns one row, no barriers between levels
+  bool staged = false;            // subwarp: the network's packed record copied into shared memory first
   size_t shared_bytes = 0;        // dynamic shared memory per block
   std::string why;                // one line: why this plan (for logs and the benchmark table)
 };
@@ -76,6 +80,13 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
 
 // Shared memory one subwarp unit needs: the values alone, an odd number of floats (bank spread).
 size_t subwarp_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
+// A network packed into one record for the staged subwarp kernel (kernels::pack_networks_kernel
+// writes it, 16-byte aligned): a 32-byte header, 16 bytes per node, 8 per edge, 4 per level
+// start and per output.
+size_t network_blob_bytes(uint32_t nodes, uint32_t edges, uint32_t level_starts, uint32_t outputs);
+// Shared memory of one staged subwarp unit: the values (padded to 16 bytes), then the largest
+// network's record.
+size_t subwarp_staged_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
 
 // Resident warps per multiprocessor for blocks of `threads` threads using `shared` bytes each.
 uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared);

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 
+#include <cuda_pipeline.h>
+
 #include "core/activation.hpp"
 #include "gpu/device_layout.cuh"
 
@@ -20,6 +22,8 @@ namespace ganglion::kernels {
 
 struct ActivateArgs {
   DeviceLayout L;
+  const uint4* blob = nullptr;             // staged subwarp: packed records (PackedNetwork)
+  const uint32_t* blob_offset = nullptr;   // networks + 1, in 16-byte units
   const float* inputs = nullptr;  // [rows][ni] or [networks][rows][ni]
   uint32_t rows = 0;
   bool per_network = false;
@@ -39,6 +43,7 @@ struct GroupShape {
   uint32_t max_edges = 0;
   uint32_t max_levels = 0;
   uint32_t unit_bytes = 0;  // shared memory per unit
+  uint32_t blob_at = 0;     // staged subwarp: where the packed record starts within a unit (bytes)
 };
 
 __device__ __forceinline__ float input_value(const ActivateArgs& a, uint32_t n, uint32_t row, uint32_t i) {
@@ -122,6 +127,32 @@ __device__ __forceinline__ float node_value(const ActivateArgs& a, const Edges& 
     }
   }
   return node_output<float>(p.act, p.bias, p.response, aggregation_finish<float>(p.agg, acc, count));
+}
+
+// Calls f(i / rows, i % rows) for i = t, t + step, ... below count. One row, the common case of
+// small batches, skips the integer division (about 20 instructions for a divisor known only at
+// run time), in a loop of its own so that the division is not issued predicated off.
+template <class F>
+__device__ __forceinline__ void for_items(uint32_t t, uint32_t count, uint32_t step, uint32_t rows, F f) {
+  if (rows == 1) {
+    for (uint32_t i = t; i < count; i += step) f(i, 0u);
+  } else {
+    for (uint32_t i = t; i < count; i += step) f(i / rows, i % rows);
+  }
+}
+
+// Output k of tile row r of network n: the value of node output_node(k), written by lane t of a
+// group of `group` lanes (outputs of one row, k fastest, as in the host's [networks][rows][no]).
+template <class OutputNode>
+__device__ __forceinline__ void write_outputs(const ActivateArgs& a, uint32_t n, uint32_t row0, uint32_t tile_rows,
+                                              uint32_t t, uint32_t group, const Values& V, OutputNode output_node) {
+  const uint32_t no = a.L.num_outputs;
+  float* out = a.outputs + (size_t(n) * a.rows + row0) * no;
+  if (tile_rows == 1) {
+    for (uint32_t k = t; k < no; k += group) out[k] = V.get(output_node(k), 0);
+  } else {
+    for (uint32_t i = t; i < no * tile_rows; i += group) out[i] = V.get(output_node(i % no), i / no);
+  }
 }
 
 template <bool kWarp>
@@ -249,13 +280,11 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
     V = Values{a.values + size_t(g) * a.rows + row0, a.rows};
   }
   // Level 0: inputs and bias nodes.
-  const uint32_t lvl0 = first * tile_rows;
-  for (uint32_t i = t; i < lvl0; i += s.group) {
-    const uint32_t j = i / tile_rows, r = i % tile_rows;
+  for_items(t, first * tile_rows, s.group, tile_rows, [&](uint32_t j, uint32_t r) {
     const float v = j < ni ? input_value(a, n, row0 + r, j) : 1.0f;
     V.set(j, r, v);
     if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
-  }
+  });
   group_barrier<kWarp>();
 
   auto compute = [&](uint32_t j, uint32_t r) {
@@ -282,95 +311,212 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
     for (uint32_t level = 0; level + 1 < nls; ++level) {
       const uint32_t jb = max(ls[level], first), je = ls[level + 1];
       if (jb >= je) continue;  // the same for the whole group
-      const uint32_t items = (je - jb) * tile_rows;
-      for (uint32_t i = t; i < items; i += s.group) compute(jb + i / tile_rows, i % tile_rows);
+      for_items(t, (je - jb) * tile_rows, s.group, tile_rows, [&](uint32_t q, uint32_t r) { compute(jb + q, r); });
       group_barrier<kWarp>();
     }
   }
   group_barrier<kWarp>();
   const uint32_t no = L.num_outputs;
-  const uint32_t outs = no * tile_rows;
-  float* out = a.outputs + (size_t(n) * a.rows + row0) * no;
-  for (uint32_t i = t; i < outs; i += s.group) {
-    const uint32_t k = i % no, r = i / no;
-    out[i] = V.get(__ldg(L.output_node + size_t(n) * no + k), r);
+  write_outputs(a, n, row0, tile_rows, t, s.group, V, [&](uint32_t k) { return __ldg(L.output_node + size_t(n) * no + k); });
+}
+
+// The packed record of one network (the staged subwarp kernel's input; byte sizes in
+// network_blob_bytes(), dispatch.cpp), in 4-byte words from a 16-byte aligned start:
+//   header (8 words): nodes, edges, level starts, first computed node, first global node, 0, 0, 0
+//   nodes (4 words each): e_begin | e_end << 16 (local edge indices), activation | aggregation << 8,
+//                         bias bits, response bits
+//   edges (2 words each): local source node, weight bits
+//   level starts (local node indices), output nodes (local)
+// so that a unit copies its network in 16-byte pieces and reads a node's parameters in one load.
+struct PackedNetwork {
+  static constexpr uint32_t kHeaderWords = 8;
+  const uint32_t* w;
+  __device__ __forceinline__ uint32_t nodes() const { return w[0]; }
+  __device__ __forceinline__ uint32_t edges() const { return w[1]; }
+  __device__ __forceinline__ uint32_t level_starts() const { return w[2]; }
+  __device__ __forceinline__ uint32_t first() const { return w[3]; }
+  __device__ __forceinline__ uint32_t global_node() const { return w[4]; }
+  __device__ __forceinline__ const uint4* node() const { return reinterpret_cast<const uint4*>(w + kHeaderWords); }
+  __device__ __forceinline__ const uint2* edge() const {
+    return reinterpret_cast<const uint2*>(w + kHeaderWords + 4 * nodes());
+  }
+  __device__ __forceinline__ const uint32_t* level_start() const { return w + kHeaderWords + 4 * nodes() + 2 * edges(); }
+  __device__ __forceinline__ const uint32_t* output_node() const { return level_start() + level_starts(); }
+};
+
+// Writes every network's packed record at blob + blob_offset[n] (16-byte units); a warp per
+// network. Run once per loaded population, when a staged plan first needs the records.
+__global__ void pack_networks_kernel(DeviceLayout L, const uint32_t* blob_offset, uint4* blob) {
+  const uint64_t warp = (uint64_t(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
+  const uint32_t lane = threadIdx.x & 31u;
+  if (warp >= L.num_networks) return;
+  const uint32_t n = uint32_t(warp);
+  const uint32_t g = L.node_offset[n], nodes = L.node_offset[n + 1] - g;
+  const uint32_t e0 = L.edge_offset[n], ne = L.edge_offset[n + 1] - e0;
+  const uint32_t lo = L.level_offset[n], nls = L.level_offset[n + 1] - lo;
+  const uint32_t no = L.num_outputs;
+  uint32_t* w = reinterpret_cast<uint32_t*>(blob + blob_offset[n]);
+  if (lane < PackedNetwork::kHeaderWords) {
+    const uint32_t header[PackedNetwork::kHeaderWords] = {nodes, ne, nls, L.num_inputs + L.num_bias[n], g, 0, 0, 0};
+    w[lane] = header[lane];
+  }
+  uint32_t* rec = w + PackedNetwork::kHeaderWords;
+  for (uint32_t j = lane; j < nodes; j += 32) {
+    const uint32_t gj = g + j;
+    rec[4 * j] = (L.row_offset[gj] - e0) | ((L.row_offset[gj + 1] - e0) << 16);
+    rec[4 * j + 1] = uint32_t(L.activation[gj]) | (uint32_t(L.aggregation[gj]) << 8);
+    rec[4 * j + 2] = __float_as_uint(L.bias[gj]);
+    rec[4 * j + 3] = __float_as_uint(L.response[gj]);
+  }
+  uint32_t* edge = rec + 4 * nodes;
+  for (uint32_t e = lane; e < ne; e += 32) {
+    edge[2 * e] = L.src[e0 + e];
+    edge[2 * e + 1] = __float_as_uint(L.weight[e0 + e]);
+  }
+  uint32_t* ls = edge + 2 * ne;
+  for (uint32_t i = lane; i < nls; i += 32) ls[i] = L.level_start[lo + i];
+  for (uint32_t k = lane; k < no; k += 32) ls[nls + k] = L.output_node[size_t(n) * no + k];
+}
+
+// The levels of one subwarp unit: the (node, row) items of each level spread over the group's
+// lanes, a group barrier after each level; a group of one lane takes the nodes in index order
+// (which is level order) with no barrier. `level_start(l)` reads the unit's l-th level start.
+template <class LevelStart, class Compute>
+__device__ __forceinline__ void walk_levels(uint32_t group, uint32_t t, unsigned mask, uint32_t first,
+                                            uint32_t nodes, uint32_t nls, uint32_t tile_rows,
+                                            LevelStart level_start, Compute compute) {
+  if (group == 1) {
+    for (uint32_t j = first; j < nodes; ++j)
+      for (uint32_t r = 0; r < tile_rows; ++r) compute(j, r);
+    return;
+  }
+  for (uint32_t level = 0; level + 1 < nls; ++level) {
+    const uint32_t jb = max(level_start(level), first), je = level_start(level + 1);
+    if (jb >= je) continue;  // the same for the whole group
+    for_items(t, (je - jb) * tile_rows, group, tile_rows, [&](uint32_t q, uint32_t r) { compute(jb + q, r); });
+    __syncwarp(mask);
+  }
+}
+
+// One unit of the subwarp kernel (below): lane t of the group whose lanes are `mask`, its shared
+// memory at `base`.
+template <bool kStaged>
+__device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupShape& s, uint64_t unit, uint32_t t,
+                                             unsigned mask, unsigned char* base) {
+  const DeviceLayout& L = a.L;
+  uint32_t n = uint32_t(unit), row0 = 0;
+  if (s.row_tiles != 1) {
+    n = uint32_t(unit / s.row_tiles);
+    row0 = uint32_t(unit % s.row_tiles) * s.row_tile;
+  }
+  const uint32_t tile_rows = min(s.row_tile, a.rows - row0);
+  const uint32_t ni = L.num_inputs;
+  const uint32_t no = L.num_outputs;
+
+  if constexpr (kStaged) {
+    // The inputs need only n: their copies go first, then the record's (one round trip after its
+    // offset); nothing is awaited until all are issued.
+    float* const val = reinterpret_cast<float*>(base);
+    for_items(t, ni * tile_rows, s.group, tile_rows, [&](uint32_t j, uint32_t r) {
+      const size_t ir = a.per_network ? size_t(n) * a.rows + row0 + r : size_t(row0 + r);
+      __pipeline_memcpy_async(val + j * s.row_tile + r, a.inputs + ir * ni + j, 4);
+    });
+    uint4* const rec = reinterpret_cast<uint4*>(base + s.blob_at);
+    const uint32_t b0 = __ldg(a.blob_offset + n), pieces = __ldg(a.blob_offset + n + 1) - b0;
+    for (uint32_t i = t; i < pieces; i += s.group) __pipeline_memcpy_async(rec + i, a.blob + b0 + i, 16);
+    __pipeline_commit();
+    __pipeline_wait_prior(0);
+    __syncwarp(mask);
+    const PackedNetwork P{reinterpret_cast<const uint32_t*>(rec)};
+    const uint32_t nodes = P.nodes(), nls = P.level_starts(), first = P.first(), g = P.global_node();
+    const Values V{val, s.row_tile};
+    for_items(t, (first - ni) * tile_rows, s.group, tile_rows, [&](uint32_t j, uint32_t r) { V.set(ni + j, r, 1.0f); });
+    __syncwarp(mask);
+    if (a.state_next)
+      for_items(t, first * tile_rows, s.group, tile_rows,
+                [&](uint32_t j, uint32_t r) { a.state_next[size_t(g + j) * a.rows + row0 + r] = V.get(j, r); });
+
+    const StagedEdges E{P.edge()};
+    const uint4* node = P.node();
+    auto compute = [&](uint32_t j, uint32_t r) {
+      const uint4 q = node[j];
+      NodeParams p;
+      p.e_begin = q.x & 0xffffu;
+      p.e_end = q.x >> 16;
+      p.act = static_cast<Activation>(q.y & 0xffu);
+      p.agg = static_cast<Aggregation>((q.y >> 8) & 0xffu);
+      p.bias = __uint_as_float(q.z);
+      p.response = __uint_as_float(q.w);
+      const float v = node_value(a, E, V, p, g, j, row0 + r, r);
+      V.set(j, r, v);
+      if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
+    };
+    const uint32_t* ls = P.level_start();
+    walk_levels(s.group, t, mask, first, nodes, nls, tile_rows, [&](uint32_t l) { return ls[l]; }, compute);
+    __syncwarp(mask);
+    const uint32_t* outn = P.output_node();
+    write_outputs(a, n, row0, tile_rows, t, s.group, V, [&](uint32_t k) { return outn[k]; });
+  } else {
+    const uint32_t g = __ldg(L.node_offset + n);
+    const uint32_t nodes = __ldg(L.node_offset + n + 1) - g;
+    const uint32_t lo = __ldg(L.level_offset + n);
+    const uint32_t nls = __ldg(L.level_offset + n + 1) - lo;
+    const uint32_t first = ni + __ldg(L.num_bias + n);
+    const Values V{reinterpret_cast<float*>(base), s.row_tile};
+    for_items(t, first * tile_rows, s.group, tile_rows, [&](uint32_t j, uint32_t r) {
+      const float v = j < ni ? input_value(a, n, row0 + r, j) : 1.0f;
+      V.set(j, r, v);
+      if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
+    });
+    __syncwarp(mask);
+
+    const GlobalEdges E{L.src, L.weight};
+    auto compute = [&](uint32_t j, uint32_t r) {
+      const uint32_t gj = g + j;
+      NodeParams p;
+      p.e_begin = __ldg(L.row_offset + gj);
+      p.e_end = __ldg(L.row_offset + gj + 1);
+      p.act = static_cast<Activation>(__ldg(L.activation + gj));
+      p.agg = static_cast<Aggregation>(__ldg(L.aggregation + gj));
+      p.bias = __ldg(L.bias + gj);
+      p.response = __ldg(L.response + gj);
+      const float v = node_value(a, E, V, p, g, j, row0 + r, r);
+      V.set(j, r, v);
+      if (a.state_next) a.state_next[size_t(gj) * a.rows + row0 + r] = v;
+    };
+    const uint32_t* ls = L.level_start + lo;
+    walk_levels(s.group, t, mask, first, nodes, nls, tile_rows, [&](uint32_t l) { return __ldg(ls + l); }, compute);
+    __syncwarp(mask);
+    write_outputs(a, n, row0, tile_rows, t, s.group, V, [&](uint32_t k) { return __ldg(L.output_node + size_t(n) * no + k); });
   }
 }
 
 // Several networks per warp, for small networks on few rows (1-row batches are latency-bound:
 // a whole warp per 16-node network leaves most lanes idle). A group of `s.group` lanes (1, 2, 4,
-// 8, 16 or 32) owns one unit; only the node values live in shared memory (`s.unit_bytes` per
-// unit, an odd number of floats so that group-of-1 lanes hit distinct banks); edges and node
-// parameters are read straight from global memory through L1, since on a few rows each is read
-// only a few times and staging them would cost a round trip and shared memory (occupancy).
-// Barriers are __syncwarp over the group's own lanes; a group of one lane computes its nodes in
-// index order (which is level order) without any.
+// 8, 16 or 32) owns one unit; barriers are __syncwarp over the group's own lanes, and a group of
+// one lane computes its nodes in index order (which is level order) without any.
+//   kStaged = false: only the node values live in shared memory (`s.unit_bytes` per unit, an
+//     odd number of floats so that group-of-1 lanes hit distinct banks); edges and node
+//     parameters are read from global memory through L1 as each level needs them: a few
+//     dependent global round trips per level.
+//   kStaged = true: the network's packed record (PackedNetwork, written once per population by
+//     pack_networks_kernel) and the input rows are copied into shared memory first, every copy
+//     (cp.async, 16 bytes per record piece) issued before any is awaited, so the network arrives
+//     in one round trip after its record's offset; the levels then run on shared memory alone,
+//     one 16-byte load per node and one 8-byte load per edge. Costs shared memory (the largest
+//     record per unit), so fewer units fit.
+template <bool kStaged>
 __global__ void subwarp_kernel(ActivateArgs a, GroupShape s) {
   extern __shared__ __align__(16) unsigned char smem[];
-  const uint32_t per_block = blockDim.x / s.group;
-  const uint32_t gi = threadIdx.x / s.group;
-  const uint32_t t = threadIdx.x % s.group;
-  const uint64_t unit = uint64_t(blockIdx.x) * per_block + gi;
-  // Groups never straddle warps (s.group divides 32), so a missing unit leaves as a whole group.
-  if (unit >= s.units) return;
+  const uint32_t shift = __ffs(s.group) - 1;  // s.group is a power of two: no integer division
+  const uint32_t per_block = blockDim.x >> shift;
+  const uint32_t gi = threadIdx.x >> shift;
+  const uint32_t t = threadIdx.x & (s.group - 1);
   const uint32_t lane = threadIdx.x & 31u;
   const unsigned mask = s.group >= 32 ? 0xffffffffu : ((1u << s.group) - 1u) << (lane & ~(s.group - 1u));
-  const DeviceLayout& L = a.L;
-  const uint32_t n = uint32_t(unit / s.row_tiles);
-  const uint32_t row0 = uint32_t(unit % s.row_tiles) * s.row_tile;
-  const uint32_t tile_rows = min(s.row_tile, a.rows - row0);
-  const uint32_t g = __ldg(L.node_offset + n);
-  const uint32_t nodes = __ldg(L.node_offset + n + 1) - g;
-  const uint32_t lo = __ldg(L.level_offset + n);
-  const uint32_t nls = __ldg(L.level_offset + n + 1) - lo;
-  const uint32_t ni = L.num_inputs;
-  const uint32_t first = ni + __ldg(L.num_bias + n);
-  const Values V{reinterpret_cast<float*>(smem + size_t(gi) * s.unit_bytes), s.row_tile};
-
-  const uint32_t lvl0 = first * tile_rows;
-  for (uint32_t i = t; i < lvl0; i += s.group) {
-    const uint32_t j = i / tile_rows, r = i % tile_rows;
-    const float v = j < ni ? input_value(a, n, row0 + r, j) : 1.0f;
-    V.set(j, r, v);
-    if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
-  }
-  __syncwarp(mask);
-
-  const GlobalEdges E{L.src, L.weight};
-  auto compute = [&](uint32_t j, uint32_t r) {
-    const uint32_t gj = g + j;
-    NodeParams p;
-    p.e_begin = __ldg(L.row_offset + gj);
-    p.e_end = __ldg(L.row_offset + gj + 1);
-    p.act = static_cast<Activation>(__ldg(L.activation + gj));
-    p.agg = static_cast<Aggregation>(__ldg(L.aggregation + gj));
-    p.bias = __ldg(L.bias + gj);
-    p.response = __ldg(L.response + gj);
-    const float v = node_value(a, E, V, p, g, j, row0 + r, r);
-    V.set(j, r, v);
-    if (a.state_next) a.state_next[size_t(gj) * a.rows + row0 + r] = v;
-  };
-  if (s.group == 1) {
-    for (uint32_t j = first; j < nodes; ++j)
-      for (uint32_t r = 0; r < tile_rows; ++r) compute(j, r);
-  } else {
-    const uint32_t* ls = L.level_start + lo;
-    for (uint32_t level = 0; level + 1 < nls; ++level) {
-      const uint32_t jb = max(__ldg(ls + level), first), je = __ldg(ls + level + 1);
-      if (jb >= je) continue;  // the same for the whole group
-      const uint32_t items = (je - jb) * tile_rows;
-      for (uint32_t i = t; i < items; i += s.group) compute(jb + i / tile_rows, i % tile_rows);
-      __syncwarp(mask);
-    }
-  }
-  __syncwarp(mask);
-  const uint32_t no = L.num_outputs;
-  const uint32_t outs = no * tile_rows;
-  float* out = a.outputs + (size_t(n) * a.rows + row0) * no;
-  for (uint32_t i = t; i < outs; i += s.group) {
-    const uint32_t k = i % no, r = i / no;
-    out[i] = V.get(__ldg(L.output_node + size_t(n) * no + k), r);
-  }
+  const uint64_t unit = uint64_t(blockIdx.x) * per_block + gi;
+  // Groups never straddle warps (s.group divides 32), so a missing unit leaves as a whole group.
+  if (unit < s.units) subwarp_unit<kStaged>(a, s, unit, t, mask, smem + size_t(gi) * s.unit_bytes);
 }
 
 // The paper's scheme: one thread per (node of this level, row), over every network at once; the

@@ -27,6 +27,8 @@ PopulationShape shape(uint32_t nodes, uint32_t edges, uint32_t levels) {
   s.max_nodes = nodes;
   s.max_edges = edges;
   s.max_levels = levels;
+  s.num_outputs = 2;
+  s.max_blob_bytes = network_blob_bytes(nodes, edges, levels + 1, 2);
   s.total_nodes = uint64_t(nodes) * s.networks;
   return s;
 }
@@ -44,6 +46,16 @@ TEST_CASE("dispatch: auto puts several small networks in a warp on a few rows") 
   CHECK(p256.group == 8);
   CHECK(p256.row_tile == 4);
   CHECK(p256.shared_bytes == p256.groups_per_block * subwarp_unit_bytes(shape(256, 1200, 54), 4));
+  // Staging (the whole network in shared memory) while it leaves 16 warps per multiprocessor, or
+  // while the population fits in one wave: small networks always, 256 nodes only for few networks.
+  CHECK(p16.staged);
+  CHECK(p16.shared_bytes == p16.groups_per_block * subwarp_staged_unit_bytes(shape(16, 40, 5), 1));
+  CHECK_FALSE(p256.staged);
+  PopulationShape few = shape(256, 1200, 54);
+  few.networks = 1000;
+  const LaunchPlan p256few = plan_launch(KernelStrategy::Auto, few, 1, h100());
+  CHECK(p256few.strategy == KernelStrategy::Subwarp);
+  CHECK(p256few.staged);
   // Outside what was measured the earlier rules hold.
   CHECK(plan_launch(KernelStrategy::Auto, shape(64, 250, 21), 16, h100()).strategy == KernelStrategy::Warp);
   CHECK(plan_launch(KernelStrategy::Auto, shape(16, 40, 5), 64, h100()).strategy == KernelStrategy::Block);
@@ -74,6 +86,28 @@ TEST_CASE("dispatch: subwarp groups and their limits") {
     CHECK(p.shared_bytes <= h100().shared_per_block);
     CHECK(subwarp_unit_bytes(shape(64, 250, 21), 3) % 8 == 4);  // an odd number of floats
   }
+  // Staged: the whole network in shared memory, more bytes per unit, the same group.
+  t.staged = 1;
+  for (uint32_t g : {1u, 4u, 32u}) {
+    t.group = g;
+    const LaunchPlan p = plan_launch(KernelStrategy::Subwarp, shape(64, 250, 21), 1, h100(), t);
+    CHECK(p.staged);
+    CHECK(p.group == g);
+    CHECK(p.shared_bytes == p.groups_per_block * subwarp_staged_unit_bytes(shape(64, 250, 21), 1));
+    CHECK(p.shared_bytes <= h100().shared_per_block);
+  }
+  CHECK(subwarp_staged_unit_bytes(shape(64, 250, 21), 1) > subwarp_unit_bytes(shape(64, 250, 21), 1) + 250 * 8);
+  CHECK(subwarp_staged_unit_bytes(shape(64, 250, 21), 1) % 16 == 0);  // cp.async copies 16-byte pieces
+  CHECK(network_blob_bytes(16, 28, 6, 2) == 32 + 16 * 16 + 28 * 8 + 8 * 4);
+  CHECK(network_blob_bytes(1, 0, 1, 1) == 64);
+  // A network whose edges alone overflow shared memory cannot be staged: says so.
+  t.group = 4;
+  CHECK_THROWS_WITH_AS(plan_launch(KernelStrategy::Subwarp, shape(2000, 40000, 10), 1, h100(), t),
+                       doctest::Contains("2000 nodes, 40000 edges"), Error);
+  // The packed record keeps local indices in 16 bits.
+  CHECK_THROWS_WITH_AS(plan_launch(KernelStrategy::Subwarp, shape(100, 70000, 10), 1, h100(), t),
+                       doctest::Contains("too large to stage"), Error);
+  t.staged = -1;
   t.group = 3;
   CHECK_THROWS_WITH_AS(plan_launch(KernelStrategy::Subwarp, shape(64, 250, 21), 1, h100(), t),
                        doctest::Contains("1, 2, 4, 8, 16 or 32"), Error);

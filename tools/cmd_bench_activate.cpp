@@ -5,8 +5,8 @@
 //
 // Method: `--distinct` genomes are grown per size and the population repeats them (each copy has
 // its own slice of the layout, so the device reads every byte); kernel time is CUDA events around
-// the kernels alone, after a warm-up, median of `--repeats`, with the L2 cache overwritten before
-// each timed run; the CPU is timed on a prefix of the population capped at `--cpu-work` edge
+// the kernels alone, after a warm-up, median of `--repeats`, with the L2 cache flushed before each
+// timed run (cuda_flush_l2: a read pass, so the evicted lines are clean); the CPU is timed on a prefix of the population capped at `--cpu-work` edge
 // evaluations and scaled to the whole population (the table says when). Two baselines: `paper`, the
 // paper's scheme as published (one network at a time, a launch per level; timed on a prefix of
 // `--paper-networks` networks and scaled, which is exact for a scheme that runs networks one after
@@ -74,7 +74,8 @@ std::string si(double x) {
 
 #if GANGLION_HAVE_CUDA
 // A --kernels entry: a strategy name, optionally with dispatcher overrides, e.g. "block/tpr1/t64"
-// (a thread per row, 64-row tiles) or "block/tpr0/g256/t16" (walk levels, 256 threads, 16 rows).
+// (a thread per row, 64-row tiles), "block/tpr0/g256/t16" (walk levels, 256 threads, 16 rows) or
+// "subwarp/g4/s1" (4 lanes per network, the network staged in shared memory).
 std::pair<std::string, PlanTuning> parse_kernel_spec(const std::string& spec) {
   PlanTuning t;
   size_t at = spec.find('/');
@@ -86,10 +87,11 @@ std::pair<std::string, PlanTuning> parse_kernel_spec(const std::string& spec) {
       if (tok.rfind("tpr", 0) == 0) t.thread_per_row = std::stoi(tok.substr(3));
       else if (tok.rfind("t", 0) == 0) t.row_tile = uint32_t(std::stoul(tok.substr(1)));
       else if (tok.rfind("g", 0) == 0) t.group = uint32_t(std::stoul(tok.substr(1)));
+      else if (tok == "s0" || tok == "s1") t.staged = tok == "s1";
       else throw Error("");
     } catch (const std::exception&) {
       throw Error("bench activate: --kernels: bad override '" + tok + "' in '" + spec +
-                  "'; valid: tpr0|tpr1 (thread per row), tN (row tile), gN (threads per unit)");
+                  "'; valid: tpr0|tpr1 (thread per row), tN (row tile), gN (threads per unit), s0|s1 (subwarp: staged)");
     }
     at = next;
   }
@@ -168,13 +170,17 @@ int run_bench(const Options& o) {
   CudaDeviceFacts dev;
   if (have_gpu) dev = cuda_device_facts(0);
   table.emit(fmt::format("device: {}", have_gpu ? cuda_describe_device() : std::string("none (CPU only)")));
+  if (have_gpu)
+    table.emit(fmt::format("launch floor: an empty kernel between the same two CUDA events takes {:.4f} ms (median "
+                           "of 21); every kernel ms below includes it",
+                           cuda_empty_launch_ms(0)));
 #else
-  const bool have_gpu = false;
+  [[maybe_unused]] const bool have_gpu = false;
   table.emit("device: none (this build has no CUDA evaluator; CPU only)");
 #endif
   table.emit(fmt::format("cpu: CpuEvaluator on {} threads; kernel times are CUDA events around the kernels "
                          "(median of {}, after warm-up{}); CPU times are wall-clock medians of 3",
-                         cpu_threads, o.repeats, o.flush ? ", L2 overwritten before each run" : ""));
+                         cpu_threads, o.repeats, o.flush ? ", L2 flushed before each run (2x its size read)" : ""));
   table.emit("");
   table.emit("| nodes | edges/net | levels | networks | rows | kernel | kernel ms | call ms | net-act/s | edges/s | GB/s "
              "| x roofline | vs CPU | vs paper | vs level | max rel err |");

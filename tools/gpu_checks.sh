@@ -27,7 +27,7 @@ done
 for t in cuda_evaluator_test fused_episodes_test; do
   [ -x "$BIN/$t" ] || continue
   for tool in memcheck racecheck; do
-    GANGLION_TEST_KERNELS=level,block,warp,global,subwarp,auto \
+    GANGLION_TEST_KERNELS=level,block,warp,global,subwarp,subwarp/s0,subwarp/s1,auto \
       timeout "${SANITIZE_S:-150}" compute-sanitizer --tool $tool --error-exitcode 9 "$BIN/$t" > "$OUT/$t.$tool.log" 2>&1
     echo "$t $tool: rc=$? (0 clean, 9 errors found, 124 timed out)"; tail -2 "$OUT/$t.$tool.log"
   done

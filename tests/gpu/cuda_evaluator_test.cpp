@@ -28,11 +28,14 @@ using namespace ganglion::testing;
 
 namespace {
 
-// Every strategy, or those named in GANGLION_TEST_KERNELS (comma-separated): the sanitizer runs of
+// Every strategy ("subwarp/s1", "subwarp/s0": subwarp with and without the network staged in
+// shared memory; plain "subwarp" lets the dispatcher choose), or those named
+// in GANGLION_TEST_KERNELS (comma-separated): the sanitizer runs of
 // tools/gpu_checks.sh leave out `paper`, which launches level_kernel (checked under `level`) once
 // per network and level, thousands of launches that make racecheck take minutes.
 const std::vector<std::string> kStrategies = [] {
-  std::vector<std::string> all = {"level", "block", "warp", "global", "subwarp", "paper", "auto"};
+  std::vector<std::string> all = {"level",      "block",      "warp",  "global", "subwarp",
+                                  "subwarp/s0", "subwarp/s1", "paper", "auto"};
   const char* only = std::getenv("GANGLION_TEST_KERNELS");
   if (!only || !*only) return all;
   std::vector<std::string> picked;
@@ -49,6 +52,18 @@ const std::vector<std::string> kStrategies = [] {
   }
   return picked;
 }();
+
+// A CUDA evaluator for a kStrategies entry, with `tuning` on top.
+auto make_gpu(const std::string& spec, PlanTuning tuning = {}) {
+  std::string kernel = spec;
+  if (kernel == "subwarp/s1" || kernel == "subwarp/s0") {
+    tuning.staged = kernel == "subwarp/s1";
+    kernel = "subwarp";
+  }
+  auto gpu = make_cuda_evaluator(CudaConfig{kernel, 0});
+  gpu->set_tuning(tuning);
+  return gpu;
+}
 
 bool close(float gpu, float cpu) {
   if (std::isnan(gpu) || std::isnan(cpu)) return false;
@@ -69,8 +84,7 @@ struct RunSpec {
 size_t compare(const PopulationLayout& layout, const RunSpec& spec, uint64_t seed) {
   CpuEvaluator cpu(2);
   cpu.load(layout);
-  auto gpu = make_cuda_evaluator(CudaConfig{spec.kernel, 0});
-  gpu->set_tuning(spec.tuning);
+  auto gpu = make_gpu(spec.kernel, spec.tuning);
   gpu->load(layout);
   Rng rng(seed ^ 0x5bd1e995ull);
   const size_t N = layout.num_networks, ni = layout.num_inputs, no = layout.num_outputs;
@@ -218,14 +232,16 @@ TEST_CASE("cuda evaluator: every launch shape the dispatcher can be told to use"
   const std::vector<Shape> shapes = {
       {"block", {1, 32, 0}}, {"block", {1, 96, 0}}, {"block", {0, 16, 256}}, {"block", {0, 3, 64}},
       {"block", {0, 32, 32}}, {"warp", {0, 7, 0}},   {"global", {1, 64, 0}}, {"global", {0, 5, 256}},
-      {"subwarp", {0, 0, 1}}, {"subwarp", {0, 3, 2}}, {"subwarp", {0, 0, 4}}, {"subwarp", {0, 0, 8}},
-      {"subwarp", {0, 5, 16}}, {"subwarp", {0, 0, 32}}};
+      {"subwarp", {0, 0, 1, 0}}, {"subwarp", {0, 3, 2, 0}}, {"subwarp", {0, 0, 4, 0}}, {"subwarp", {0, 0, 8, 0}},
+      {"subwarp", {0, 5, 16, 0}}, {"subwarp", {0, 0, 32, 0}}, {"subwarp", {0, 0, 1, 1}}, {"subwarp", {0, 3, 2, 1}},
+      {"subwarp", {0, 0, 4, 1}}, {"subwarp", {0, 0, 8, 1}}, {"subwarp", {0, 5, 16, 1}}, {"subwarp", {0, 0, 32, 1}}};
   for (const auto& sh : shapes)
     for (size_t rows : {size_t(1), size_t(37), size_t(100)}) {
       CAPTURE(sh.kernel);
       CAPTURE(sh.tuning.thread_per_row);
       CAPTURE(sh.tuning.row_tile);
       CAPTURE(sh.tuning.group);
+      CAPTURE(sh.tuning.staged);
       CAPTURE(rows);
       CHECK(compare(ff, {sh.kernel, rows, InputMode::PerNetwork, 1, -1, sh.tuning}, seed + rows) == 0);
       CHECK(compare(rec, {sh.kernel, rows, InputMode::Shared, 3, -1, sh.tuning}, seed + rows) == 0);
@@ -355,8 +371,8 @@ TEST_CASE("cuda evaluator: networks larger than shared memory") {
       CHECK(compare(layout, {kernel, rows, InputMode::Shared, 1, -1}, seed) == 0);
     }
   // Forcing a shared-memory strategy says why it cannot run and what can.
-  for (const char* kernel : {"block", "warp"}) {
-    auto gpu = make_cuda_evaluator(CudaConfig{kernel, 0});
+  for (const char* kernel : {"block", "warp", "subwarp/s1"}) {
+    auto gpu = make_gpu(kernel);
     gpu->load(layout);
     std::vector<float> in(3, 0.5f), out(layout.num_networks * layout.num_outputs);
     CHECK_THROWS_WITH_AS(gpu->activate(in.data(), 1, InputMode::Shared, out.data()),
@@ -369,7 +385,7 @@ TEST_CASE("cuda evaluator: empty batches and empty populations") {
   const PopulationLayout layout = compile_population(random_population(seed, 10, false, 10), {}, 2);
   const PopulationLayout empty = compile_population({}, {}, 2);
   for (const auto& kernel : kStrategies) {
-    auto gpu = make_cuda_evaluator(CudaConfig{kernel, 0});
+    auto gpu = make_gpu(kernel);
     gpu->load(layout);
     float sentinel = 42.0f;
     gpu->activate(nullptr, 0, InputMode::Shared, &sentinel);
