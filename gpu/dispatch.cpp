@@ -272,18 +272,36 @@ LaunchPlan plan_launch(KernelStrategy requested, const PopulationShape& shape, s
     p.why = "32 rows or more, networks too large for a 32-row shared tile: a thread per row, values in global memory";
     return p;
   }
-  // Few rows (measured at 1 row, commit d9e4f52): several networks per warp, a group of 4 lanes
-  // per network up to 32 nodes and 8 up to 256, beats a warp or a block per network (16 nodes:
-  // 0.021 against 0.025 ms at 10,000 networks, 0.057 against 0.13 at 100,000; 64 nodes, 8 lanes:
-  // 0.057 against 0.068 and 0.24 against 0.43; 256 nodes: 0.17 against 0.26 and 0.87 against 2.1).
-  // Under 8 rows only: from 2 to 31 rows nothing was measured, and a tile of many rows gives each
-  // group of lanes much more work per level.
+  // Few rows (measured at 1 row, commit d9e4f52): several networks per warp beats a warp or a
+  // block per network (16 nodes: 0.021 against 0.025 ms at 10,000 networks, 0.057 against 0.13 at
+  // 100,000; 64 nodes, 8 lanes: 0.057 against 0.068 and 0.24 against 0.43; 256 nodes: 0.17
+  // against 0.26 and 0.87 against 2.1). Lanes per network by population and size (staged
+  // subwarp, H100, docs/benchmarks.md run 4): populations of up to 16 networks per SM get a warp
+  // each (32 lanes: every size from 16 to 192 nodes, 10-30% faster than 4 or 8); up to 160 per
+  // SM, networks of 64 nodes or more get 16 (64-192 nodes at 10,000: 10-20% faster than 8; run 2
+  // found 16 best for 256 nodes at 10,000 too); larger populations 8, and 4 for networks of up to
+  // 24 nodes (16 nodes: 4 is best from 10,000 on, 32 nodes: 8, by up to 20%). Under 8 rows only:
+  // from 2 to 31 rows nothing was measured, and a tile of many rows gives each group of lanes
+  // much more work per level.
   if (rows < 8 && shape.max_nodes <= 256 && tuning.group == 0) {
+    const uint64_t sms = uint64_t(std::max(limits.multiprocessors, 1));
     PlanTuning t = tuning;
-    t.group = shape.max_nodes <= 32 ? 4 : 8;
+    std::string why;
+    if (shape.networks <= 16 * sms) {
+      t.group = 32;
+      why = "under 8 rows, up to 256 nodes, at most 16 networks per SM: a warp per network";
+    } else if (shape.networks <= 160 * sms && shape.max_nodes >= 64) {
+      t.group = 16;
+      why = "under 8 rows, 64-256 nodes, at most 160 networks per SM: 16 lanes per network";
+    } else if (shape.max_nodes <= 24) {
+      t.group = 4;
+      why = "under 8 rows, networks up to 24 nodes: 4 lanes per network";
+    } else {
+      t.group = 8;
+      why = "under 8 rows, networks up to 256 nodes: 8 lanes per network";
+    }
     LaunchPlan q = plan_launch(KernelStrategy::Subwarp, shape, rows, limits, t);
-    q.why = shape.max_nodes <= 32 ? "under 8 rows, networks up to 32 nodes: 4 lanes per network"
-                                  : "under 8 rows, networks up to 256 nodes: 8 lanes per network";
+    q.why = why;
     return q;
   }
   // Larger networks on few rows, in populations that fill the card (measured at 1 row on an H100,

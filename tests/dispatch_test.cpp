@@ -43,7 +43,7 @@ TEST_CASE("dispatch: auto puts several small networks in a warp on a few rows") 
   CHECK(p16.row_tile == 1);
   const LaunchPlan p256 = plan_launch(KernelStrategy::Auto, shape(256, 1200, 54), 4, h100());
   CHECK(p256.strategy == KernelStrategy::Subwarp);
-  CHECK(p256.group == 8);
+  CHECK(p256.group == 16);  // 10,000 networks: at most 160 per SM
   CHECK(p256.row_tile == 4);
   CHECK(p256.shared_bytes == p256.groups_per_block * subwarp_unit_bytes(shape(256, 1200, 54), 4));
   // Staging (the whole network in shared memory) while it leaves 16 warps per multiprocessor, or
@@ -56,6 +56,26 @@ TEST_CASE("dispatch: auto puts several small networks in a warp on a few rows") 
   const LaunchPlan p256few = plan_launch(KernelStrategy::Auto, few, 1, h100());
   CHECK(p256few.strategy == KernelStrategy::Subwarp);
   CHECK(p256few.staged);
+  CHECK(p256few.group == 32);  // at most 16 networks per SM: a warp each
+}
+
+TEST_CASE("dispatch: lanes per network on a few rows follow population and size") {
+  auto lanes = [](uint32_t nodes, uint32_t networks) {
+    PopulationShape s = shape(nodes, nodes * 4, nodes / 4 + 2);
+    s.networks = networks;
+    s.total_nodes = uint64_t(nodes) * networks;
+    const LaunchPlan p = plan_launch(KernelStrategy::Auto, s, 1, h100());
+    CHECK(p.strategy == KernelStrategy::Subwarp);
+    return p.group;
+  };
+  CHECK(lanes(16, 1000) == 32);
+  CHECK(lanes(16, 10000) == 4);
+  CHECK(lanes(16, 100000) == 4);
+  CHECK(lanes(32, 10000) == 8);
+  CHECK(lanes(64, 1000) == 32);
+  CHECK(lanes(64, 10000) == 16);
+  CHECK(lanes(64, 100000) == 8);
+  CHECK(lanes(256, 100000) == 8);
   // Outside what was measured the earlier rules hold.
   CHECK(plan_launch(KernelStrategy::Auto, shape(64, 250, 21), 16, h100()).strategy == KernelStrategy::Warp);
   CHECK(plan_launch(KernelStrategy::Auto, shape(16, 40, 5), 64, h100()).strategy == KernelStrategy::Block);
