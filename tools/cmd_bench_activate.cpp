@@ -318,10 +318,10 @@ int run_bench(const Options& o) {
             // bound: it also allocates the buffers).
             if (!packed_noted && ev->last_plan().find(", staged") != std::string::npos) {
               packed_noted = true;
-              notes.push_back(fmt::format("{} nodes x {} networks, {}: the first call after load() (which allocates "
-                                          "the evaluator's buffers and writes the packed records) took {:.3f} ms "
-                                          "wall, a later call {:.3f} ms",
-                                          target, N, spec, first_ms, median(ct)));
+              notes.push_back(fmt::format("{} nodes x {} networks x {} rows, {}: the first call after load() (which "
+                                          "allocates the evaluator's buffers and writes the packed records) took "
+                                          "{:.3f} ms wall, a later call {:.3f} ms",
+                                          target, N, rows, spec, first_ms, median(ct)));
             }
             double err = 0;  // against the CPU on the prefix both computed
             for (size_t i = 0; i < std::min(c.cpu_out.size(), out.size()); ++i) {
