@@ -33,7 +33,9 @@ Genome xor_like() {
 
 // Evaluates `genomes` with the CpuEvaluator (double and float) on random per-network rows for
 // `steps` steps and compares every output with the reference (one reference per network and row,
-// since each row has its own recurrent state). Returns the number of mismatches.
+// since each row has its own recurrent state), which sums in the compiled order as the evaluator
+// does (ReferenceNetwork::sum_in_compiled_order; compiler_test checks that order and structure).
+// Returns the number of mismatches.
 size_t check_against_reference(const std::vector<Genome>& genomes, bool feed_forward, size_t rows, int steps,
                                uint64_t seed, unsigned threads, bool check_float) {
   const double rel_double = 1e-6, rel_float = 1e-5;
@@ -46,6 +48,10 @@ size_t check_against_reference(const std::vector<Genome>& genomes, bool feed_for
   refs.reserve(N * rows);
   for (const auto& g : genomes) {
     ReferenceNetwork proto(g, feed_forward);
+    const CompiledNetwork net = compile(g, opt);
+    std::map<int32_t, uint32_t> rank;
+    for (uint32_t j = 0; j < net.num_nodes; ++j) rank[net.gene_id[j]] = j;
+    proto.sum_in_compiled_order(rank);
     for (size_t r = 0; r < rows; ++r) refs.push_back(proto);
   }
   CpuEvaluator ev(threads);

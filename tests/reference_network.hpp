@@ -73,6 +73,21 @@ class ReferenceNetwork {
   const std::vector<Edge>& edges() const { return edges_; }  // enabled, useful; innovation order
   bool useful(int32_t id) const { return useful_.count(id) > 0; }
 
+  // Sums each node's inputs in the compiled CSR's order (core/network.hpp) instead of innovation
+  // order: feed-forward edges by (rank of the source, innovation), then recurrent ones the same
+  // way; `rank` maps a gene id to its compiled local index (CompiledNetwork::gene_id). The value
+  // is the same up to rounding; with every activation and wide weights, rounding is not always
+  // small (1/x of a sum that cancels to near 0, a step at 0, steps of recurrence carrying it on),
+  // so a property test of an evaluator compares it with a reference that rounds as it does.
+  void sum_in_compiled_order(const std::map<int32_t, uint32_t>& rank) {
+    for (auto& [id, incoming] : in_)
+      std::stable_sort(incoming.begin(), incoming.end(), [&](size_t a, size_t b) {
+        const Edge &x = edges_[a], &y = edges_[b];
+        return std::make_tuple(x.recurrent, rank.at(x.source), x.innovation) <
+               std::make_tuple(y.recurrent, rank.at(y.source), y.innovation);
+      });
+  }
+
   // One activation step; recurrent edges read the previous step's values (0 before the first).
   std::vector<double> step(const std::vector<double>& inputs) {
     std::map<int32_t, double> value;
@@ -108,7 +123,8 @@ class ReferenceNetwork {
   std::vector<int32_t> inputs_, outputs_;
   std::set<int32_t> useful_;
   std::vector<Edge> edges_;
-  std::map<int32_t, std::vector<size_t>> in_, out_;  // edge indices, innovation order
+  std::map<int32_t, std::vector<size_t>> in_, out_;  // edge indices, innovation order (in_: see
+                                                    // sum_in_compiled_order)
   std::map<int32_t, double> prev_;
 };
 
