@@ -158,6 +158,12 @@ void allow_shared(size_t bytes) {
                                            cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)));
 }
 
+// Bytes of network n's packed record (network_blob_bytes, gpu/dispatch.hpp).
+size_t blob_bytes_of(const PopulationLayout& L, uint32_t n) {
+  return network_blob_bytes(L.node_offset[n + 1] - L.node_offset[n], L.edge_offset[n + 1] - L.edge_offset[n],
+                            L.level_offset[n + 1] - L.level_offset[n], L.num_outputs);
+}
+
 template <bool kStaged>
 void launch_subwarp(const kernels::ActivateArgs& args, const kernels::GroupShape& shape, uint32_t per_block,
                     size_t smem, cudaStream_t stream) {
@@ -211,11 +217,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
       shape_.max_nodes = std::max(shape_.max_nodes, layout.node_offset[n + 1] - layout.node_offset[n]);
       shape_.max_edges = std::max(shape_.max_edges, layout.edge_offset[n + 1] - layout.edge_offset[n]);
       shape_.max_levels = std::max(shape_.max_levels, layout.level_offset[n + 1] - layout.level_offset[n] - 1);
-      shape_.max_blob_bytes = std::max(
-          shape_.max_blob_bytes,
-          network_blob_bytes(layout.node_offset[n + 1] - layout.node_offset[n],
-                             layout.edge_offset[n + 1] - layout.edge_offset[n],
-                             layout.level_offset[n + 1] - layout.level_offset[n], layout.num_outputs));
+      shape_.max_blob_bytes = std::max(shape_.max_blob_bytes, blob_bytes_of(layout, n));
     }
     blob_ready_ = false;
     if (requested_ == KernelStrategy::Level) build_level_items(layout);
@@ -438,8 +440,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     uint64_t total = 0;
     for (uint32_t n = 0; n < L.num_networks; ++n) {
       blob_offset_host_[n] = uint32_t(total);
-      total += network_blob_bytes(L.node_offset[n + 1] - L.node_offset[n], L.edge_offset[n + 1] - L.edge_offset[n],
-                                  L.level_offset[n + 1] - L.level_offset[n], L.num_outputs) / 16;
+      total += blob_bytes_of(L, n) / 16;
       if (total > 0xffffffffull) throw Error("CUDA evaluator: population too large for packed records (over 64 GiB)");
     }
     blob_offset_host_[L.num_networks] = uint32_t(total);
@@ -467,11 +468,8 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     s.unit_bytes = uint32_t(per_block ? plan_.shared_bytes / per_block : 0);
     const size_t smem = plan_.shared_bytes;
     const bool tpr = plan_.thread_per_row;
-    if (plan_.strategy == KernelStrategy::Subwarp) {
-      s.unit_bytes = uint32_t(plan_.staged ? subwarp_staged_unit_bytes(shape_, s.row_tile)
-                                           : subwarp_unit_bytes(shape_, s.row_tile));
-      if (plan_.staged) s.blob_at = uint32_t(s.unit_bytes - shape_.max_blob_bytes);
-    }
+    // A staged unit is its values, then its record (subwarp_staged_unit_bytes).
+    if (plan_.staged) s.blob_at = uint32_t(s.unit_bytes - shape_.max_blob_bytes);
     switch (plan_.strategy) {
       case KernelStrategy::Subwarp:
         plan_.staged ? launch_subwarp<true>(args, s, per_block, smem, stream)

@@ -6,8 +6,9 @@
 // Method: `--distinct` genomes are grown per size and the population repeats them (each copy has
 // its own slice of the layout, so the device reads every byte); kernel time is CUDA events around
 // the kernels alone, after a warm-up, median of `--repeats`, with the L2 cache flushed before each
-// timed run (cuda_flush_l2: a read pass, so the evicted lines are clean); the CPU is timed on a prefix of the population capped at `--cpu-work` edge
-// evaluations and scaled to the whole population (the table says when). Two baselines: `paper`, the
+// timed run (cuda_flush_l2: a read pass, so the evicted lines are clean); the CPU is timed on a
+// prefix of the population capped at `--cpu-work` edge evaluations and scaled to the whole
+// population (the table says when). Two baselines: `paper`, the
 // paper's scheme as published (one network at a time, a launch per level; timed on a prefix of
 // `--paper-networks` networks and scaled, which is exact for a scheme that runs networks one after
 // another), and `level`, the same per-level kernel over the whole population at once (a launch per

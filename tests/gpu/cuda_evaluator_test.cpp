@@ -229,12 +229,16 @@ TEST_CASE("cuda evaluator: every launch shape the dispatcher can be told to use"
     const char* kernel;
     PlanTuning tuning;
   };
-  const std::vector<Shape> shapes = {
+  std::vector<Shape> shapes = {
       {"block", {1, 32, 0}}, {"block", {1, 96, 0}}, {"block", {0, 16, 256}}, {"block", {0, 3, 64}},
-      {"block", {0, 32, 32}}, {"warp", {0, 7, 0}},   {"global", {1, 64, 0}}, {"global", {0, 5, 256}},
-      {"subwarp", {0, 0, 1, 0}}, {"subwarp", {0, 3, 2, 0}}, {"subwarp", {0, 0, 4, 0}}, {"subwarp", {0, 0, 8, 0}},
-      {"subwarp", {0, 5, 16, 0}}, {"subwarp", {0, 0, 32, 0}}, {"subwarp", {0, 0, 1, 1}}, {"subwarp", {0, 3, 2, 1}},
-      {"subwarp", {0, 0, 4, 1}}, {"subwarp", {0, 0, 8, 1}}, {"subwarp", {0, 5, 16, 1}}, {"subwarp", {0, 0, 32, 1}}};
+      {"block", {0, 32, 32}}, {"warp", {0, 7, 0}},   {"global", {1, 64, 0}}, {"global", {0, 5, 256}}};
+  // Every subwarp group, with the network staged in shared memory and without.
+  for (int staged : {0, 1})
+    for (const PlanTuning& t : {PlanTuning{0, 0, 1}, PlanTuning{0, 3, 2}, PlanTuning{0, 0, 4}, PlanTuning{0, 0, 8},
+                                PlanTuning{0, 5, 16}, PlanTuning{0, 0, 32}}) {
+      shapes.push_back({"subwarp", t});
+      shapes.back().tuning.staged = staged;
+    }
   for (const auto& sh : shapes)
     for (size_t rows : {size_t(1), size_t(37), size_t(100)}) {
       CAPTURE(sh.kernel);
