@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "core/genome_codec.hpp"
+#include "core/genome/genome_codec.hpp"
 
 namespace ganglion {
 

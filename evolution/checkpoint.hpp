@@ -1,6 +1,6 @@
 // Checkpoints of a NEAT run: the whole EvolutionState (genomes, species with representatives and
 // stagnation counters, innovation history, counters, best genome, statistics so far), the
-// effective config as YAML and the task's state, in the container of core/checkpoint_io.hpp.
+// effective config as YAML and the task's state, in the container of core/io/checkpoint_io.hpp.
 // Random streams need no saving: every stream is derived from (seed, purpose, generation, index).
 //
 // CheckpointWriter is the reporter that writes RUN_DIR/checkpoints/ckpt-<N>.gck, where N is the
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "core/checkpoint_io.hpp"
-#include "core/config.hpp"
-#include "core/task.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/config/config.hpp"
+#include "core/task/task.hpp"
 #include "evolution/reporter.hpp"
 #include "evolution/state.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "core/genome.hpp"
+#include "core/genome/genome.hpp"
 #include "core/rng.hpp"
 
 namespace ganglion {

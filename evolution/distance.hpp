@@ -8,8 +8,8 @@
 // different activation, +1 for a different aggregation) to W's sum.
 #pragma once
 
-#include "core/config.hpp"
-#include "core/genome.hpp"
+#include "core/config/config.hpp"
+#include "core/genome/genome.hpp"
 
 namespace ganglion {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/layout.hpp"
+#include "core/network/layout.hpp"
 #include "evolution/reproduction.hpp"
 #include "evolution/speciation.hpp"
 

@@ -10,11 +10,11 @@
 #include <memory>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/evaluator.hpp"
-#include "core/layout.hpp"
+#include "core/config/config.hpp"
+#include "core/network/evaluator.hpp"
+#include "core/network/layout.hpp"
 #include "core/parallel.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 #include "evolution/reporter.hpp"
 #include "evolution/state.hpp"
 

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/genome.hpp"
+#include "core/config/config.hpp"
+#include "core/genome/genome.hpp"
 #include "core/rng.hpp"
 #include "evolution/state.hpp"
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/genome.hpp"
+#include "core/genome/genome.hpp"
 #include "evolution/state.hpp"
 
 namespace ganglion {

@@ -9,8 +9,8 @@
 
 #include <cstdint>
 
-#include "core/config.hpp"
-#include "core/genome.hpp"
+#include "core/config/config.hpp"
+#include "core/genome/genome.hpp"
 #include "core/rng.hpp"
 #include "evolution/innovation.hpp"
 

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "core/parallel.hpp"
 #include "evolution/state.hpp"
 

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
-#include "core/genome.hpp"
+#include "core/genome/genome.hpp"
 
 namespace ganglion {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "evolution/reporter.hpp"
 
 namespace ganglion {

@@ -8,7 +8,7 @@
 // the sequential, population-order result.
 #pragma once
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "core/parallel.hpp"
 #include "evolution/state.hpp"
 

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/genome.hpp"
+#include "core/genome/genome.hpp"
 
 namespace ganglion {
 

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/checkpoint_io.hpp"
-#include "core/genome_codec.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/genome/genome_codec.hpp"
 #include "evolution/checkpoint.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

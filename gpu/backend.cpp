@@ -1,6 +1,6 @@
 #include "gpu/backend.hpp"
 
-#include "core/cpu_evaluator.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
 
 #if GANGLION_HAVE_CUDA

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "core/config.hpp"
-#include "core/evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/network/evaluator.hpp"
 
 namespace ganglion {
 

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "core/config.hpp"
-#include "core/evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/network/evaluator.hpp"
 #include "gpu/dispatch.hpp"
 
 struct CUstream_st;  // cudaStream_t, without the CUDA headers

@@ -1,5 +1,5 @@
 // DeviceLayout: device pointers into the CUDA evaluator's uploaded copy of a PopulationLayout
-// (core/layout.hpp; same arrays, same meaning). Its own header so that kernels outside the
+// (core/network/layout.hpp; same arrays, same meaning). Its own header so that kernels outside the
 // evaluator (gpu/fused_episodes.cuh) can read the layout without defining the evaluator's kernels.
 #pragma once
 

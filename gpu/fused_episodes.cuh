@@ -1,6 +1,6 @@
 // Fused episodes: whole control-task episodes of a whole population inside one kernel, network
 // activation and environment step together, nothing going back to the host until every episode
-// has ended. The fused-episode hook of core/control_task.hpp; an environment plugs in with one
+// has ended. The fused-episode hook of core/task/control_task.hpp; an environment plugs in with one
 // line in a .cu file next to it (experiments/pole/pole_fused.cu):
 //     GANGLION_REGISTER_FUSED_EPISODES(MyEnv, ganglion::run_fused_episodes<MyEnv>);
 //
@@ -31,8 +31,8 @@
 #include <algorithm>
 #include <string>
 
-#include "core/activation.hpp"
-#include "core/control_task.hpp"
+#include "core/network/activation.hpp"
+#include "core/task/control_task.hpp"
 #include "core/error.hpp"
 #include "gpu/cuda_check.hpp"
 #include "gpu/cuda_evaluator.hpp"
@@ -124,7 +124,7 @@ __global__ void episodes_kernel(kernels::DeviceLayout L, Env env, EpisodeSpec sp
 
 }  // namespace fused
 
-// The runner registered for Env (see core/control_task.hpp for the contract). Returns false, so
+// The runner registered for Env (see core/task/control_task.hpp for the contract). Returns false, so
 // that the task falls back to the per-step path, when `evaluator` is not the CUDA evaluator.
 template <class Env>
 bool run_fused_episodes(Evaluator& evaluator, const PopulationLayout& layout, const Env& env,

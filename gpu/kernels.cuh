@@ -2,7 +2,7 @@
 // of rows. They know nothing of how they were chosen (gpu/dispatch.hpp decides); every strategy
 // computes a node exactly as the CPU reference does: aggregate the weighted feed-forward inputs in
 // CSR order, then the recurrent ones (previous step's values), then
-// activation(bias + response * aggregate) from core/activation.hpp.
+// activation(bias + response * aggregate) from core/network/activation.hpp.
 //
 // Value storage: the group kernel keeps a unit's values in shared memory as [node][row_tile]
 // (consecutive rows in consecutive banks: a warp reading one source node for 32 rows never
@@ -15,7 +15,7 @@
 
 #include <cuda_pipeline.h>
 
-#include "core/activation.hpp"
+#include "core/network/activation.hpp"
 #include "gpu/device_layout.cuh"
 
 namespace ganglion::kernels {

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/activation.hpp"
+#include "core/network/activation.hpp"
 
 using namespace ganglion;
 

@@ -16,8 +16,8 @@
 #include <zstd.h>
 #endif
 
-#include "core/checkpoint_io.hpp"
-#include "core/genome_codec.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/genome/genome_codec.hpp"
 #include "core/rng.hpp"
 #include "tests/cli_runner.hpp"
 

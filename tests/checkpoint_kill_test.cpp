@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/checkpoint_io.hpp"
+#include "core/io/checkpoint_io.hpp"
 #include "evolution/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
 

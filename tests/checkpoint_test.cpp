@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/config.hpp"
-#include "core/task.hpp"
+#include "core/config/config.hpp"
+#include "core/task/task.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
 #include "gpu/backend.hpp"

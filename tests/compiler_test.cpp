@@ -9,7 +9,7 @@
 #include <map>
 #include <tuple>
 
-#include "core/compiler.hpp"
+#include "core/network/compiler.hpp"
 #include "core/error.hpp"
 #include "tests/random_genome.hpp"
 #include "tests/reference_network.hpp"

@@ -1,4 +1,4 @@
-// Tests of core/config.cpp: defaults, every kind of config error (each message must name the key
+// Tests of core/config/config.cpp: defaults, every kind of config error (each message must name the key
 // path and the place), `--set` overrides, the YAML round trip and TaskParams.
 #include <doctest/doctest.h>
 
@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "core/error.hpp"
 
 using namespace ganglion;

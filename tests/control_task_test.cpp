@@ -1,4 +1,4 @@
-// ControlTask<Env> (core/control_task.hpp): the per-step episode runner against a plain reference
+// ControlTask<Env> (core/task/control_task.hpp): the per-step episode runner against a plain reference
 // loop, start states from the seed, compaction of finished networks, per-row recurrent state,
 // the fused-episode hook, config keys, host tasks and the non-Markov champion test.
 #include <doctest/doctest.h>
@@ -9,11 +9,11 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/config.hpp"
-#include "core/control_task.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/task/control_task.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/host_task.hpp"
+#include "core/task/host_task.hpp"
 #include "experiments/pole/pole_envs.hpp"
 #include "experiments/pole/pole_tasks.hpp"
 #include "tests/task_networks.hpp"

@@ -6,11 +6,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/compiler.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/network/compiler.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/layout.hpp"
-#include "core/random_population.hpp"
+#include "core/network/layout.hpp"
+#include "core/genome/random_population.hpp"
 #include "tests/random_genome.hpp"
 #include "tests/reference_network.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "core/compiler.hpp"
+#include "core/network/compiler.hpp"
 #include "evolution/crossover.hpp"
 #include "tests/evolution_fixtures.hpp"
 

@@ -1,4 +1,4 @@
-// Data tasks (core/data_task.hpp): CSV loading and its errors, losses, one batched activation
+// Data tasks (core/task/data_task.hpp): CSV loading and its errors, losses, one batched activation
 // of every network on every row, and the regression task built from a config.
 #include <doctest/doctest.h>
 
@@ -9,11 +9,11 @@
 #include <fstream>
 #include <string>
 
-#include "core/config.hpp"
-#include "core/cpu_evaluator.hpp"
-#include "core/data_task.hpp"
+#include "core/config/config.hpp"
+#include "core/network/cpu_evaluator.hpp"
+#include "core/task/data_task.hpp"
 #include "core/error.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 #include "tests/task_networks.hpp"
 
 using namespace ganglion;

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-#include "core/cpu_evaluator.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
 #include "evolution/engine.hpp"
 #include "evolution/run_folder.hpp"

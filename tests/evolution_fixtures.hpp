@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/genome.hpp"
+#include "core/config/config.hpp"
+#include "core/genome/genome.hpp"
 #include "core/rng.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 #include "evolution/initial_population.hpp"
 #include "evolution/innovation.hpp"
 #include "evolution/mutation.hpp"

@@ -1,4 +1,4 @@
-// Export formats (core/export.hpp): the DOT of a known genome against an expected file; the
+// Export formats (core/io/export.hpp): the DOT of a known genome against an expected file; the
 // neat-python network read back by an evaluator that follows neat-python's own algorithm
 // (required_for_output, feed_forward_layers, FeedForwardNetwork.activate) and compared with the
 // CPU evaluator on random inputs; the network JSON against the compiled network; the refusals.
@@ -20,11 +20,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/compiler.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/network/compiler.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/export.hpp"
-#include "core/layout.hpp"
+#include "core/io/export.hpp"
+#include "core/network/layout.hpp"
 #include "tests/random_genome.hpp"
 
 using namespace ganglion;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
-#include "core/genome.hpp"
+#include "core/genome/genome.hpp"
 #include "tests/random_genome.hpp"
 
 using namespace ganglion;

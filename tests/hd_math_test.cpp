@@ -1,11 +1,11 @@
-// core/hd_math.hpp: sin and cos from +, -, *, / and floor only (the same bits on host and device)
+// core/network/hd_math.hpp: sin and cos from +, -, *, / and floor only (the same bits on host and device)
 // must still be sin and cos: within 2 ulp of libm's over the range environments use and beyond.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "core/hd_math.hpp"
+#include "core/network/hd_math.hpp"
 #include "core/rng.hpp"
 #include "tests/random_genome.hpp"
 

@@ -7,11 +7,11 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "core/compiler.hpp"
+#include "core/network/compiler.hpp"
 #include "core/error.hpp"
-#include "core/layout.hpp"
+#include "core/network/layout.hpp"
 #include "core/parallel.hpp"
-#include "core/random_population.hpp"
+#include "core/genome/random_population.hpp"
 #include "tests/random_genome.hpp"
 
 using namespace ganglion;

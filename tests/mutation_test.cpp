@@ -6,9 +6,9 @@
 #include <cmath>
 #include <set>
 
-#include "core/compiler.hpp"
-#include "core/cpu_evaluator.hpp"
-#include "core/layout.hpp"
+#include "core/network/compiler.hpp"
+#include "core/network/cpu_evaluator.hpp"
+#include "core/network/layout.hpp"
 #include "evolution/mutation.hpp"
 #include "tests/evolution_fixtures.hpp"
 

@@ -1,4 +1,4 @@
-// Task plug-ins (core/plugin.hpp): libraries built outside ganglion's own libraries by CMake from
+// Task plug-ins (core/task/plugin.hpp): libraries built outside ganglion's own libraries by CMake from
 // tests/plugin_fixture/ (paths come in as GANGLION_FIXTURE_* definitions). A good one loads
 // through the config's task.plugin and runs; missing files, wrong ABI versions, libraries without
 // entry points and names registered twice are refused with clear messages.
@@ -9,11 +9,11 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/config.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/plugin.hpp"
-#include "core/task.hpp"
+#include "core/task/plugin.hpp"
+#include "core/task/task.hpp"
 #include "tests/task_networks.hpp"
 
 using namespace ganglion;

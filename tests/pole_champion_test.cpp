@@ -8,10 +8,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/config.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 #include "experiments/pole/pole_tasks.hpp"
 #include "tests/random_genome.hpp"
 #include "tests/task_networks.hpp"

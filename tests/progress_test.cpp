@@ -1,4 +1,4 @@
-// The progress line (evolution/progress.hpp) with a fake clock: the text, generations per second
+// The progress line (evolution/report/progress.hpp) with a fake clock: the text, generations per second
 // over recent generations, time left, in-place redraws on a terminal with throttling, and no
 // terminal codes when the output is not a terminal.
 #include <doctest/doctest.h>
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "evolution/progress.hpp"
+#include "evolution/report/progress.hpp"
 
 using namespace ganglion;
 

@@ -1,5 +1,5 @@
 // Random genomes for property tests (header-only; the CPU and GPU tests share it). Unlike the
-// NEAT-like grower in core/random_population.hpp, this one aims at the corners: arbitrary int32
+// NEAT-like grower in core/genome/random_population.hpp, this one aims at the corners: arbitrary int32
 // node ids, several bias nodes, duplicate and disabled edges, recurrent edges and self-loops,
 // unreachable hidden nodes and outputs, every activation and aggregation.
 #pragma once
@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/activation.hpp"
-#include "core/genome.hpp"
+#include "core/network/activation.hpp"
+#include "core/genome/genome.hpp"
 #include "core/rng.hpp"
 
 namespace ganglion::testing {

@@ -1,5 +1,5 @@
 // A plain, obviously correct network evaluator for property tests: maps keyed by gene id, memoised
-// recursion over incoming edges, no compilation. It applies the rules of core/compiler.hpp
+// recursion over incoming edges, no compilation. It applies the rules of core/network/compiler.hpp
 // literally (drop disabled edges and nodes that cannot reach an output; back edges of a DFS from
 // the inputs/bias, then every other node, in ascending id, children in innovation order, are
 // recurrent) so the compiled CSR and every evaluator can be checked against it.
@@ -13,8 +13,8 @@
 #include <tuple>
 #include <vector>
 
-#include "core/activation.hpp"
-#include "core/genome.hpp"
+#include "core/network/activation.hpp"
+#include "core/genome/genome.hpp"
 
 namespace ganglion::testing {
 
@@ -73,7 +73,7 @@ class ReferenceNetwork {
   const std::vector<Edge>& edges() const { return edges_; }  // enabled, useful; innovation order
   bool useful(int32_t id) const { return useful_.count(id) > 0; }
 
-  // Sums each node's inputs in the compiled CSR's order (core/network.hpp) instead of innovation
+  // Sums each node's inputs in the compiled CSR's order (core/network/network.hpp) instead of innovation
   // order: feed-forward edges by (rank of the source, innovation), then recurrent ones the same
   // way; `rank` maps a gene id to its compiled local index (CompiledNetwork::gene_id). The value
   // is the same up to rounding; with every activation and wide weights, rounding is not always

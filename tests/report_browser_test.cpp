@@ -17,7 +17,7 @@
 #include <sstream>
 #include <string>
 
-#include "evolution/report.hpp"
+#include "evolution/report/report.hpp"
 
 using namespace ganglion;
 namespace fs = std::filesystem;

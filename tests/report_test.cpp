@@ -1,4 +1,4 @@
-// The run report (evolution/report.hpp) from the fixture run folder tests/data/run: the page is
+// The run report (evolution/report/report.hpp) from the fixture run folder tests/data/run: the page is
 // written, self-contained (nothing fetched over the network), holds every plot, the config, the
 // stats and the network drawing; the inlined assets match tools/report/; bad run folders fail
 // with the file and line.
@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "evolution/report.hpp"
-#include "evolution/report_assets.hpp"
+#include "evolution/report/report.hpp"
+#include "evolution/report/report_assets.hpp"
 
 using namespace ganglion;
 namespace fs = std::filesystem;
@@ -100,7 +100,7 @@ TEST_CASE("report from the fixture run folder") {
 TEST_CASE("the inlined assets are the files under tools/report") {
   const fs::path dir = fs::path(source_dir()) / "tools/report";
   const ReportAssets& a = report_assets();
-  const char* hint = "regenerate evolution/report_assets.cpp: cmake -P tools/report/embed_assets.cmake";
+  const char* hint = "regenerate evolution/report/report_assets.cpp: cmake -P tools/report/embed_assets.cmake";
   CHECK_MESSAGE(a.uplot_js == read_file(dir / "vendor/uPlot.iife.min.js"), hint);
   CHECK_MESSAGE(a.uplot_css == read_file(dir / "vendor/uPlot.min.css"), hint);
   CHECK_MESSAGE(a.report_js == read_file(dir / "report.js"), hint);

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <set>
 
-#include "core/compiler.hpp"
+#include "core/network/compiler.hpp"
 #include "core/error.hpp"
 #include "evolution/reproduction.hpp"
 #include "tests/evolution_fixtures.hpp"

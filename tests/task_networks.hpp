@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/genome.hpp"
-#include "core/layout.hpp"
+#include "core/genome/genome.hpp"
+#include "core/network/layout.hpp"
 
 namespace ganglion::testing {
 

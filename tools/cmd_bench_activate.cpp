@@ -1,5 +1,5 @@
 // `ganglion bench activate`: one table of batched activation speed, all measured in one run on one
-// machine (issue 4): populations of NEAT-like grown networks (core/random_population.hpp) of
+// machine (issue 4): populations of NEAT-like grown networks (core/genome/random_population.hpp) of
 // about 16/64/256/1024 nodes, 1 and 64 input rows, every CUDA kernel strategy, against the CPU
 // evaluator on all cores and against the paper's per-level scheme, with the memory roofline.
 //
@@ -25,12 +25,12 @@
 
 #include <fmt/format.h>
 
-#include "core/compiler.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/network/compiler.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/layout.hpp"
+#include "core/network/layout.hpp"
 #include "core/parallel.hpp"
-#include "core/random_population.hpp"
+#include "core/genome/random_population.hpp"
 #include "core/rng.hpp"
 #include "tools/command.hpp"
 #if GANGLION_HAVE_CUDA

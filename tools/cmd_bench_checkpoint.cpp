@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "core/checkpoint_io.hpp"
+#include "core/io/checkpoint_io.hpp"
 #include "evolution/checkpoint.hpp"
 #include "core/parallel.hpp"
 #include "core/rng.hpp"

@@ -1,6 +1,6 @@
 // `ganglion bench compile`: how fast the network compiler turns populations into layouts, how big
 // the layout is per edge, and how fast the CPU evaluator activates them (issue 2's table). The
-// populations are NEAT-like grown genomes (core/random_population.hpp) of about 16, 128 and 1024
+// populations are NEAT-like grown genomes (core/genome/random_population.hpp) of about 16, 128 and 1024
 // nodes with about 4 incoming edges per node.
 #include <algorithm>
 #include <chrono>
@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "core/cpu_evaluator.hpp"
-#include "core/layout.hpp"
+#include "core/network/cpu_evaluator.hpp"
+#include "core/network/layout.hpp"
 #include "core/parallel.hpp"
-#include "core/random_population.hpp"
+#include "core/genome/random_population.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {

@@ -29,11 +29,11 @@
 
 #include <fmt/format.h>
 
-#include "core/config.hpp"
-#include "core/control_task.hpp"
+#include "core/config/config.hpp"
+#include "core/task/control_task.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 #include "evolution/engine.hpp"
 #include "experiments/pole/pole_envs.hpp"
 #include "gpu/backend.hpp"

@@ -17,10 +17,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "core/config.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 #include "evolution/engine.hpp"
 #include "tools/command.hpp"
 

@@ -1,6 +1,6 @@
 // `ganglion export GENOME.json --format dot|svg|json|neat-python-json [-o FILE]`: lets a genome
 // leave Ganglion as a graphviz drawing, Ganglion's compiled-network JSON or a neat-python
-// network (formats: core/export.hpp, docs/export.md). Writes to stdout unless -o is given.
+// network (formats: core/io/export.hpp, docs/export.md). Writes to stdout unless -o is given.
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -10,9 +10,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
-#include "core/export.hpp"
-#include "core/genome.hpp"
-#include "core/graphviz.hpp"
+#include "core/io/export.hpp"
+#include "core/genome/genome.hpp"
+#include "core/io/graphviz.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "evolution/checkpoint.hpp"
 #include "tools/command.hpp"
 

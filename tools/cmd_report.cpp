@@ -1,10 +1,10 @@
 // `ganglion report RUN_DIR`: writes RUN_DIR/report.html, a self-contained page with the run's
-// plots, config and best network (evolution/report.hpp), and prints its path.
+// plots, config and best network (evolution/report/report.hpp), and prints its path.
 #include <iostream>
 #include <memory>
 #include <string>
 
-#include "evolution/report.hpp"
+#include "evolution/report/report.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {

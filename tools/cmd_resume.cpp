@@ -14,9 +14,9 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "core/checkpoint_io.hpp"
-#include "core/config.hpp"
-#include "core/task.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/config/config.hpp"
+#include "core/task/task.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
 #include "evolution/reproduction.hpp"

@@ -12,12 +12,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/config.hpp"
-#include "core/task.hpp"
+#include "core/config/config.hpp"
+#include "core/task/task.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
-#include "evolution/progress.hpp"
-#include "evolution/report.hpp"
+#include "evolution/report/progress.hpp"
+#include "evolution/report/report.hpp"
 #include "evolution/run_folder.hpp"
 #include "gpu/backend.hpp"
 #include "tools/command.hpp"
@@ -26,7 +26,7 @@
 namespace ganglion::cli {
 namespace {
 
-// The progress line (evolution/progress.hpp) as a reporter: used instead of one log line per
+// The progress line (evolution/report/progress.hpp) as a reporter: used instead of one log line per
 // generation when stderr is a terminal, so a long run shows one line redrawn in place.
 class ProgressReporter final : public Reporter {
  public:

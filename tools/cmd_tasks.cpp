@@ -7,10 +7,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "core/error.hpp"
-#include "core/plugin.hpp"
-#include "core/task.hpp"
+#include "core/task/plugin.hpp"
+#include "core/task/task.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {

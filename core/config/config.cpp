@@ -6,7 +6,7 @@
 // Error messages follow one shape: "<where>: <key path>: <what is wrong>; allowed: <what is valid>",
 // where <where> is file:line:column (1-based, from yaml-cpp's marks) or the override text
 // "--set a.b=value".
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 
 #include <algorithm>
 #include <cctype>

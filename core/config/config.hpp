@@ -1,7 +1,7 @@
 // The typed experiment config: every setting the framework reads, with its default. Defaults are
 // the NEAT paper's XOR settings (Stanley & Miikkulainen 2002) where the paper gives one.
 //
-// Loading (core/config.cpp) is strict: an unknown key is an error naming file:line:column and the
+// Loading (core/config/config.cpp) is strict: an unknown key is an error naming file:line:column and the
 // nearest valid key; a wrong type or out-of-range value names the key path and the allowed range.
 // `--set section.key=value` overrides pass through the same validation. The effective config can
 // be written back out as YAML and loads again to an equal Config.
@@ -15,7 +15,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/activation.hpp"
+#include "core/network/activation.hpp"
 
 namespace ganglion {
 

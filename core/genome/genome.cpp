@@ -1,7 +1,7 @@
 // Genome helpers and the JSON genome format (format_version 1). Loading never trusts its input:
 // every field is type-checked and the result goes through validate_genome(), so a bad file ends in
 // a GenomeError naming the file, the genome and the gene, never in a crash.
-#include "core/genome.hpp"
+#include "core/genome/genome.hpp"
 
 #include <algorithm>
 #include <cmath>

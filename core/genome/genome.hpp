@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/activation.hpp"
+#include "core/network/activation.hpp"
 
 namespace ganglion {
 

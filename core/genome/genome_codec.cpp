@@ -1,7 +1,7 @@
 // Column-wise genome encoding (see genome_codec.hpp and docs/checkpoint-format.md). Each column is
 // a length-prefixed blob, so a reader knows every column's extent before decoding and a damaged
 // length is caught at once; encoding and decoding are one streaming pass over the genomes.
-#include "core/genome_codec.hpp"
+#include "core/genome/genome_codec.hpp"
 
 #include <cstring>
 #include <limits>

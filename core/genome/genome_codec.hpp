@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "core/checkpoint_io.hpp"
-#include "core/genome.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/genome/genome.hpp"
 
 namespace ganglion {
 

@@ -1,7 +1,7 @@
-// The NEAT-like grower (see core/random_population.hpp). Feed-forward growth keeps a position in
+// The NEAT-like grower (see core/genome/random_population.hpp). Feed-forward growth keeps a position in
 // [0, 1] per node (inputs 0, outputs 1, a split node halfway between its ends) and only adds an
 // edge from a lower to a higher position, so genomes stay acyclic without any graph search.
-#include "core/random_population.hpp"
+#include "core/genome/random_population.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/activation.hpp"
-#include "core/genome.hpp"
+#include "core/network/activation.hpp"
+#include "core/genome/genome.hpp"
 #include "core/rng.hpp"
 
 namespace ganglion {

@@ -1,6 +1,6 @@
 // The checkpoint container, binary reader/writer, atomic writes and rotation (see the header and
 // docs/checkpoint-format.md).
-#include "core/checkpoint_io.hpp"
+#include "core/io/checkpoint_io.hpp"
 
 #include <algorithm>
 #include <atomic>

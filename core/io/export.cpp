@@ -1,4 +1,4 @@
-#include "core/export.hpp"
+#include "core/io/export.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/compiler.hpp"
+#include "core/network/compiler.hpp"
 #include "core/error.hpp"
 
 namespace ganglion {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "core/genome.hpp"
-#include "core/network.hpp"
+#include "core/genome/genome.hpp"
+#include "core/network/network.hpp"
 
 namespace ganglion {
 

@@ -1,4 +1,4 @@
-#include "core/graphviz.hpp"
+#include "core/io/graphviz.hpp"
 
 #include <unistd.h>
 

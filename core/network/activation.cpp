@@ -1,4 +1,4 @@
-#include "core/activation.hpp"
+#include "core/network/activation.hpp"
 
 #include <array>
 

@@ -1,8 +1,8 @@
-// The network compiler (see core/compiler.hpp for the four steps). Everything works on "dense"
+// The network compiler (see core/network/compiler.hpp for the four steps). Everything works on "dense"
 // node indices (position in ascending gene-id order) so no map is touched per edge; the scratch
 // buffers live in a thread_local arena, so compiling a population allocates little more than the
 // result itself.
-#include "core/compiler.hpp"
+#include "core/network/compiler.hpp"
 
 #include <algorithm>
 #include <cstdint>

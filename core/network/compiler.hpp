@@ -1,4 +1,4 @@
-// The network compiler: genome -> CompiledNetwork (core/network.hpp).
+// The network compiler: genome -> CompiledNetwork (core/network/network.hpp).
 //  1. drop disabled connections and nodes that cannot influence an output;
 //  2. classify edges: with feed_forward = true a cycle is an error naming the genome and nodes;
 //     otherwise a depth-first search from the inputs in gene order marks each edge that closes
@@ -9,8 +9,8 @@
 
 #include <vector>
 
-#include "core/genome.hpp"
-#include "core/network.hpp"
+#include "core/genome/genome.hpp"
+#include "core/network/network.hpp"
 
 namespace ganglion {
 

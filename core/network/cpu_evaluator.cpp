@@ -14,7 +14,7 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-trapping-math")
 #endif
-#include "core/cpu_evaluator.hpp"
+#include "core/network/cpu_evaluator.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -59,7 +59,7 @@ void gather_any(Aggregation g, T* acc, const uint32_t* src, const float* weight,
   }
 }
 
-// activate<T>(A, x), with the logistic family in float through fast_logistic (core/activation.hpp:
+// activate<T>(A, x), with the logistic family in float through fast_logistic (core/network/activation.hpp:
 // a libm-free exp, so that the row loops vectorise).
 template <Activation A, typename T>
 inline T activate_rows(T x) {

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "core/evaluator.hpp"
+#include "core/network/evaluator.hpp"
 #include "core/parallel.hpp"
 
 namespace ganglion {

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "core/layout.hpp"
+#include "core/network/layout.hpp"
 
 namespace ganglion {
 

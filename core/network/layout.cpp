@@ -1,7 +1,7 @@
 // Packing compiled networks into one PopulationLayout. Sizes are known up front, so the offsets are
 // prefix sums and every network is copied into its own slice of preallocated arrays: the copy runs
 // in parallel and the result is the same for any thread count.
-#include "core/layout.hpp"
+#include "core/network/layout.hpp"
 
 #include <algorithm>
 #include <cstdint>

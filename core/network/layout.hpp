@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/genome.hpp"
-#include "core/compiler.hpp"
-#include "core/network.hpp"
+#include "core/genome/genome.hpp"
+#include "core/network/compiler.hpp"
+#include "core/network/network.hpp"
 
 namespace ganglion {
 

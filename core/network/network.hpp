@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/activation.hpp"
+#include "core/network/activation.hpp"
 
 namespace ganglion {
 

@@ -1,9 +1,9 @@
-#include "core/control_task.hpp"
+#include "core/task/control_task.hpp"
 
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "core/task_choice.hpp"
+#include "core/task/task_choice.hpp"
 
 namespace ganglion {
 

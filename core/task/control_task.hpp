@@ -34,13 +34,13 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/evaluator.hpp"
+#include "core/config/config.hpp"
+#include "core/network/evaluator.hpp"
 #include "core/hostdevice.hpp"
-#include "core/layout.hpp"
+#include "core/network/layout.hpp"
 #include "core/parallel.hpp"
 #include "core/rng.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 
 namespace ganglion {
 

@@ -1,4 +1,4 @@
-#include "core/data_task.hpp"
+#include "core/task/data_task.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
-#include "core/task_choice.hpp"
+#include "core/task/task_choice.hpp"
 
 namespace ganglion {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/task.hpp"
+#include "core/config/config.hpp"
+#include "core/task/task.hpp"
 
 namespace ganglion {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/evaluator.hpp"
-#include "core/layout.hpp"
-#include "core/task.hpp"
+#include "core/network/evaluator.hpp"
+#include "core/network/layout.hpp"
+#include "core/task/task.hpp"
 
 namespace ganglion {
 

@@ -1,4 +1,4 @@
-#include "core/plugin.hpp"
+#include "core/task/plugin.hpp"
 
 #include <dlfcn.h>
 

@@ -3,7 +3,7 @@
 //
 // A plug-in exports two C functions, written for it by one macro:
 //
-//   #include "core/plugin.hpp"
+//   #include "core/task/plugin.hpp"
 //   static void register_tasks(ganglion::PluginRegistrar& r) {
 //     r.add({"my_task", "what it does", [](const ganglion::Config& c, ganglion::TaskParams& p) {
 //              return std::make_unique<MyTask>(c, p); }});
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 
 // Bump when Task, Evaluator, PopulationLayout, Config, TaskParams or TaskInfo change shape.
 // 2: Task::save_state / restore_state (checkpointed task state).

@@ -1,9 +1,9 @@
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "core/plugin.hpp"
+#include "core/task/plugin.hpp"
 
 namespace ganglion {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 #include "core/error.hpp"
-#include "core/evaluator.hpp"
-#include "core/layout.hpp"
+#include "core/network/evaluator.hpp"
+#include "core/network/layout.hpp"
 
 namespace ganglion {
 

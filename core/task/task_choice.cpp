@@ -1,4 +1,4 @@
-#include "core/task_choice.hpp"
+#include "core/task/task_choice.hpp"
 
 #include <algorithm>
 

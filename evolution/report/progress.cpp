@@ -1,4 +1,4 @@
-#include "evolution/progress.hpp"
+#include "evolution/report/progress.hpp"
 
 #include <unistd.h>
 

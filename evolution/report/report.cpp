@@ -1,4 +1,4 @@
-#include "evolution/report.hpp"
+#include "evolution/report/report.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -10,10 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
-#include "core/export.hpp"
-#include "core/genome.hpp"
-#include "core/graphviz.hpp"
-#include "evolution/report_assets.hpp"
+#include "core/io/export.hpp"
+#include "core/genome/genome.hpp"
+#include "core/io/graphviz.hpp"
+#include "evolution/report/report_assets.hpp"
 
 namespace ganglion {
 namespace {

@@ -1,7 +1,7 @@
 // Pole-balancing environments, written once for the host compiler and nvcc (GANGLION_HD): the
 // CPU backend steps them from ControlTask<Env>, a fused CUDA runner steps them inside a kernel.
 // Physics is double precision in all three, as in the reference codes (README.md gives sources),
-// with sin and cos from core/hd_math.hpp so that the CPU and a GPU follow the same trajectory:
+// with sin and cos from core/network/hd_math.hpp so that the CPU and a GPU follow the same trajectory:
 //   SinglePole   NEAT's single pole (Stanley's go_cart / Sutton & Anderson's cart_pole): Euler,
 //                0.02 s steps, bang-bang force from two outputs, random start, +-12 degrees.
 //   DoublePole   Wieland's double pole with Gomez's Runge-Kutta 4 integration, as in Stanley's
@@ -16,7 +16,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "core/hd_math.hpp"
+#include "core/network/hd_math.hpp"
 #include "core/hostdevice.hpp"
 #include "core/rng.hpp"
 

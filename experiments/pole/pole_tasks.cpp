@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "core/cpu_evaluator.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/task.hpp"
-#include "core/task_choice.hpp"
+#include "core/task/task.hpp"
+#include "core/task/task_choice.hpp"
 
 namespace ganglion::pole {
 

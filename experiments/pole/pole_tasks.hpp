@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <unordered_set>
 
-#include "core/control_task.hpp"
+#include "core/task/control_task.hpp"
 #include "experiments/pole/pole_envs.hpp"
 
 namespace ganglion::pole {

@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/data_task.hpp"
+#include "core/task/data_task.hpp"
 #include "core/error.hpp"
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 
 namespace ganglion {
 namespace {

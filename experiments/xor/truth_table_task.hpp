@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/task.hpp"
+#include "core/task/task.hpp"
 
 namespace ganglion {
 

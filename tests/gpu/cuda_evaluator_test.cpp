@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "core/compiler.hpp"
-#include "core/cpu_evaluator.hpp"
+#include "core/network/compiler.hpp"
+#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
-#include "core/layout.hpp"
-#include "core/random_population.hpp"
+#include "core/network/layout.hpp"
+#include "core/genome/random_population.hpp"
 #include "gpu/cuda_evaluator.hpp"
 #include "tests/random_genome.hpp"
 

@@ -5,7 +5,7 @@
 //   FIXTURE_NO_ENTRY   export no entry points at all
 #include <memory>
 
-#include "core/plugin.hpp"
+#include "core/task/plugin.hpp"
 
 #ifndef FIXTURE_TASK_NAME
 #define FIXTURE_TASK_NAME "fixture_sum"
