@@ -1,0 +1,66 @@
+// Checkpoints written by an older build (format version 1, tests/data/checkpoint_v1/README.md)
+// still load, and resuming them gives exactly the uninterrupted run that build made:
+// best_genome.json byte for byte, stats.jsonl apart from its time_ fields.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/cli_runner.hpp"
+
+namespace fs = std::filesystem;
+using namespace ganglion::testing;
+
+namespace {
+
+std::string without_time_fields(const std::string& text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t k = text.find(",\"time_", i);
+    if (k == std::string::npos) {
+      out.append(text, i, std::string::npos);
+      break;
+    }
+    out.append(text, i, k - i);
+    size_t j = k + 1;
+    while (j < text.size() && text[j] != ',' && text[j] != '}') ++j;
+    i = j;
+  }
+  return out;
+}
+
+void check_resume(const std::string& folder, const std::string& checkpoint, int generations) {
+  const fs::path data = fs::path(source_dir()) / "tests/data/checkpoint_v1" / folder;
+  CAPTURE(folder);
+  CAPTURE(checkpoint);
+  ScratchDir scratch("compat-" + folder);
+  // The checkpoint is copied so that the resumed run writes nothing into the test data.
+  const fs::path run = scratch.path / "run";
+  fs::create_directories(run / "checkpoints");
+  fs::copy_file(data / checkpoint, run / "checkpoints" / checkpoint);
+  const auto r = run_ganglion("resume '" + (run / "checkpoints" / checkpoint).string() + "' --generations " +
+                              std::to_string(generations) + " -q");
+  INFO(r.output);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 3));
+  CHECK(read_text(run / "best_genome.json") == read_text(data / "best_genome.json"));
+  CHECK(without_time_fields(read_text(run / "stats.jsonl")) == read_text(data / "stats.jsonl"));
+}
+
+}  // namespace
+
+TEST_CASE("format-1 checkpoints load and resume exactly") {
+  if (ganglion_binary().empty() || !fs::exists(ganglion_binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  SUBCASE("inspect reads the version") {
+    const auto r = run_ganglion("inspect '" + source_dir() + "/tests/data/checkpoint_v1/xor-seed5/ckpt-2.gck'");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("version 1") != std::string::npos);
+  }
+  SUBCASE("mid-run checkpoint") { check_resume("xor-seed5", "ckpt-2.gck", 12); }
+  SUBCASE("final checkpoint (reproduces first)") { check_resume("xor-seed5", "ckpt-4.gck", 12); }
+  SUBCASE("task state (double_pole_nv's tested genomes)") { check_resume("double_pole_nv-seed2", "ckpt-2.gck", 6); }
+}
