@@ -1,9 +1,6 @@
 // `ganglion run CONFIG`: one evolution run into a run folder (docs/run-folder.md), with one log
 // line per generation. Exit 0 when solved / threshold reached, 3 when the generation limit ran
 // out, 130 after Ctrl-C or SIGTERM (the current generation finishes and the files are saved).
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,13 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/config/config.hpp"
-#include "core/task/task.hpp"
-#include "evolution/checkpoint.hpp"
-#include "evolution/engine.hpp"
+#include "core/parallel.hpp"
 #include "evolution/report/progress.hpp"
 #include "evolution/report/report.hpp"
-#include "evolution/run_folder.hpp"
-#include "gpu/backend.hpp"
+#include "evolution/session.hpp"
 #include "tools/command.hpp"
 #include "tools/run_session.hpp"
 
@@ -63,36 +57,32 @@ int run_command(const RunOptions& o) {
   if (o.seed >= 0) overrides.push_back("seed=" + std::to_string(o.seed));
   if (o.generations >= 0) overrides.push_back("run.generations=" + std::to_string(o.generations));
   if (o.threads >= 0) overrides.push_back("threads=" + std::to_string(o.threads));
-  Config config = load_config(o.config, overrides);
+  const Config config = load_config(o.config, overrides);
 
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   if (o.quiet) spdlog::set_level(spdlog::level::warn);
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
   if (config.threads) ThreadPool::set_default_threads(config.threads);
 
-  auto task = TaskRegistry::instance().create(config);
-  auto evaluator = make_evaluator(config);
-  Engine engine(config, *task, *evaluator);
-  RunFolder folder(o.out.empty() ? default_run_folder(config) : o.out, config);
   LogReporter log;
   std::unique_ptr<ProgressReporter> progress;
+  SessionOptions options;
+  options.run_dir = o.out;
   if (config.log.progress && !o.quiet && !o.verbose && ::isatty(STDERR_FILENO)) {
     progress = std::make_unique<ProgressReporter>(config);
-    engine.add_reporter(progress.get());
+    options.reporters.push_back(progress.get());
   } else {
-    engine.add_reporter(&log);  // plain log lines when not on a terminal
+    options.reporters.push_back(&log);  // plain log lines when not on a terminal
   }
-  engine.add_reporter(&folder);
-  CheckpointWriter checkpoints(folder.dir(), config, task.get());  // checkpoint.every / keep; always at the end
-  engine.add_reporter(&checkpoints);
+  Session session = Session::start(config, cli_backends(), options);
   spdlog::info("run '{}': task {}, backend {}, population {}, seed {}, up to {} generations -> {}", config.name,
-               task->name(), evaluator->name(), config.population_size, config.seed, config.run.generations,
-               folder.dir());
+               session.task_name(), session.evaluator_name(), config.population_size, config.seed,
+               config.run.generations, session.run_dir());
 
-  const StopReason reason = run_until_stopped(engine);
-  spdlog::info("run folder: {}", folder.dir());
-  if (o.report) spdlog::info("report: {}", write_report(folder.dir()));
-  return exit_code_for(reason);
+  const RunSummary summary = run_until_stopped(session);
+  spdlog::info("run folder: {}", summary.run_dir);
+  if (o.report) spdlog::info("report: {}", write_report(summary.run_dir));
+  return exit_code_for(summary.reason);
 }
 
 std::function<int()> setup(CLI::App& app) {

@@ -1,11 +1,10 @@
 #include "tools/run_session.hpp"
 
-#include <atomic>
-#include <chrono>
 #include <csignal>
 
 #include <spdlog/spdlog.h>
 
+#include "gpu/backend.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {
@@ -22,24 +21,32 @@ extern "C" void on_stop_signal(int) {
 
 }  // namespace
 
-StopReason run_until_stopped(Engine& engine) {
+StopOnSignal::StopOnSignal() {
   g_stop.store(false);
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  const auto start = std::chrono::steady_clock::now();
-  StopReason reason = engine.run(&g_stop);
+}
+
+StopOnSignal::~StopOnSignal() {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
-  const EvolutionState& st = engine.state();
-  const Genome& best = st.solved ? st.solution : st.best;
-  const uint32_t evaluated = st.history.empty() ? 0 : st.history.back().generation + 1;
-  spdlog::info("{} after {} generation(s), {} evaluations, {:.2f}s", stop_reason_name(reason), evaluated,
-               st.evaluations, seconds);
-  spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", best.id, best.fitness,
-               best.count(NodeKind::Hidden), best.enabled_connections(), st.solved ? " (solves the task)" : "");
-  return reason;
+const std::atomic<bool>* StopOnSignal::flag() const { return &g_stop; }
+
+SessionBackends cli_backends() { return SessionBackends{make_evaluator, {}}; }
+
+RunSummary run_until_stopped(Session& session) {
+  {
+    StopOnSignal signals;
+    session.run(signals.flag());
+  }
+  const RunSummary s = session.summary();
+  spdlog::info("{} after {} generation(s), {} evaluations, {:.2f}s", stop_reason_name(s.reason), s.generations,
+               s.evaluations, s.seconds);
+  spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", s.best.id, s.best.fitness,
+               s.best.count(NodeKind::Hidden), s.best.enabled_connections(), s.solved ? " (solves the task)" : "");
+  return s;
 }
 
 int exit_code_for(StopReason reason) {

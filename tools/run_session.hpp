@@ -1,15 +1,31 @@
-// What `ganglion run` and `ganglion resume` share once their Engine is set up: run it until it
-// stops (Ctrl-C or SIGTERM finishes the current generation; a second one ends the process), log
-// the end-of-run summary, and map the stop reason to the command's exit code.
+// What `ganglion run`, `resume` and `experiment` share around a Session (evolution/session.hpp):
+// Ctrl-C and SIGTERM turned into a stop request (the library installs no signal handlers), the
+// end-of-run log lines and the exit code of a stop reason.
 #pragma once
 
-#include "evolution/engine.hpp"
+#include <atomic>
+
+#include "evolution/session.hpp"
 
 namespace ganglion::cli {
 
-// Runs the engine with SIGINT/SIGTERM turned into a stop request; logs the summary lines (stop
-// reason, generations, evaluations, time, best genome) and returns the stop reason.
-StopReason run_until_stopped(Engine& engine);
+// While it lives, SIGINT and SIGTERM set flag() (the current generation finishes, files are
+// saved); a second signal ends the process at once. The default handlers come back with it.
+class StopOnSignal {
+ public:
+  StopOnSignal();
+  ~StopOnSignal();
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+  const std::atomic<bool>* flag() const;
+};
+
+// The evaluator and task makers of the `ganglion` program: the config's backend through
+// gpu/backend.hpp, tasks from the registry (built-ins and plug-ins).
+SessionBackends cli_backends();
+// Runs the session with signals turned into a stop request; logs the summary lines (stop reason,
+// generations, evaluations, time, best genome) and returns the summary.
+RunSummary run_until_stopped(Session& session);
 // 0 solved / threshold, 130 interrupted, 3 generation limit.
 int exit_code_for(StopReason reason);
 

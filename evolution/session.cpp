@@ -1,0 +1,247 @@
+#include "evolution/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/error.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/parallel.hpp"
+#include "evolution/checkpoint.hpp"
+#include "evolution/engine.hpp"
+#include "evolution/reproduction.hpp"
+#include "evolution/run_folder.hpp"
+
+namespace ganglion {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Exact keys and whole sections ("log.*") that resuming may change.
+const std::vector<std::string>& resumable_patterns() {
+  static const std::vector<std::string> patterns = {"run.generations", "log.*", "checkpoint.*",
+                                                    "backend",         "threads", "cuda.*"};
+  return patterns;
+}
+
+std::string trim(std::string s) {
+  const char* ws = " \t";
+  s.erase(0, s.find_first_not_of(ws));
+  s.erase(s.find_last_not_of(ws) + 1);
+  return s;
+}
+
+std::unique_ptr<Task> make_task(const SessionBackends& backends, const Config& config) {
+  return backends.make_task ? backends.make_task(config) : TaskRegistry::instance().create(config);
+}
+
+std::unique_ptr<Evaluator> make_evaluator(const SessionBackends& backends, const Config& config) {
+  if (!backends.make_evaluator)
+    throw Error("session: no evaluator factory was given (SessionBackends::make_evaluator; the library's is "
+                "gpu/backend.hpp's make_evaluator)");
+  auto evaluator = backends.make_evaluator(config);
+  if (!evaluator) throw Error("session: the evaluator factory returned no evaluator");
+  return evaluator;
+}
+
+}  // namespace
+
+bool resumable_key(const std::string& key) {
+  for (const std::string& p : resumable_patterns()) {
+    if (p.size() > 2 && p.compare(p.size() - 2, 2, ".*") == 0) {
+      if (key.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0) return true;
+    } else if (key == p) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string resumable_keys_text() { return fmt::format("{}", fmt::join(resumable_patterns(), ", ")); }
+
+void apply_resume_override(Config& config, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos)
+    throw ConfigError(fmt::format("--set {}: expected key=value, e.g. --set run.generations=200", assignment));
+  const std::string key = trim(assignment.substr(0, eq));
+  if (!resumable_key(key)) {
+    const auto keys = config_keys();
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      apply_override(config, assignment);  // an unknown key: the loader's message names the nearest
+    }
+    throw ConfigError(fmt::format(
+        "--set {}: '{}' cannot change when resuming: it changes how evolution proceeds, so the resumed run would "
+        "no longer be the one that was interrupted. Keys that can change: {} (start a new run with `ganglion run` "
+        "to change others)",
+        assignment, key, resumable_keys_text()));
+  }
+  apply_override(config, assignment);
+}
+
+// Declaration order is destruction order in reverse: the engine goes before the task and the
+// evaluator it refers to; the reporters outlive nothing that calls them.
+struct Session::Impl {
+  SessionOrigin origin;
+  std::string run_dir;
+  std::unique_ptr<Task> task;
+  std::unique_ptr<Evaluator> evaluator;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<RunFolder> folder;
+  std::unique_ptr<CheckpointWriter> checkpoints;
+  std::vector<Reporter*> reporters;  // the user's, then the folder and the checkpoint writer
+  bool begun = false;
+  StopReason reason = StopReason::None;
+  double seconds = 0.0;
+
+  // Task, evaluator and engine first, so that a bad config or a missing device leaves no folder.
+  void build(const Config& config, const SessionBackends& backends) {
+    task = make_task(backends, config);
+    if (!task) throw Error("session: the task factory returned no task");
+  }
+  void build_engine(const Config& config, const SessionBackends& backends) {
+    evaluator = make_evaluator(backends, config);
+    engine = std::make_unique<Engine>(config, *task, *evaluator);
+  }
+  void attach(const SessionOptions& options, const Config& config) {
+    checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get());
+    reporters = options.reporters;
+    reporters.push_back(folder.get());
+    reporters.push_back(checkpoints.get());
+    for (Reporter* r : reporters) engine->add_reporter(r);
+  }
+  void begin() {
+    if (begun) return;
+    begun = true;
+    for (Reporter* r : reporters) r->on_start(engine->state());
+  }
+  void finish(StopReason why) {
+    reason = why;
+    for (Reporter* r : reporters) r->on_finish(engine->state(), why);
+  }
+  StopReason step() {
+    if (reason != StopReason::None)
+      throw Error(fmt::format("{}: the run has stopped ({}); resume it to go further", run_dir,
+                              stop_reason_name(reason)));
+    begin();
+    const auto t0 = std::chrono::steady_clock::now();
+    const StopReason r = engine->step();
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  }
+};
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Session Session::start(const Config& config, const SessionBackends& backends, const SessionOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->build(config, backends);
+  impl->build_engine(config, backends);
+  impl->run_dir = options.run_dir.empty() ? default_run_folder(config) : options.run_dir;
+  impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
+  impl->attach(options, config);
+  impl->engine->init();
+  return Session(std::move(impl));
+}
+
+Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vector<std::string>& overrides,
+                        const SessionBackends& backends, const SessionOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  const std::string file = find_checkpoint(run_dir_or_checkpoint);
+  Checkpoint ck = load_checkpoint(file);
+  Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
+  for (const auto& s : overrides) apply_resume_override(config, s);
+
+  const uint32_t done = ck.completed_generations();
+  if (config.run.generations <= done)
+    throw Error(fmt::format("{}: the run has {} generation(s) evaluated already and its limit is run.generations = {}; "
+                            "pass --generations N with N > {} to run further",
+                            file, done, config.run.generations, done));
+  impl->origin.checkpoint = file;
+  impl->origin.generations_done = done;
+  impl->origin.stopped_as = ck.info.stop_reason;
+  impl->origin.overrides = overrides;
+  impl->run_dir = options.run_dir.empty() ? run_folder_of_checkpoint(file) : options.run_dir;
+
+  impl->build(config, backends);
+  try {
+    impl->task->restore_state(ck.info.task_state);
+  } catch (const Error& e) {
+    throw CheckpointError(file + ": the task's state: " + e.what());
+  }
+  impl->build_engine(config, backends);
+
+  // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
+  // did not get saved), then the run folder appends to it.
+  std::error_code ec;
+  fs::create_directories(impl->run_dir, ec);
+  if (ec) throw Error(impl->run_dir + ": cannot create the run folder: " + ec.message());
+  std::string lines;
+  for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
+  write_file_atomic((fs::path(impl->run_dir) / "stats.jsonl").string(), lines.data(), lines.size());
+  impl->folder = std::make_unique<RunFolder>(impl->run_dir, config, /*resume=*/true);
+  impl->attach(options, config);
+
+  EvolutionState state = std::move(ck.state);
+  if (ck.info.needs_reproduce) {
+    // The checkpoint holds the final evaluated generation of a finished run: make the next one as
+    // the engine's step() would have (reproduction depends only on the state, config and seed).
+    ThreadPool pool(config.threads);
+    reproduce(state, config, pool);
+  }
+  impl->engine->restore(std::move(state));
+  return Session(std::move(impl));
+}
+
+StopReason Session::step() {
+  const StopReason r = impl_->step();
+  if (r != StopReason::None) impl_->finish(r);
+  return r;
+}
+
+StopReason Session::run(const std::atomic<bool>* stop) {
+  StopReason r = StopReason::None;
+  while (r == StopReason::None) {
+    r = impl_->step();
+    if (r == StopReason::None && stop && stop->load()) r = StopReason::Interrupted;
+  }
+  impl_->finish(r);
+  return r;
+}
+
+void Session::interrupt() {
+  if (impl_->reason != StopReason::None) return;
+  impl_->begin();
+  impl_->finish(StopReason::Interrupted);
+}
+
+const EvolutionState& Session::state() const { return impl_->engine->state(); }
+StopReason Session::stop_reason() const { return impl_->reason; }
+const SessionOrigin& Session::origin() const { return impl_->origin; }
+const Config& Session::config() const { return impl_->engine->config(); }
+const std::string& Session::run_dir() const { return impl_->run_dir; }
+std::string Session::task_name() const { return impl_->task->name(); }
+std::string Session::evaluator_name() const { return impl_->evaluator->name(); }
+
+RunSummary Session::summary() const {
+  const EvolutionState& st = state();
+  RunSummary s;
+  s.reason = impl_->reason;
+  s.generations = st.history.empty() ? 0 : st.history.back().generation + 1;
+  s.evaluations = st.evaluations;
+  s.seconds = impl_->seconds;
+  s.solved = st.solved;
+  s.best = st.solved ? st.solution : st.best;
+  s.run_dir = impl_->run_dir;
+  s.checkpoint = impl_->checkpoints->last_written();
+  return s;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,126 @@
+// A session: one NEAT run and its run folder (docs/run-folder.md), from start or resume to the
+// end-of-run summary. It is the one place that knows how a run is put together: the task, the
+// evaluator, the Engine, the run folder (config.yaml, stats.jsonl, best_genome.json), the
+// checkpoint writer, and the rules of resuming (which settings may change, stats.jsonl cut back to
+// the checkpoint, the next generation made from a finished run's last one). The CLI, the Python
+// module and MPI ranks call it; they keep what is process-wide (log level, signal handlers, the
+// default thread pool's size).
+//
+// Layering: evolution/ knows nothing of gpu/, so the session does not pick a backend itself; the
+// caller hands in a SessionBackends whose make_evaluator turns the config's `backend` into an
+// evaluator (the CLI and the tests pass gpu/backend.hpp's make_evaluator). That keeps this file
+// free of CUDA and of a link to ganglion_gpu, and it is the seam where a backend object (an
+// evaluator plus, where it has one, a fused episode runner) or a distributed evaluator plugs in.
+//
+// No globals: everything a session uses is in the object or handed in; errors are exceptions
+// (Error, ConfigError, CheckpointError) whose messages name the file or key.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/genome/genome.hpp"
+#include "core/network/evaluator.hpp"
+#include "core/task/task.hpp"
+#include "evolution/reporter.hpp"
+#include "evolution/state.hpp"
+
+namespace ganglion {
+
+// Where a session gets its evaluator and its task.
+struct SessionBackends {
+  // Required: the evaluator for a config (its `backend`, `threads`, `cuda.*`).
+  std::function<std::unique_ptr<Evaluator>(const Config&)> make_evaluator;
+  // The task for a config; empty: TaskRegistry::instance().create (built-ins and plug-ins).
+  std::function<std::unique_ptr<Task>(const Config&)> make_task;
+};
+
+struct SessionOptions {
+  // The run folder. Empty: default_run_folder(config) for a new run, the checkpoint's own run
+  // folder on resume.
+  std::string run_dir;
+  // Called before the session's own run folder and checkpoint writer, in this order; not owned,
+  // they must outlive the session.
+  std::vector<Reporter*> reporters;
+};
+
+// What a session started from.
+struct SessionOrigin {
+  std::string checkpoint;              // resume: the checkpoint file; empty for a new run
+  uint32_t generations_done = 0;       // generations evaluated before this session
+  std::string stopped_as;              // resume: the checkpointed run's stop reason ("" while it ran)
+  std::vector<std::string> overrides;  // resume: the key=value changes applied
+};
+
+// The end-of-run figures (also available mid-run, with reason None).
+struct RunSummary {
+  StopReason reason = StopReason::None;
+  uint32_t generations = 0;  // generations evaluated in the whole run, the last one included
+  uint64_t evaluations = 0;  // genome evaluations in the whole run
+  double seconds = 0.0;      // wall time this session spent stepping
+  bool solved = false;
+  Genome best;               // the solution when solved, else the fittest genome ever evaluated
+  std::string run_dir;
+  std::string checkpoint;    // the newest checkpoint this session wrote ("" when none yet)
+};
+
+// Whether `key` may change when a run resumes: only keys that change how, where or how long the
+// run goes, never what it computes. One small function, so a per-key flag of the config schema
+// can take its place.
+bool resumable_key(const std::string& key);
+// The keys resumable_key accepts, for messages and help texts ("run.generations, log.*, ...").
+std::string resumable_keys_text();
+// Applies one "key=value" change to a resumed run's config; throws ConfigError naming the key when
+// it may not change on resume or is unknown (with "did you mean").
+void apply_resume_override(Config& config, const std::string& assignment);
+
+class Session {
+ public:
+  // A new run of `config`: creates the run folder and writes config.yaml; generation 0 exists.
+  static Session start(const Config& config, const SessionBackends& backends, const SessionOptions& options = {});
+  // Resumes from a run folder (its newest checkpoint), a checkpoints folder or a .gck file, with
+  // `overrides` ("key=value", each checked by apply_resume_override). The limit run.generations
+  // must lie beyond the generations already evaluated. stats.jsonl is rewritten to the
+  // checkpoint's generations, then appended to, so the folder ends as the uninterrupted run's.
+  static Session resume(const std::string& run_dir_or_checkpoint, const std::vector<std::string>& overrides,
+                        const SessionBackends& backends, const SessionOptions& options = {});
+
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+  // Evaluates one generation and, unless the run stops, makes the next. When it stops, the
+  // reporters finish (best_genome.json and the final checkpoint are written). Throws Error once
+  // the run has stopped.
+  StopReason step();
+  // Steps until the run stops. `stop`, when given, is polled after each generation (a signal
+  // handler sets it); the run then ends Interrupted, with its files saved.
+  StopReason run(const std::atomic<bool>* stop = nullptr);
+  // Ends a running session now as Interrupted: the reporters finish, a checkpoint that resumes
+  // exactly is written. Nothing happens when it has stopped already.
+  void interrupt();
+
+  const EvolutionState& state() const;
+  // None while the run goes on.
+  StopReason stop_reason() const;
+  bool finished() const { return stop_reason() != StopReason::None; }
+  RunSummary summary() const;
+  const SessionOrigin& origin() const;
+
+  const Config& config() const;
+  const std::string& run_dir() const;
+  std::string task_name() const;
+  std::string evaluator_name() const;
+
+ private:
+  struct Impl;
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ganglion
