@@ -44,7 +44,9 @@ double worst_of(const std::vector<T>& v) {
 // one run at a time; on the CPU one run per core.
 unsigned default_jobs(const Config& config, const SessionBackends& backends) {
   if (!backends.make_evaluator) return 1;  // Session::start reports the missing factory
-  const auto probe = backends.make_evaluator(config);
+  Config one = config;
+  one.threads = 1;  // a probe: no thread pool of its own worth making
+  const auto probe = backends.make_evaluator(one);
   if (probe && probe->name() != "cpu") return 1;
   return std::max(1u, std::thread::hardware_concurrency());
 }
