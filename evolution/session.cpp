@@ -83,8 +83,8 @@ void apply_resume_override(Config& config, const std::string& assignment) {
   apply_override(config, assignment);
 }
 
-// Declaration order is destruction order in reverse: the engine goes before the task and the
-// evaluator it refers to; the reporters outlive nothing that calls them.
+// Members are destroyed in reverse order of declaration: the engine before the task and the
+// evaluator it refers to.
 struct Session::Impl {
   SessionOrigin origin;
   std::string run_dir;
@@ -98,12 +98,13 @@ struct Session::Impl {
   StopReason reason = StopReason::None;
   double seconds = 0.0;
 
-  // Task, evaluator and engine first, so that a bad config or a missing device leaves no folder.
-  void build(const Config& config, const SessionBackends& backends) {
+  // The task, evaluator and engine come before any file, so that a bad config or a missing device
+  // leaves no folder behind. (Resume restores the task's state between the two.)
+  void make_task_for(const Config& config, const SessionBackends& backends) {
     task = make_task(backends, config);
     if (!task) throw Error("session: the task factory returned no task");
   }
-  void build_engine(const Config& config, const SessionBackends& backends) {
+  void make_engine_for(const Config& config, const SessionBackends& backends) {
     evaluator = make_evaluator(backends, config);
     engine = std::make_unique<Engine>(config, *task, *evaluator);
   }
@@ -142,8 +143,8 @@ Session::~Session() = default;
 
 Session Session::start(const Config& config, const SessionBackends& backends, const SessionOptions& options) {
   auto impl = std::make_unique<Impl>();
-  impl->build(config, backends);
-  impl->build_engine(config, backends);
+  impl->make_task_for(config, backends);
+  impl->make_engine_for(config, backends);
   impl->run_dir = options.run_dir.empty() ? default_run_folder(config) : options.run_dir;
   impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
   impl->attach(options, config);
@@ -170,13 +171,13 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   impl->origin.overrides = overrides;
   impl->run_dir = options.run_dir.empty() ? run_folder_of_checkpoint(file) : options.run_dir;
 
-  impl->build(config, backends);
+  impl->make_task_for(config, backends);
   try {
     impl->task->restore_state(ck.info.task_state);
   } catch (const Error& e) {
     throw CheckpointError(file + ": the task's state: " + e.what());
   }
-  impl->build_engine(config, backends);
+  impl->make_engine_for(config, backends);
 
   // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
   // did not get saved), then the run folder appends to it.
