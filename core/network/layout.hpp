@@ -21,6 +21,8 @@
 
 namespace ganglion {
 
+class ThreadPool;
+
 struct PopulationLayout {
   uint32_t num_networks = 0;
   uint32_t num_inputs = 0;   // the same for every network
@@ -78,5 +80,8 @@ PopulationLayout compile_population(const std::vector<Genome>& genomes, const Co
 // per-generation path of an engine that keeps its layout. On an error `out` is left unspecified.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
                         unsigned threads = 0);
+// The same on a pool the caller owns (a run's ExecutionContext): the engine's per-generation call.
+void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
+                        ThreadPool& pool);
 
 }  // namespace ganglion

@@ -34,7 +34,7 @@ uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& la
   episodes[0].total_reward = 0.0;
   episodes[0].steps = 0;
   episodes[0].done = false;
-  run_episodes_per_step(standard, one, evaluator, 1, max_steps, episodes, false, true);
+  run_episodes_per_step(standard, one, evaluator, 1, max_steps, episodes, false);
   return episodes[0].state.balanced;
 }
 
@@ -51,7 +51,7 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
     episodes[i].done = false;
   }
   // All 625 starts are rows of one network: each row keeps its own recurrent state.
-  run_episodes_per_step(env, one, evaluator, kGeneralizationStarts, steps, episodes, false, true);
+  run_episodes_per_step(env, one, evaluator, kGeneralizationStarts, steps, episodes, false);
   uint32_t passed = 0;
   for (const auto& ep : episodes) passed += ep.state.balanced + 1 >= steps ? 1 : 0;
   return passed;
