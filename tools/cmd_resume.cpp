@@ -104,8 +104,8 @@ int resume_command(const ResumeOptions& o) {
   } catch (const Error& e) {
     throw CheckpointError(file + ": the task's state: " + e.what());
   }
-  auto evaluator = make_evaluator(config);
-  Engine engine(config, *task, *evaluator);
+  ExecutionContext execution = make_execution_context(config);  // threads and backend (fused episodes on CUDA)
+  Engine engine(config, *task, execution);
 
   // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
   // did not get saved), then the run folder appends to it.
@@ -121,15 +121,14 @@ int resume_command(const ResumeOptions& o) {
   if (ck.info.needs_reproduce) {
     // The checkpoint holds the final evaluated generation of a finished run: make the next one as
     // the engine's step() would have (reproduction depends only on the state, config and seed).
-    ThreadPool pool(config.threads);
-    reproduce(state, config, pool);
+    reproduce(state, config, execution.pool());
   }
   engine.restore(std::move(state));
   engine.add_reporter(&log);
   engine.add_reporter(&folder);
   engine.add_reporter(&checkpoints);
   spdlog::info("resume '{}' from {} (generation {}): task {}, backend {}, up to {} generations -> {}", config.name,
-               file, done, task->name(), evaluator->name(), config.run.generations, run_dir);
+               file, done, task->name(), execution.backend().name(), config.run.generations, run_dir);
   if (!overrides.empty()) spdlog::info("changed on resume (none of these alters the course of the run): {}", changed);
 
   const StopReason reason = run_until_stopped(engine);

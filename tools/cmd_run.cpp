@@ -71,8 +71,8 @@ int run_command(const RunOptions& o) {
   if (config.threads) ThreadPool::set_default_threads(config.threads);
 
   auto task = TaskRegistry::instance().create(config);
-  auto evaluator = make_evaluator(config);
-  Engine engine(config, *task, *evaluator);
+  ExecutionContext execution = make_execution_context(config);  // threads and backend (fused episodes on CUDA)
+  Engine engine(config, *task, execution);
   RunFolder folder(o.out.empty() ? default_run_folder(config) : o.out, config);
   LogReporter log;
   std::unique_ptr<ProgressReporter> progress;
@@ -86,7 +86,7 @@ int run_command(const RunOptions& o) {
   CheckpointWriter checkpoints(folder.dir(), config, task.get());  // checkpoint.every / keep; always at the end
   engine.add_reporter(&checkpoints);
   spdlog::info("run '{}': task {}, backend {}, population {}, seed {}, up to {} generations -> {}", config.name,
-               task->name(), evaluator->name(), config.population_size, config.seed, config.run.generations,
+               task->name(), execution.backend().name(), config.population_size, config.seed, config.run.generations,
                folder.dir());
 
   const StopReason reason = run_until_stopped(engine);
