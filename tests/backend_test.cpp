@@ -1,7 +1,8 @@
 // Backends and execution contexts (core/network/backend.hpp, core/execution.hpp, gpu/backend.hpp):
 // the CPU backend has no episode runner (null, and a clear error when one is required); a config
 // picks the backend; an ExecutionContext owns its threads and hands its backend's evaluator the
-// same pool; a TaskContext without one runs serially with no backend.
+// same pool; a TaskContext without one runs serially with no backend; fused episode programs are
+// registered per environment type.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -12,7 +13,9 @@
 #include "core/network/cpu_evaluator.hpp"
 #include "core/task/episode_runner.hpp"
 #include "core/task/task.hpp"
+#include "experiments/pole/pole_envs.hpp"
 #include "gpu/backend.hpp"
+#include "gpu/fused_episode_programs.hpp"
 #include "tests/evolution_fixtures.hpp"
 #include "tests/random_genome.hpp"
 
@@ -102,4 +105,23 @@ TEST_CASE("a TaskContext without an execution context is serial and has no backe
 
 TEST_CASE("an ExecutionContext needs a backend") {
   CHECK_THROWS_WITH_AS(ExecutionContext(1, nullptr), doctest::Contains("no backend"), Error);
+}
+
+TEST_CASE("fused episode programs are found by environment type; a second registration is refused") {
+  struct Unregistered {};
+  CHECK(bool(find_fused_episodes(typeid(Unregistered))) == false);
+#if GANGLION_HAVE_CUDA
+  // experiments/pole/pole_fused.cu registers these three at start-up (no device needed for that).
+  const FusedEpisodeProgram cartpole = find_fused_episodes(typeid(pole::GymCartPole));
+  CHECK(bool(cartpole));
+  CHECK(bool(find_fused_episodes(typeid(pole::SinglePole))));
+  CHECK(bool(find_fused_episodes(typeid(pole::DoublePole))));
+  CHECK(bool(find_fused_episodes(typeid(pole::DoublePole)) != cartpole));
+  CHECK_THROWS_WITH_AS(register_fused_episodes(typeid(pole::GymCartPole), cartpole),
+                       doctest::Contains("registered twice"), Error);
+#else
+  CHECK(bool(find_fused_episodes(typeid(pole::GymCartPole))) == false);  // no .cu files in this build
+#endif
+  CHECK_THROWS_WITH_AS(register_fused_episodes(typeid(Unregistered), nullptr), doctest::Contains("null program"),
+                       Error);
 }
