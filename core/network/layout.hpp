@@ -70,7 +70,8 @@ struct PopulationLayout {
 // Packs already compiled networks (all with the same input and output counts, else GenomeError).
 PopulationLayout pack(const std::vector<CompiledNetwork>& networks);
 
-// Compiles and packs a whole population, in parallel on `threads` threads (0 = all cores).
+// Compiles and packs a whole population, in parallel on a pool of `threads` threads made for the
+// call (0 = all cores).
 // The result does not depend on the thread count.
 PopulationLayout compile_population(const std::vector<Genome>& genomes, const CompileOptions& options,
                                     unsigned threads = 0);

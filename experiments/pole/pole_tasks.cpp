@@ -24,7 +24,7 @@ void generalization_start(uint32_t index, DoublePoleState& state) {
 uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& layout, uint32_t network,
                                uint32_t max_steps) {
   PopulationLayout one = select_networks(layout, {network});
-  CpuEvaluator evaluator(1);
+  CpuEvaluator evaluator(serial_pool());
   evaluator.load(one);
   std::vector<Episode<DoublePole>> episodes(1);
   DoublePole standard = env;
@@ -41,7 +41,7 @@ uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& la
 uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayout& layout, uint32_t network,
                                     uint32_t steps) {
   PopulationLayout one = select_networks(layout, {network});
-  CpuEvaluator evaluator(1);
+  CpuEvaluator evaluator(serial_pool());
   evaluator.load(one);
   std::vector<Episode<DoublePole>> episodes(kGeneralizationStarts);
   for (uint32_t i = 0; i < kGeneralizationStarts; ++i) {
