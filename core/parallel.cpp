@@ -144,6 +144,11 @@ void ThreadPool::for_each(size_t n, const std::function<void(size_t)>& fn, size_
       min_chunk);
 }
 
+ThreadPool& serial_pool() {
+  static ThreadPool pool(1);
+  return pool;
+}
+
 namespace {
 std::mutex g_instance_m;
 unsigned g_default_threads = 0;

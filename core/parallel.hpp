@@ -1,6 +1,7 @@
 // A small persistent thread pool. Work is split into contiguous index ranges; callers must make
 // each index's result independent of which thread runs it, so results never depend on the
-// thread count.
+// thread count. A run's pool belongs to its ExecutionContext (core/execution.hpp), which hands it
+// to everything that needs threads.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +24,9 @@ class ThreadPool {
   // Calls fn(i) for every i in [0, n).
   void for_each(size_t n, const std::function<void(size_t)>& fn, size_t min_chunk = 1);
 
-  // The process-wide pool; set_default_threads() before first use changes its size.
+  // A process-wide pool for code that is not handed an ExecutionContext: checkpoint and genome
+  // (de)compression (core/io, core/genome) and tests. Nothing on a run's path (engine, decoder,
+  // evaluators, tasks) uses it. set_default_threads() before first use changes its size.
   static ThreadPool& instance();
   static void set_default_threads(unsigned threads);
 
@@ -31,5 +34,10 @@ class ThreadPool {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// A pool without workers: every job runs on the calling thread. It holds no state a job changes,
+// so one instance serves every caller (a task evaluated without an ExecutionContext, the
+// single-network tests of a champion).
+ThreadPool& serial_pool();
 
 }  // namespace ganglion

@@ -19,14 +19,35 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 uint32_t counted_nodes(const Genome& g) { return g.count(NodeKind::Hidden) + g.count(NodeKind::Output); }
 }  // namespace
 
-Engine::Engine(const Config& config, Task& task, Evaluator& evaluator)
-    : config_(config), task_(task), evaluator_(evaluator), pool_(std::make_unique<ThreadPool>(config.threads)) {
-  const std::string where = config.source.empty() ? std::string("config") : config.source;
-  if (task.num_inputs() != config.genome.num_inputs || task.num_outputs() != config.genome.num_outputs)
-    throw ConfigError(where + ": task '" + task.name() + "' has " + std::to_string(task.num_inputs()) + " inputs and " +
-                      std::to_string(task.num_outputs()) + " outputs, but genome.num_inputs = " +
-                      std::to_string(config.genome.num_inputs) + " and genome.num_outputs = " +
-                      std::to_string(config.genome.num_outputs) + "; set them to the task's");
+namespace {
+std::unique_ptr<Decoder> direct_decoder(const Config& config, ThreadPool& pool) {
+  CompileOptions options;
+  options.feed_forward = config.genome.feed_forward;
+  return std::make_unique<DirectDecoder>(options, pool);
+}
+}  // namespace
+
+Engine::Engine(const Config& config, ExecutionContext& execution, Decoder& decoder, PopulationEvaluation& evaluation)
+    : config_(config), execution_(&execution), decoder_(&decoder), evaluation_(&evaluation) {
+  state_.compatibility_threshold = config.speciation.compatibility_threshold;
+}
+
+Engine::Engine(const Config& config, Task& task, ExecutionContext& execution) : config_(config) {
+  own_evaluation_ = std::make_unique<TaskEvaluation>(config, task, execution);
+  own_decoder_ = direct_decoder(config, execution.pool());
+  execution_ = &execution;
+  decoder_ = own_decoder_.get();
+  evaluation_ = own_evaluation_.get();
+  state_.compatibility_threshold = config.speciation.compatibility_threshold;
+}
+
+Engine::Engine(const Config& config, Task& task, Evaluator& evaluator) : config_(config) {
+  own_execution_ = std::make_unique<ExecutionContext>(config.threads, std::make_unique<EvaluatorBackend>(evaluator));
+  own_evaluation_ = std::make_unique<TaskEvaluation>(config, task, *own_execution_);
+  own_decoder_ = direct_decoder(config, own_execution_->pool());
+  execution_ = own_execution_.get();
+  decoder_ = own_decoder_.get();
+  evaluation_ = own_evaluation_.get();
   state_.compatibility_threshold = config.speciation.compatibility_threshold;
 }
 
@@ -37,7 +58,7 @@ void Engine::add_reporter(Reporter* reporter) { reporters_.push_back(reporter); 
 void Engine::init() {
   state_ = EvolutionState{};
   state_.compatibility_threshold = config_.speciation.compatibility_threshold;
-  initialise_population(state_, config_, *pool_);
+  initialise_population(state_, config_, execution_->pool());
   started_ = true;
 }
 
@@ -54,21 +75,21 @@ StopReason Engine::step() {
   s.generation = st.generation;
   const size_t n = st.genomes.size();
 
-  // Compile and evaluate.
+  // Decode and evaluate.
   auto t = std::chrono::steady_clock::now();
-  CompileOptions options;
-  options.feed_forward = config_.genome.feed_forward;
-  compile_population(st.genomes, options, layout_, config_.threads);
-  const PopulationLayout& layout = layout_;
+  decoder_->decode(st.genomes, layout_);
   s.time_compile = seconds_since(t);
+  if (layout_.num_networks != n)
+    throw Error("decoder '" + decoder_->name() + "' made " + std::to_string(layout_.num_networks) +
+                " networks of " + std::to_string(n) + " genomes");
   t = std::chrono::steady_clock::now();
-  std::vector<double> fitness(n, 0.0);
-  evaluator_.load(layout);
-  task_.evaluate(layout, evaluator_, TaskContext{config_.seed, st.generation}, fitness);
+  evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
   s.time_evaluate = seconds_since(t);
-  if (fitness.size() != n)
-    throw Error("task '" + task_.name() + "' returned " + std::to_string(fitness.size()) + " fitness values for " +
+  if (result_.fitness.size() != n || result_.solved.size() != n)
+    throw Error("population evaluation " + evaluation_->name() + " returned " + std::to_string(result_.fitness.size()) +
+                " fitness values and " + std::to_string(result_.solved.size()) + " solved flags for " +
                 std::to_string(n) + " genomes");
+  std::vector<double>& fitness = result_.fitness;
 
   // NaN or infinite fitness: the genome gets the generation's worst finite fitness (0 when none
   // is finite); the count is reported with the generation.
@@ -87,7 +108,7 @@ StopReason Engine::step() {
       fitness[i] = worst;
       ++s.invalid_fitness;
     } else {
-      solver[i] = task_.solved_network(uint32_t(i), fitness[i]);
+      solver[i] = result_.solved[i] != 0;
       task_solved = task_solved || solver[i];
       if (config_.run.fitness_threshold) {
         const double thr = *config_.run.fitness_threshold;
@@ -160,7 +181,7 @@ StopReason Engine::step() {
   else if (st.generation + 1 >= config_.run.generations) reason = StopReason::GenerationLimit;
   if (reason == StopReason::None) {
     t = std::chrono::steady_clock::now();
-    reproduce(st, config_, *pool_);
+    reproduce(st, config_, execution_->pool());
     s.time_reproduce = seconds_since(t);
   }
   s.time_total = seconds_since(t_start);

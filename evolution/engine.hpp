@@ -1,6 +1,10 @@
 // The generation loop of NEAT. One step():
-//   compile the population -> evaluate it with the task -> statistics -> stop check ->
-//   reproduce (stagnation, sharing, selection, crossover, mutation) and speciate the children.
+//   decode the population (Decoder) -> evaluate it (PopulationEvaluation) -> statistics ->
+//   stop check -> reproduce (stagnation, sharing, selection, crossover, mutation) and speciate
+//   the children.
+// The engine knows neither how a genome becomes a network nor where networks are evaluated: the
+// two seams above are its only way to either, so HyperNEAT is another Decoder and several
+// processes are another PopulationEvaluation. Its threads come from the run's ExecutionContext.
 // The Engine holds no evolution state of its own: everything lives in EvolutionState, which
 // state() exposes and restore() replaces, so a checkpoint taken in Reporter::on_generation and
 // restored later continues exactly as the uninterrupted run would.
@@ -11,9 +15,11 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "core/execution.hpp"
+#include "core/network/decoder.hpp"
 #include "core/network/evaluator.hpp"
 #include "core/network/layout.hpp"
-#include "core/parallel.hpp"
+#include "core/task/population_evaluation.hpp"
 #include "core/task/task.hpp"
 #include "evolution/reporter.hpp"
 #include "evolution/state.hpp"
@@ -22,8 +28,17 @@ namespace ganglion {
 
 class Engine {
  public:
-  // The task's input and output counts must match config.genome (else ConfigError).
+  // The run's usual form: `task` evaluated on `execution`'s backend (TaskEvaluation), genomes
+  // decoded directly (DirectDecoder), every thread from `execution`, which must outlive the
+  // engine. The task's input and output counts must match config.genome (else ConfigError).
+  Engine(const Config& config, Task& task, ExecutionContext& execution);
+  // The same on a bare evaluator: the engine makes its own context of config.threads threads
+  // around it. The evaluator offers no episode runner, so control tasks run per step; use the
+  // form above with make_execution_context(config) (gpu/backend.hpp) for fused CUDA episodes.
   Engine(const Config& config, Task& task, Evaluator& evaluator);
+  // Any decoder and any population evaluation (not owned; they and `execution` must outlive the
+  // engine). `execution` gives the threads of initialisation and reproduction.
+  Engine(const Config& config, ExecutionContext& execution, Decoder& decoder, PopulationEvaluation& evaluation);
   ~Engine();
 
   // Reporters are not owned and must outlive the engine's use of them.
@@ -43,14 +58,19 @@ class Engine {
 
  private:
   Config config_;
-  Task& task_;
-  Evaluator& evaluator_;
-  std::unique_ptr<ThreadPool> pool_;
+  // Owned only by the convenience constructors; the pointers below are what step() uses.
+  std::unique_ptr<ExecutionContext> own_execution_;
+  std::unique_ptr<Decoder> own_decoder_;
+  std::unique_ptr<PopulationEvaluation> own_evaluation_;
+  ExecutionContext* execution_ = nullptr;
+  Decoder* decoder_ = nullptr;
+  PopulationEvaluation* evaluation_ = nullptr;
   std::vector<Reporter*> reporters_;
   EvolutionState state_;
   bool started_ = false;
-  // Reused buffers only (no evolution state): compiled anew from state_.genomes every generation.
+  // Reused buffers only (no evolution state): decoded anew from state_.genomes every generation.
   PopulationLayout layout_;
+  PopulationFitness result_;
 };
 
 }  // namespace ganglion

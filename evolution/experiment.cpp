@@ -43,11 +43,11 @@ double worst_of(const std::vector<T>& v) {
 // The default number of runs at once: a device evaluator (anything but the CPU's) is shared, so
 // one run at a time; on the CPU one run per core.
 unsigned default_jobs(const Config& config, const SessionBackends& backends) {
-  if (!backends.make_evaluator) return 1;  // Session::start reports the missing factory
+  if (!backends.make_execution) return 1;  // Session::start reports the missing factory
   Config one = config;
   one.threads = 1;  // a probe: no thread pool of its own worth making
-  const auto probe = backends.make_evaluator(one);
-  if (probe && probe->name() != "cpu") return 1;
+  const ExecutionContext probe = backends.make_execution(one);
+  if (probe.backend().name() != "cpu") return 1;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 

@@ -40,13 +40,11 @@ std::unique_ptr<Task> make_task(const SessionBackends& backends, const Config& c
   return backends.make_task ? backends.make_task(config) : TaskRegistry::instance().create(config);
 }
 
-std::unique_ptr<Evaluator> make_evaluator(const SessionBackends& backends, const Config& config) {
-  if (!backends.make_evaluator)
-    throw Error("session: no evaluator factory was given (SessionBackends::make_evaluator; the library's is "
-                "gpu/backend.hpp's make_evaluator)");
-  auto evaluator = backends.make_evaluator(config);
-  if (!evaluator) throw Error("session: the evaluator factory returned no evaluator");
-  return evaluator;
+std::unique_ptr<ExecutionContext> make_execution(const SessionBackends& backends, const Config& config) {
+  if (!backends.make_execution)
+    throw Error("session: no execution-context factory was given (SessionBackends::make_execution; the "
+                "library's is gpu/backend.hpp's make_execution_context)");
+  return std::make_unique<ExecutionContext>(backends.make_execution(config));
 }
 
 }  // namespace
@@ -84,12 +82,12 @@ void apply_resume_override(Config& config, const std::string& assignment) {
 }
 
 // Members are destroyed in reverse order of declaration: the engine before the task and the
-// evaluator it refers to.
+// execution context it refers to.
 struct Session::Impl {
   SessionOrigin origin;
   std::string run_dir;
   std::unique_ptr<Task> task;
-  std::unique_ptr<Evaluator> evaluator;
+  std::unique_ptr<ExecutionContext> execution;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<RunFolder> folder;
   std::unique_ptr<CheckpointWriter> checkpoints;
@@ -98,15 +96,15 @@ struct Session::Impl {
   StopReason reason = StopReason::None;
   double seconds = 0.0;
 
-  // The task, evaluator and engine come before any file, so that a bad config or a missing device
+  // The task, execution context and engine come before any file, so that a bad config or a missing device
   // leaves no folder behind. (Resume restores the task's state between the two.)
   void make_task_for(const Config& config, const SessionBackends& backends) {
     task = make_task(backends, config);
     if (!task) throw Error("session: the task factory returned no task");
   }
   void make_engine_for(const Config& config, const SessionBackends& backends) {
-    evaluator = make_evaluator(backends, config);
-    engine = std::make_unique<Engine>(config, *task, *evaluator);
+    execution = make_execution(backends, config);
+    engine = std::make_unique<Engine>(config, *task, *execution);
   }
   void attach(const SessionOptions& options, const Config& config) {
     checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get());
@@ -194,8 +192,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   if (ck.info.needs_reproduce) {
     // The checkpoint holds the final evaluated generation of a finished run: make the next one as
     // the engine's step() would have (reproduction depends only on the state, config and seed).
-    ThreadPool pool(config.threads);
-    reproduce(state, config, pool);
+    reproduce(state, config, impl->execution->pool());
   }
   impl->engine->restore(std::move(state));
   return Session(std::move(impl));
@@ -229,7 +226,7 @@ const SessionOrigin& Session::origin() const { return impl_->origin; }
 const Config& Session::config() const { return impl_->engine->config(); }
 const std::string& Session::run_dir() const { return impl_->run_dir; }
 std::string Session::task_name() const { return impl_->task->name(); }
-std::string Session::evaluator_name() const { return impl_->evaluator->name(); }
+std::string Session::evaluator_name() const { return impl_->execution->backend().name(); }
 
 RunSummary Session::summary() const {
   const EvolutionState& st = state();

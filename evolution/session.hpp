@@ -7,10 +7,11 @@
 // default thread pool's size).
 //
 // Layering: evolution/ knows nothing of gpu/, so the session does not pick a backend itself; the
-// caller hands in a SessionBackends whose make_evaluator turns the config's `backend` into an
-// evaluator (the CLI and the tests pass gpu/backend.hpp's make_evaluator). That keeps this file
-// free of CUDA and of a link to ganglion_gpu, and it is the seam where a backend object (an
-// evaluator plus, where it has one, a fused episode runner) or a distributed evaluator plugs in.
+// caller hands in a SessionBackends whose make_execution turns the config's `backend` and
+// `threads` into an execution context (core/execution.hpp: the thread pool and the backend, with
+// its evaluator and, where it has one, a fused episode runner; the CLI and the tests pass
+// gpu/backend.hpp's make_execution_context). That keeps this file free of CUDA and of a link to
+// ganglion_gpu, and it is the seam where a distributed backend plugs in.
 //
 // No globals: everything a session uses is in the object or handed in; errors are exceptions
 // (Error, ConfigError, CheckpointError) whose messages name the file or key.
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "core/execution.hpp"
 #include "core/genome/genome.hpp"
 #include "core/network/evaluator.hpp"
 #include "core/task/task.hpp"
@@ -34,8 +36,8 @@ namespace ganglion {
 
 // Where a session gets its evaluator and its task.
 struct SessionBackends {
-  // Required: the evaluator for a config (its `backend`, `threads`, `cuda.*`).
-  std::function<std::unique_ptr<Evaluator>(const Config&)> make_evaluator;
+  // Required: the execution context for a config (its `backend`, `threads`, `cuda.*`).
+  std::function<ExecutionContext(const Config&)> make_execution;
   // The task for a config; empty: TaskRegistry::instance().create (built-ins and plug-ins).
   std::function<std::unique_ptr<Task>(const Config&)> make_task;
 };

@@ -1,9 +1,10 @@
 #include "gpu/backend.hpp"
 
-#include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
+#include "core/network/cpu_evaluator.hpp"
 
 #if GANGLION_HAVE_CUDA
+#include "gpu/cuda_backend.hpp"
 #include "gpu/cuda_evaluator.hpp"
 #endif
 
@@ -25,23 +26,50 @@ std::string cuda_device_info() {
 #endif
 }
 
-std::unique_ptr<Evaluator> make_evaluator(const Config& config) {
+namespace {
+// Whether config.backend resolves to CUDA on this machine; throws when it asks for CUDA and there is none.
+bool wants_cuda(const Config& config) {
   switch (config.backend) {
-    case Backend::Cpu: return std::make_unique<CpuEvaluator>(config.threads);
-    case Backend::Cuda:
+    case BackendKind::Cpu: return false;
+    case BackendKind::Cuda:
 #if GANGLION_HAVE_CUDA
       if (!cuda_available()) throw Error("backend: cuda was asked for, but " + cuda_device_info());
-      return make_cuda_evaluator(config.cuda);
+      return true;
 #else
       throw Error("backend: cuda was asked for, but " + cuda_device_info() + "; use backend: cpu or auto");
 #endif
-    case Backend::Auto:
-    default:
-#if GANGLION_HAVE_CUDA
-      if (cuda_available()) return make_cuda_evaluator(config.cuda);
-#endif
-      return std::make_unique<CpuEvaluator>(config.threads);
+    case BackendKind::Auto:
+    default: return cuda_available();
   }
+}
+}  // namespace
+
+std::unique_ptr<Backend> make_cuda_backend(const CudaConfig& config) {
+#if GANGLION_HAVE_CUDA
+  return std::make_unique<CudaBackend>(config);
+#else
+  (void)config;
+  throw Error("backend: cuda was asked for, but " + cuda_device_info());
+#endif
+}
+
+std::unique_ptr<Backend> make_backend(const Config& config, ThreadPool& pool) {
+  if (wants_cuda(config)) return make_cuda_backend(config.cuda);
+  return std::make_unique<CpuBackend>(pool);
+}
+
+ExecutionContext make_execution_context(const Config& config) {
+  if (wants_cuda(config)) return ExecutionContext(config.threads, make_cuda_backend(config.cuda));
+  return ExecutionContext(config.threads);
+}
+
+std::unique_ptr<Evaluator> make_evaluator(const Config& config) {
+#if GANGLION_HAVE_CUDA
+  if (wants_cuda(config)) return make_cuda_evaluator(config.cuda);
+#else
+  (void)wants_cuda(config);  // throws for backend: cuda
+#endif
+  return std::make_unique<CpuEvaluator>(config.threads);
 }
 
 }  // namespace ganglion

@@ -1,7 +1,8 @@
 // Fused episodes: whole control-task episodes of a whole population inside one kernel, network
 // activation and environment step together, nothing going back to the host until every episode
-// has ended. The fused-episode hook of core/task/control_task.hpp; an environment plugs in with one
-// line in a .cu file next to it (experiments/pole/pole_fused.cu):
+// has ended. The CUDA backend's episode runner (gpu/cuda_backend.hpp, the contract in
+// core/task/episode_runner.hpp) runs the program registered for a control task's environment; an
+// environment plugs in with one line in a .cu file next to it (experiments/pole/pole_fused.cu):
 //     GANGLION_REGISTER_FUSED_EPISODES(MyEnv, ganglion::run_fused_episodes<MyEnv>);
 //
 // The kernel. One thread per (network n, episode e); thread t = n * episodes + e. Each thread:
@@ -38,6 +39,7 @@
 #include "gpu/cuda_evaluator.hpp"
 #include "gpu/device_memory.hpp"
 #include "gpu/device_layout.cuh"
+#include "gpu/fused_episode_programs.hpp"
 
 namespace ganglion {
 namespace fused {
@@ -124,24 +126,22 @@ __global__ void episodes_kernel(kernels::DeviceLayout L, Env env, EpisodeSpec sp
 
 }  // namespace fused
 
-// The runner registered for Env (see core/task/control_task.hpp for the contract). Returns false, so
-// that the task falls back to the per-step path, when `evaluator` is not the CUDA evaluator.
+// The program registered for Env (the contract: core/task/episode_runner.hpp). Runs on the
+// population `cuda` holds, which is `layout`: the CUDA backend's runner has checked that it is
+// loaded, so nothing is uploaded here.
 template <class Env>
-bool run_fused_episodes(Evaluator& evaluator, const PopulationLayout& layout, const Env& env,
-                        const EpisodeSpec& spec, double* episode_fitness, uint32_t* episode_steps) {
-  auto* cuda = dynamic_cast<CudaEvaluator*>(&evaluator);
-  if (!cuda) return false;
+void run_fused_episodes(CudaEvaluator& cuda, const PopulationLayout& layout, const Env& env, const EpisodeSpec& spec,
+                        double* episode_fitness, uint32_t* episode_steps) {
   if (layout.num_inputs != env.num_inputs() || layout.num_outputs != env.num_outputs() ||
       env.num_inputs() > Env::kMaxInputs || env.num_outputs() > Env::kMaxOutputs)
     throw Error("fused episodes: the networks have " + std::to_string(layout.num_inputs) + " inputs and " +
                 std::to_string(layout.num_outputs) + " outputs, the environment wants " +
                 std::to_string(env.num_inputs()) + " and " + std::to_string(env.num_outputs()));
   const uint64_t total64 = uint64_t(layout.num_networks) * spec.episodes;
-  if (total64 == 0) return true;
+  if (total64 == 0) return;
   if (total64 > 0x7fffffffull) throw Error("fused episodes: too many episodes in one call (" + std::to_string(total64) + ")");
   const uint32_t total = uint32_t(total64);
-  if (cuda->device_view().host_layout != &layout) cuda->load(layout);  // the engine loads it; a caller may not
-  const CudaDeviceView view = cuda->device_view();
+  const CudaDeviceView view = cuda.device_view();
   cudaStream_t stream = view.stream;
 
   uint32_t max_nodes = 1;
@@ -157,7 +157,7 @@ bool run_fused_episodes(Evaluator& evaluator, const PopulationLayout& layout, co
   const bool in_shared = per_thread * threads <= view.shared_per_block;
   const size_t smem = in_shared ? per_thread * threads : 0;
   const size_t value_bytes = in_shared ? 0 : per_thread * total;
-  auto* scratch = static_cast<unsigned char*>(cuda->device_scratch(fitness_bytes + steps_bytes + value_bytes));
+  auto* scratch = static_cast<unsigned char*>(cuda.device_scratch(fitness_bytes + steps_bytes + value_bytes));
   auto* d_fitness = reinterpret_cast<double*>(scratch);
   auto* d_steps = reinterpret_cast<uint32_t*>(scratch + fitness_bytes);
   float* d_values = in_shared ? nullptr : reinterpret_cast<float*>(scratch + fitness_bytes + steps_bytes);
@@ -178,8 +178,17 @@ bool run_fused_episodes(Evaluator& evaluator, const PopulationLayout& layout, co
   GANGLION_CUDA_CHECK(cudaStreamSynchronize(stream));
   float ms = 0.0f;
   GANGLION_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
-  cuda->set_last_kernel_ms(ms);
-  return true;
+  cuda.set_last_kernel_ms(ms);
 }
+
+// Registers `fn` (a function like run_fused_episodes<Env>) as Env's fused episode program. One line
+// at namespace scope in a .cu file compiled with --fmad=false (experiments/ does so for *.cu).
+#define GANGLION_REGISTER_FUSED_EPISODES(Env, fn)                                                            \
+  static ::ganglion::FusedEpisodeRegistration GANGLION_TASK_CONCAT(ganglion_fused_episodes_, __LINE__)(     \
+      typeid(Env), [](::ganglion::CudaEvaluator& evaluator, const ::ganglion::PopulationLayout& layout,       \
+                      const ::ganglion::EnvironmentRef& environment, const ::ganglion::EpisodeSpec& spec,     \
+                      double* episode_fitness, uint32_t* episode_steps) {                                     \
+        fn(evaluator, layout, environment.as<Env>(), spec, episode_fitness, episode_steps);                   \
+      })
 
 }  // namespace ganglion

@@ -94,7 +94,7 @@ TEST_CASE("a full file sets every section") {
   Config c = load_config(data_path("full.yaml"));
   CHECK(c.name == "full_example");
   CHECK(c.seed == 12345678901234ull);
-  CHECK(c.backend == Backend::Cpu);
+  CHECK(c.backend == BackendKind::Cpu);
   CHECK(c.threads == 4);
   CHECK(c.population_size == 300);
   CHECK(c.run.generations == 50);
@@ -374,7 +374,7 @@ TEST_CASE("overrides set values through the same validation") {
   CHECK(c.genome.activation_options == std::vector<Activation>{Activation::Tanh, Activation::Relu});
   CHECK(c.speciation.compatibility_threshold == 3.5);
   CHECK(*c.run.fitness_threshold == 3.9);
-  CHECK(c.backend == Backend::Cuda);
+  CHECK(c.backend == BackendKind::Cuda);
   CHECK(c.genome.num_inputs == 5);
   CHECK(c.genome.aggregation_options == std::vector<Aggregation>{Aggregation::Sum, Aggregation::Mean});
   CHECK(c.name == "over");

@@ -1,6 +1,6 @@
 // ControlTask<Env> (core/task/control_task.hpp): the per-step episode runner against a plain reference
 // loop, start states from the seed, compaction of finished networks, per-row recurrent state,
-// the fused-episode hook, config keys, host tasks and the non-Markov champion test.
+// the backend's episode runner taking over, config keys, host tasks and the non-Markov champion test.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -13,6 +13,7 @@
 #include "core/task/control_task.hpp"
 #include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
+#include "core/execution.hpp"
 #include "core/task/host_task.hpp"
 #include "experiments/pole/pole_envs.hpp"
 #include "experiments/pole/pole_tasks.hpp"
@@ -299,16 +300,39 @@ struct CountEnv {
   GANGLION_HD double fitness(const State&, double total, uint32_t) const { return total; }
 };
 
-int fused_calls = 0;
-bool fake_fused(Evaluator&, const PopulationLayout& layout, const CountEnv&, const EpisodeSpec& spec,
-                double* fitness, uint32_t* steps) {
-  ++fused_calls;
-  for (uint32_t i = 0; i < layout.num_networks * spec.episodes; ++i) {
-    fitness[i] = 100.0 + i;
-    steps[i] = 42;
+// A backend whose episode runner runs CountEnv only: every episode gets 100 + its index, 42 steps.
+class FakeRunner final : public EpisodeRunner {
+ public:
+  std::string name() const override { return "fake"; }
+  bool runs(std::type_index environment) const override { return environment == std::type_index(typeid(CountEnv)); }
+  void run(const EnvironmentRef& environment, const PopulationLayout& layout, const EpisodeSpec& spec,
+           double* fitness, uint32_t* steps) override {
+    REQUIRE(environment.type() == std::type_index(typeid(CountEnv)));
+    (void)environment.as<CountEnv>();
+    ++calls;
+    for (uint32_t i = 0; i < layout.num_networks * spec.episodes; ++i) {
+      fitness[i] = 100.0 + i;
+      steps[i] = 42;
+    }
   }
-  return true;
-}
+  int calls = 0;
+};
+
+class FakeBackend final : public Backend {
+ public:
+  FakeBackend(Evaluator& evaluator, FakeRunner& runner) : evaluator_(evaluator), runner_(runner) {}
+  std::string name() const override { return "fake"; }
+  std::string describe() const override { return "fake"; }
+  Evaluator& evaluator() override { return evaluator_; }
+  EpisodeRunner* episode_runner() override { return &runner_; }
+
+ private:
+  Evaluator& evaluator_;
+  FakeRunner& runner_;
+};
+
+// CountEnv under another type: the fake runner has no program for it.
+struct OtherCountEnv : CountEnv {};
 
 class NullEvaluator : public Evaluator {
  public:
@@ -320,30 +344,47 @@ class NullEvaluator : public Evaluator {
 };
 }  // namespace
 
-TEST_CASE("a registered fused runner replaces the per-step path unless episode_runner is per_step") {
+TEST_CASE("the backend's episode runner replaces the per-step path unless episode_runner is per_step") {
   ControlOptions o;
   o.episodes = 2;
   o.max_steps = 10;
   ControlTask<CountEnv> task("count", CountEnv{}, o, 1e9);
   NullEvaluator evaluator;
+  FakeRunner runner;
+  ExecutionContext execution(2, std::make_unique<FakeBackend>(evaluator, runner));
   std::vector<double> fitness;
 
+  // No execution context, so no backend: per step.
   task.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{}, fitness);
   CHECK(fitness == std::vector<double>{6.0, 6.0});  // 1 + 2 + 3, per step
   CHECK(evaluator.calls == 3);
 
-  FusedEpisodes<CountEnv>::runner() = &fake_fused;
-  task.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{}, fitness);
-  CHECK(fused_calls == 1);
+  task.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{0, 0, &execution}, fitness);
+  CHECK(runner.calls == 1);
+  CHECK(evaluator.calls == 3);
   CHECK(task.last_stats().fused);
   CHECK(fitness == std::vector<double>{100.5, 102.5});  // mean of each network's two episodes
   CHECK(task.episode_steps()[3] == 42);
 
   task.options().allow_fused = false;
-  task.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{}, fitness);
-  CHECK(fused_calls == 1);
+  task.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{0, 0, &execution}, fitness);
+  CHECK(runner.calls == 1);
+  CHECK_FALSE(task.last_stats().fused);
   CHECK(fitness == std::vector<double>{6.0, 6.0});
-  FusedEpisodes<CountEnv>::runner() = nullptr;
+
+  // A runner without a program for the environment: per step again.
+  ControlTask<OtherCountEnv> other("other", OtherCountEnv{}, o, 1e9);
+  other.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{0, 0, &execution}, fitness);
+  CHECK(runner.calls == 1);
+  CHECK_FALSE(other.last_stats().fused);
+  CHECK(fitness == std::vector<double>{6.0, 6.0});
+
+  // The CPU backend has no runner.
+  ExecutionContext cpu(2);
+  task.options().allow_fused = true;
+  task.evaluate(fake_layout(2, 1, 1), evaluator, TaskContext{0, 0, &cpu}, fitness);
+  CHECK_FALSE(task.last_stats().fused);
+  CHECK(fitness == std::vector<double>{6.0, 6.0});
 }
 
 TEST_CASE("control task keys from the config, checked strictly") {

@@ -19,7 +19,7 @@ namespace ganglion::testing {
 inline Config xor_config(uint64_t seed = 1) {
   Config c;
   c.seed = seed;
-  c.backend = Backend::Cpu;
+  c.backend = BackendKind::Cpu;
   c.population_size = 150;
   c.genome.num_inputs = 2;
   c.genome.num_outputs = 1;

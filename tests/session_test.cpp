@@ -48,7 +48,7 @@ Config short_xor(uint32_t generations, uint64_t seed = 7) {
                       "seed=" + std::to_string(seed)});
 }
 
-SessionBackends backends() { return SessionBackends{make_evaluator, {}}; }
+SessionBackends backends() { return SessionBackends{make_execution_context, {}}; }
 
 SessionOptions into(const std::string& dir) {
   SessionOptions o;
@@ -163,7 +163,7 @@ TEST_CASE("resume refuses a change that alters the run, naming the key") {
 TEST_CASE("a session without an evaluator factory says what is missing") {
   ScratchDir dir("session-nofactory");
   CHECK_THROWS_WITH_AS(Session::start(short_xor(3), SessionBackends{}, into(dir / "run")),
-                       doctest::Contains("make_evaluator"), Error);
+                       doctest::Contains("make_execution"), Error);
   CHECK(!fs::exists(dir / "run"));  // nothing written before the parts exist
 }
 

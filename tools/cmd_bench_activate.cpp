@@ -122,9 +122,9 @@ ShapeStats stats_of(const std::vector<CompiledNetwork>& nets) {
   return s;
 }
 
-PopulationLayout tiled_layout(const std::vector<CompiledNetwork>& base, size_t count) {
+PopulationLayout tiled_layout(const std::vector<CompiledNetwork>& base, size_t count, ThreadPool& pool) {
   std::vector<CompiledNetwork> nets(count);
-  ThreadPool::instance().for_each(count, [&](size_t i) {
+  pool.for_each(count, [&](size_t i) {
     nets[i] = base[i % base.size()];
     nets[i].genome_id = i;
   }, 256);
@@ -165,7 +165,7 @@ class Table {
 int run_bench(const Options& o) {
   Table table(o.markdown);
   const unsigned cpu_threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  if (o.threads) ThreadPool::set_default_threads(o.threads);
+  ThreadPool pool(o.threads);  // the CPU evaluator's and the setup's threads
 #if GANGLION_HAVE_CUDA
   const bool have_gpu = cuda_device_count() > 0;
   CudaDeviceFacts dev;
@@ -201,9 +201,9 @@ int run_bench(const Options& o) {
     g.target_nodes = target;
     g.edges_per_node = 4.0;
     const double t0 = now_ms();
-    const std::vector<Genome> genomes = grow_population(g, o.distinct, o.seed + target);
+    const std::vector<Genome> genomes = grow_population(g, o.distinct, o.seed + target, o.threads);
     std::vector<CompiledNetwork> base(genomes.size());
-    ThreadPool::instance().for_each(genomes.size(), [&](size_t i) { base[i] = compile(genomes[i]); }, 4);
+    pool.for_each(genomes.size(), [&](size_t i) { base[i] = compile(genomes[i]); }, 4);
     const ShapeStats st = stats_of(base);
     notes.push_back(fmt::format("{} nodes: {} distinct genomes grown and compiled in {:.1f} s; mean {:.1f} nodes, "
                                 "{:.1f} edges, {:.1f} levels (max {} nodes, {} levels)",
@@ -219,7 +219,7 @@ int run_bench(const Options& o) {
                                  shape_cells, rows, double(N) * st.edges, o.max_edges));
         continue;
       }
-      const PopulationLayout layout = tiled_layout(base, N);
+      const PopulationLayout layout = tiled_layout(base, N, pool);
       // CPU first (per row count), then each kernel: one load, every row count; lines by rows.
       struct RowCase {
         size_t rows;
@@ -237,11 +237,11 @@ int run_bench(const Options& o) {
         for (auto& x : c.in) x = float(rng.uniform(-1.0, 1.0));
         // CPU on a prefix of at most cpu_work edge evaluations, scaled to N.
         const size_t k = std::min(N, std::max<size_t>(1, size_t(o.cpu_work / std::max(1.0, st.edges * double(rows)))));
-        const PopulationLayout cpu_layout = k == N ? PopulationLayout() : tiled_layout(base, k);
+        const PopulationLayout cpu_layout = k == N ? PopulationLayout() : tiled_layout(base, k, pool);
         const PopulationLayout& cl = k == N ? layout : cpu_layout;
         c.cpu_out.resize(size_t(k) * rows * no);
         {
-          CpuEvaluator cpu(o.threads);
+          CpuEvaluator cpu(pool);
           cpu.load(cl);
           cpu.activate(c.in.data(), rows, InputMode::Shared, c.cpu_out.data());
           std::vector<double> t;
@@ -277,7 +277,7 @@ int run_bench(const Options& o) {
         bool packed_noted = false;
         // The paper's scheme runs networks one after another: time a prefix, scale to N.
         const size_t timed = kernel == "paper" ? std::min(N, o.paper_networks) : N;
-        const PopulationLayout prefix = timed == N ? PopulationLayout() : tiled_layout(base, timed);
+        const PopulationLayout prefix = timed == N ? PopulationLayout() : tiled_layout(base, timed, pool);
         const PopulationLayout& run_layout = timed == N ? layout : prefix;
         const double scale = double(N) / double(timed);
         for (auto& c : cases) {

@@ -52,7 +52,7 @@ int run_bench(size_t genomes, unsigned threads, size_t rows, int repeats, const 
               bool recurrent) {
   ThreadPool pool(threads);
   const unsigned used = pool.size();
-  CpuEvaluator evaluator(used);
+  CpuEvaluator evaluator(pool);
   fmt::print("bench compile: {} genomes per population, NEAT-like grown (~4 incoming edges per node), "
              "{} threads, {} input rows, {}, median of {} after a warm-up\n",
              genomes, used, rows, recurrent ? "recurrent" : "feed-forward", repeats);
@@ -74,9 +74,9 @@ int run_bench(size_t genomes, unsigned threads, size_t rows, int repeats, const 
     // reuse it, as an engine that keeps its layout does every generation.
     PopulationLayout layout;
     auto t0 = Clock::now();
-    compile_population(population, options, layout, used);
+    compile_population(population, options, layout, pool);
     const double t_fresh = seconds_since(t0);
-    double t_compile = median_time(repeats, [&] { compile_population(population, options, layout, used); });
+    double t_compile = median_time(repeats, [&] { compile_population(population, options, layout, pool); });
     population.clear();
     population.shrink_to_fit();
 

@@ -5,11 +5,11 @@
 //   cuda per-step  backend cuda, episode_runner: per_step (one batched activation per time step,
 //                  environments stepped on the host);
 //   cuda fused     backend cuda, episode_runner: auto (the fused CUDA runner, when it is registered
-//                  and accepts the evaluator; ControlTask::last_stats().fused tells).
+//                  for the task's environment; ControlTask::last_stats().fused tells).
 //
 // Method: one Config from the YAML file with population_size, task.max_steps, task.episodes,
 // backend, task.episode_runner and run.stop_when_solved=false overridden; the task from the
-// registry, the evaluator from make_evaluator; an Engine after init() is stepped for --warmup
+// registry, the backend and threads from make_execution_context; an Engine after init() is stepped for --warmup
 // untimed and then --generations timed generations. Each Engine::step() is timed whole (compile,
 // evaluator load, Task::evaluate, statistics, reproduction and speciation); Task::evaluate is timed
 // on its own by a forwarding Task; "rest" is the difference. Every path starts from the same seed,
@@ -25,6 +25,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -206,11 +207,11 @@ PathResult run_path(const Options& o, const PathSpec& p) {
   }
   const Config config = path_config(o, p);
   auto task = TaskRegistry::instance().create(config);
-  auto evaluator = make_evaluator(config);
-  r.evaluator = evaluator->name();
+  ExecutionContext execution = make_execution_context(config);
+  r.evaluator = execution.backend().evaluator().name();
   r.task = task->name();
   TimedTask timed(*task);
-  Engine engine(config, timed, *evaluator);
+  Engine engine(config, timed, execution);
   engine.init();
   for (int64_t g = 0; g < o.warmup + o.generations; ++g) {
     GenerationRow row;
@@ -270,7 +271,6 @@ int bench_command(const Options& o) {
   check_range("--warmup", o.warmup, 0, 100000);
   check_range("--threads", o.threads, 0, 4096);
   const std::vector<PathSpec> paths = parse_paths(o.paths);
-  if (o.threads > 0) ThreadPool::set_default_threads(unsigned(o.threads));
   {
     // Refuse a task without episodes here, with its name, rather than through the overrides of
     // task.max_steps / task.episodes that only control tasks take.
@@ -286,7 +286,7 @@ int bench_command(const Options& o) {
               "generation(s) after %lld warm-up\n",
               o.config.c_str(), (long long)o.population, (long long)o.steps, (long long)o.episodes,
               (long long)o.generations, (long long)o.warmup);
-  std::printf("cpu: %u threads; cuda: %s\n", ThreadPool::instance().size(),
+  std::printf("cpu: %u threads; cuda: %s\n", o.threads > 0 ? unsigned(o.threads) : std::max(1u, std::thread::hardware_concurrency()),
               cuda_available() ? cuda_device_info().c_str() : "no CUDA device");
   std::printf("baseline: %.0f ms per generation (%s)\n", kTensorNeatMs, kTensorNeatSource);
   std::printf("times are wall-clock per Engine::step(): evaluate = Task::evaluate; rest = compile, evaluator "

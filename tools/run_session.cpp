@@ -34,7 +34,7 @@ StopOnSignal::~StopOnSignal() {
 
 const std::atomic<bool>* StopOnSignal::flag() const { return &g_stop; }
 
-SessionBackends cli_backends() { return SessionBackends{make_evaluator, {}}; }
+SessionBackends cli_backends() { return SessionBackends{make_execution_context, {}}; }
 
 RunSummary run_until_stopped(Session& session) {
   {

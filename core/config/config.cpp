@@ -216,8 +216,8 @@ template <typename E>
 const NameTable<E>& names_of();
 
 template <>
-const NameTable<Backend>& names_of<Backend>() {
-  static const auto t = enum_table<Backend>({{"auto", Backend::Auto}, {"cpu", Backend::Cpu}, {"cuda", Backend::Cuda}});
+const NameTable<BackendKind>& names_of<BackendKind>() {
+  static const auto t = enum_table<BackendKind>({{"auto", BackendKind::Auto}, {"cpu", BackendKind::Cpu}, {"cuda", BackendKind::Cuda}});
   return t;
 }
 template <>

@@ -19,7 +19,7 @@
 
 namespace ganglion {
 
-enum class Backend { Auto, Cpu, Cuda };
+enum class BackendKind { Auto, Cpu, Cuda };  // which Backend (core/network/backend.hpp) a run uses
 enum class FitnessCriterion { Max, Min };  // maximise or minimise fitness
 enum class InitialConnection { Full, None, Partial };
 enum class Distribution { Gaussian, Uniform };
@@ -144,7 +144,7 @@ struct Config {
   std::string name = "experiment";  // defaults to the config file's stem
   std::string source;               // the file it was loaded from ("" when built in code)
   uint64_t seed = 1;
-  Backend backend = Backend::Auto;
+  BackendKind backend = BackendKind::Auto;
   unsigned threads = 0;  // 0 = all cores
   uint32_t population_size = 150;
 

@@ -117,14 +117,9 @@ void finish_any(Activation a, T* out, const T* acc, Aggregation g, uint32_t coun
 
 }  // namespace
 
-// threads == 0 uses the process-wide pool, looked up at every call (not cached) so that a later
-// ThreadPool::set_default_threads() cannot leave a dangling pointer behind.
-CpuEvaluator::CpuEvaluator(unsigned threads) {
-  if (threads != 0) {
-    own_pool_ = std::make_unique<ThreadPool>(threads);
-    pool_ = own_pool_.get();
-  }
-}
+CpuEvaluator::CpuEvaluator(ThreadPool& pool) : pool_(&pool) {}
+
+CpuEvaluator::CpuEvaluator(unsigned threads) : own_pool_(std::make_unique<ThreadPool>(threads)), pool_(own_pool_.get()) {}
 
 CpuEvaluator::~CpuEvaluator() = default;
 
@@ -168,7 +163,7 @@ void CpuEvaluator::run(const T* inputs, size_t rows, InputMode mode, T* outputs,
   }
 
   const uint32_t ni = L.num_inputs, no = L.num_outputs;
-  ThreadPool& pool = pool_ ? *pool_ : ThreadPool::instance();
+  ThreadPool& pool = *pool_;
   pool.for_ranges(L.num_networks, [&](size_t begin, size_t end) {
     thread_local std::vector<T> values_buf, acc_buf;
     if (values_buf.size() < size_t(L.max_nodes) * rows) values_buf.resize(size_t(L.max_nodes) * rows);

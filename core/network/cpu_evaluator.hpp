@@ -12,6 +12,9 @@ namespace ganglion {
 
 class CpuEvaluator final : public Evaluator {
  public:
+  // On a pool the caller owns (a run's ExecutionContext), or on its own pool of `threads`
+  // threads (0 = every core).
+  explicit CpuEvaluator(ThreadPool& pool);
   explicit CpuEvaluator(unsigned threads = 0);
   ~CpuEvaluator() override;
   std::string name() const override { return "cpu"; }

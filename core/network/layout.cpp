@@ -131,12 +131,13 @@ PopulationLayout compile_population(const std::vector<Genome>& genomes, const Co
 // reused layout needs no clearing.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
                         unsigned threads) {
-  std::unique_ptr<ThreadPool> own;
-  ThreadPool* pool = &ThreadPool::instance();
-  if (threads != 0 && threads != pool->size()) {
-    own = std::make_unique<ThreadPool>(threads);
-    pool = own.get();
-  }
+  ThreadPool pool(threads);
+  compile_population(genomes, options, L, pool);
+}
+
+void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
+                        ThreadPool& pool_ref) {
+  ThreadPool* pool = &pool_ref;
   std::vector<CompiledNetwork> nets(genomes.size());
   // On errors, report the lowest failing genome index so the message does not depend on threads.
   std::mutex error_m;

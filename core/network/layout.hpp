@@ -21,6 +21,8 @@
 
 namespace ganglion {
 
+class ThreadPool;
+
 struct PopulationLayout {
   uint32_t num_networks = 0;
   uint32_t num_inputs = 0;   // the same for every network
@@ -68,7 +70,8 @@ struct PopulationLayout {
 // Packs already compiled networks (all with the same input and output counts, else GenomeError).
 PopulationLayout pack(const std::vector<CompiledNetwork>& networks);
 
-// Compiles and packs a whole population, in parallel on `threads` threads (0 = all cores).
+// Compiles and packs a whole population, in parallel on a pool of `threads` threads made for the
+// call (0 = all cores).
 // The result does not depend on the thread count.
 PopulationLayout compile_population(const std::vector<Genome>& genomes, const CompileOptions& options,
                                     unsigned threads = 0);
@@ -78,5 +81,8 @@ PopulationLayout compile_population(const std::vector<Genome>& genomes, const Co
 // per-generation path of an engine that keeps its layout. On an error `out` is left unspecified.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
                         unsigned threads = 0);
+// The same on a pool the caller owns (a run's ExecutionContext): the engine's per-generation call.
+void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
+                        ThreadPool& pool);
 
 }  // namespace ganglion

@@ -24,8 +24,29 @@
 //    ended are no longer stepped. Feed-forward populations are compacted when more than half of
 //    the networks have finished (the evaluator is reloaded with the survivors), so a few long
 //    episodes do not pay for the whole population.
-//  * fused (the CUDA backend): a function registered in FusedEpisodes<Env> runs whole episodes
-//    inside kernels and returns per-episode fitness; see "THE FUSED-EPISODE HOOK" below.
+//  * by the backend's episode runner (core/task/episode_runner.hpp), when the backend has one
+//    and it runs Env: the CUDA backend runs whole episodes inside one kernel
+//    (gpu/fused_episodes.cuh), given one line in a .cu file next to the environment, e.g.
+//    experiments/pole/pole_fused.cu:
+//       #include "experiments/pole/pole_envs.hpp"
+//       #include "gpu/fused_episodes.cuh"
+//       GANGLION_REGISTER_FUSED_EPISODES(ganglion::pole::DoublePole,
+//                                        ganglion::run_fused_episodes<ganglion::pole::DoublePole>);
+//    ControlTask<Env> asks the backend of its TaskContext for the runner at each evaluate();
+//    `episode_runner: per_step` in the task's config section forces the per-step path (for
+//    `ganglion bench episodes` comparisons).
+//
+// A runner must compute exactly what the per-step path does, for each (network n, episode e):
+//     Episode<Env> ep;  episode_begin(env, ep, spec, n, e);
+//     recurrent node values = 0;
+//     while (!ep.done) { float obs[Env::kMaxInputs]; env.observe(ep.state, obs);
+//                        <activate network n once on obs, as the evaluator would, with its
+//                         recurrent values of the previous step>;
+//                        episode_advance(env, ep, outputs, spec.max_steps); }
+//     episode_fitness[...] = episode_fitness(env, ep);  episode_steps[...] = ep.steps;
+// Activation must match the evaluator's (same CSR order, same activation functions) so that
+// episode lengths agree with the CPU backend up to fp32 rounding. The env physics is double;
+// compile it with --fmad=false if bit-equal trajectories are wanted.
 #pragma once
 
 #include <cstdint>
@@ -35,25 +56,18 @@
 #include <vector>
 
 #include "core/config/config.hpp"
-#include "core/network/evaluator.hpp"
 #include "core/hostdevice.hpp"
+#include "core/network/backend.hpp"
+#include "core/network/evaluator.hpp"
 #include "core/network/layout.hpp"
 #include "core/parallel.hpp"
 #include "core/rng.hpp"
+#include "core/task/episode_runner.hpp"
 #include "core/task/task.hpp"
 
 namespace ganglion {
 
 enum class EpisodeAggregate : uint8_t { Mean = 0, Min = 1 };
-
-// What one evaluation asks for; plain data, copied to the device as it is.
-struct EpisodeSpec {
-  uint64_t seed = 0;
-  uint32_t generation = 0;
-  uint32_t episodes = 1;    // per network
-  uint32_t max_steps = 1000;
-  bool same_starts = true;  // false: episode e of network n uses stream b = n * episodes + e
-};
 
 // The random stream that decides episode `episode` of network `network`'s start state.
 GANGLION_HD GANGLION_INLINE Rng episode_rng(const EpisodeSpec& spec, uint32_t network, uint32_t episode) {
@@ -104,56 +118,6 @@ GANGLION_HD GANGLION_INLINE double aggregate_episodes(EpisodeAggregate how, cons
 }
 
 // ---------------------------------------------------------------------------------------------
-// THE FUSED-EPISODE HOOK (for the CUDA backend).
-//
-// A fused runner has this signature. It returns false when it cannot run on this evaluator (e.g.
-// `evaluator` is not the CUDA evaluator: check with dynamic_cast), and the task then falls back
-// to the per-step path. When it returns true it has written, for every network n and episode e,
-// episode_fitness[n * spec.episodes + e] and episode_steps[n * spec.episodes + e].
-//
-// To be exact with the CPU path, each (network, episode) must do precisely:
-//     Episode<Env> ep;  episode_begin(env, ep, spec, n, e);
-//     recurrent node values = 0;
-//     while (!ep.done) { float obs[Env::kMaxInputs]; env.observe(ep.state, obs);
-//                        <activate network n once on obs, as the evaluator would, with its
-//                         recurrent values of the previous step>;
-//                        episode_advance(env, ep, outputs, spec.max_steps); }
-//     episode_fitness[...] = episode_fitness(env, ep);  episode_steps[...] = ep.steps;
-// Activation must match the evaluator's (same CSR order, same activation functions) so that
-// episode lengths agree with the CPU backend up to fp32 rounding. The env physics is double;
-// compile it with --fmad=false if bit-equal trajectories are wanted.
-//
-// The generic runner is gpu/fused_episodes.cuh (run_fused_episodes<Env>); an environment gets it
-// with one line in a .cu file next to it, compiled only with CUDA (experiments/ globs *.cu then,
-// with --fmad=false), e.g. experiments/pole/pole_fused.cu:
-//       #include "experiments/pole/pole_envs.hpp"
-//       #include "gpu/fused_episodes.cuh"
-//       GANGLION_REGISTER_FUSED_EPISODES(ganglion::pole::DoublePole,
-//                                        ganglion::run_fused_episodes<ganglion::pole::DoublePole>);
-// ControlTask<Env> picks the runner up at run time; `episode_runner: per_step` in the task's
-// config section forces the per-step path (for `ganglion bench episodes` comparisons).
-template <class Env>
-using FusedEpisodeFn = bool (*)(Evaluator& evaluator, const PopulationLayout& layout, const Env& env,
-                                const EpisodeSpec& spec, double* episode_fitness, uint32_t* episode_steps);
-
-template <class Env>
-struct FusedEpisodes {
-  static FusedEpisodeFn<Env>& runner() {
-    static FusedEpisodeFn<Env> fn = nullptr;
-    return fn;
-  }
-};
-
-template <class Env>
-struct FusedEpisodeRegistration {
-  explicit FusedEpisodeRegistration(FusedEpisodeFn<Env> fn) { FusedEpisodes<Env>::runner() = fn; }
-};
-
-#define GANGLION_REGISTER_FUSED_EPISODES(Env, fn)                                                  \
-  static ::ganglion::FusedEpisodeRegistration<Env> GANGLION_TASK_CONCAT(ganglion_fused_episodes_, \
-                                                                        __LINE__)(fn)
-
-// ---------------------------------------------------------------------------------------------
 // Host helpers (not device code).
 
 // A layout holding only the networks `which` of `layout` (in that order), e.g. survivors to
@@ -166,7 +130,7 @@ struct ControlOptions {
   uint32_t max_steps = 1000;
   EpisodeAggregate aggregate = EpisodeAggregate::Mean;
   bool same_starts = true;
-  bool allow_fused = true;    // episode_runner: auto (fused when registered and possible) | per_step
+  bool allow_fused = true;    // episode_runner: auto (the backend's runner when it runs Env) | per_step
   bool compact = true;        // compact finished feed-forward networks in the per-step path
   bool serial = false;        // step environments on the calling thread (config threads: 1)
 };
@@ -179,29 +143,26 @@ struct EpisodeStats {
   uint64_t activations = 0;  // network activations requested from the evaluator (networks x rows x steps)
   uint64_t env_steps = 0;    // environment steps taken
   uint32_t time_steps = 0;   // activate() calls
-  bool fused = false;        // the fused runner did the work
+  bool fused = false;        // the backend's episode runner did the work
 };
 
 // The per-step, host-driven path. `episodes` holds num_networks * opts.episodes episodes
 // (network-major), already begun; each is advanced until done. `evaluator` must hold `layout`
-// (the engine loads it before Task::evaluate); its recurrent state is reset first. Used by
-// ControlTask<Env> and by tasks that test one network from chosen start states.
+// (the engine loads it before Task::evaluate); its recurrent state is reset first. Environment
+// steps are spread over `pool` (serial by default). Used by ControlTask<Env> and by tasks that
+// test one network from chosen start states.
 template <class Env>
 EpisodeStats run_episodes_per_step(const Env& env, const PopulationLayout& layout, Evaluator& evaluator,
                                    uint32_t episodes_per_network, uint32_t max_steps,
                                    std::vector<Episode<Env>>& episodes, bool compact = true,
-                                   bool serial = false) {
+                                   ThreadPool& pool = serial_pool()) {
   EpisodeStats stats;
   const uint32_t ni = env.num_inputs();
   const uint32_t no = env.num_outputs();
   const uint32_t E = episodes_per_network;
   // Environment steps of different episodes are independent: spread them over the pool.
-  auto for_ranges = [serial](size_t n, size_t min_chunk, const std::function<void(size_t, size_t)>& fn) {
-    if (serial) {
-      fn(0, n);
-    } else {
-      ThreadPool::instance().for_ranges(n, fn, min_chunk);
-    }
+  auto for_ranges = [&pool](size_t n, size_t min_chunk, const std::function<void(size_t, size_t)>& fn) {
+    pool.for_ranges(n, fn, min_chunk);
   };
 
   // `alive` are the original indices of the networks in the loaded layout, in its order.
@@ -287,8 +248,9 @@ class ControlTask : public Task {
     episode_steps_.assign(size_t(N) * E, 0);
     stats_ = EpisodeStats{};
 
-    FusedEpisodeFn<Env> fused = options_.allow_fused ? FusedEpisodes<Env>::runner() : nullptr;
-    if (fused && fused(evaluator, layout, env_, spec, episode_fitness_.data(), episode_steps_.data())) {
+    EpisodeRunner* runner = options_.allow_fused && ctx.backend() ? ctx.backend()->episode_runner() : nullptr;
+    if (runner && runner->runs(typeid(Env))) {
+      runner->run(EnvironmentRef(env_), layout, spec, episode_fitness_.data(), episode_steps_.data());
       stats_.fused = true;
       for (uint32_t s : episode_steps_) stats_.env_steps += s;
     } else {
@@ -296,7 +258,7 @@ class ControlTask : public Task {
       for (uint32_t n = 0; n < N; ++n)
         for (uint32_t e = 0; e < E; ++e) episode_begin(env_, episodes[size_t(n) * E + e], spec, n, e);
       stats_ = run_episodes_per_step(env_, layout, evaluator, E, spec.max_steps, episodes, options_.compact,
-                                     options_.serial);
+                                     options_.serial ? serial_pool() : ctx.pool());
       for (size_t i = 0; i < episodes.size(); ++i) {
         episode_fitness_[i] = episode_fitness(env_, episodes[i]);
         episode_steps_[i] = episodes[i].steps;

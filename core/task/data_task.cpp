@@ -167,14 +167,14 @@ DataTask::DataTask(std::string name, Dataset data, DataTaskOptions options)
                       std::to_string(data_.rows()) + " rows of " + std::to_string(data_.num_targets) + " targets");
 }
 
-void DataTask::evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext&,
+void DataTask::evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext& ctx,
                         std::vector<double>& fitness) {
   const size_t rows = data_.rows();
   const size_t per_network = rows * data_.num_targets;
   std::vector<float> outputs(size_t(layout.num_networks) * per_network);
   evaluator.activate(data_.inputs.data(), rows, InputMode::Shared, outputs.data());
   fitness.assign(layout.num_networks, 0.0);
-  ThreadPool::instance().for_ranges(layout.num_networks, [&](size_t begin, size_t end) {
+  ctx.pool().for_ranges(layout.num_networks, [&](size_t begin, size_t end) {
     for (size_t n = begin; n < end; ++n) fitness[n] = network_fitness(&outputs[n * per_network]);
   }, 64);
 }

@@ -3,9 +3,14 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/execution.hpp"
 #include "core/task/plugin.hpp"
 
 namespace ganglion {
+
+ThreadPool& TaskContext::pool() const { return execution ? execution->pool() : serial_pool(); }
+
+Backend* TaskContext::backend() const { return execution ? &execution->backend() : nullptr; }
 
 TaskRegistry& TaskRegistry::instance() {
   static TaskRegistry registry;

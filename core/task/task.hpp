@@ -17,9 +17,20 @@
 
 namespace ganglion {
 
+class Backend;
+class ExecutionContext;
+class ThreadPool;
+
 struct TaskContext {
   uint64_t seed = 0;         // the run's seed; derive streams with Rng::derive(seed, Purpose::Task, ...)
   uint32_t generation = 0;
+  // The run's threads and backend; the engine passes its own, whose backend's evaluator is the one
+  // evaluate() is handed. Null when a task is called on its own (tests): it then runs on the
+  // calling thread, with no backend capabilities beyond the evaluator it is handed.
+  ExecutionContext* execution = nullptr;
+
+  ThreadPool& pool() const;   // execution's pool, or serial_pool()
+  Backend* backend() const;   // execution's backend, or nullptr
 };
 
 class Task {

@@ -24,7 +24,7 @@ void generalization_start(uint32_t index, DoublePoleState& state) {
 uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& layout, uint32_t network,
                                uint32_t max_steps) {
   PopulationLayout one = select_networks(layout, {network});
-  CpuEvaluator evaluator(1);
+  CpuEvaluator evaluator(serial_pool());
   evaluator.load(one);
   std::vector<Episode<DoublePole>> episodes(1);
   DoublePole standard = env;
@@ -34,14 +34,14 @@ uint32_t double_pole_long_test(const DoublePole& env, const PopulationLayout& la
   episodes[0].total_reward = 0.0;
   episodes[0].steps = 0;
   episodes[0].done = false;
-  run_episodes_per_step(standard, one, evaluator, 1, max_steps, episodes, false, true);
+  run_episodes_per_step(standard, one, evaluator, 1, max_steps, episodes, false);
   return episodes[0].state.balanced;
 }
 
 uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayout& layout, uint32_t network,
                                     uint32_t steps) {
   PopulationLayout one = select_networks(layout, {network});
-  CpuEvaluator evaluator(1);
+  CpuEvaluator evaluator(serial_pool());
   evaluator.load(one);
   std::vector<Episode<DoublePole>> episodes(kGeneralizationStarts);
   for (uint32_t i = 0; i < kGeneralizationStarts; ++i) {
@@ -51,7 +51,7 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
     episodes[i].done = false;
   }
   // All 625 starts are rows of one network: each row keeps its own recurrent state.
-  run_episodes_per_step(env, one, evaluator, kGeneralizationStarts, steps, episodes, false, true);
+  run_episodes_per_step(env, one, evaluator, kGeneralizationStarts, steps, episodes, false);
   uint32_t passed = 0;
   for (const auto& ep : episodes) passed += ep.state.balanced + 1 >= steps ? 1 : 0;
   return passed;

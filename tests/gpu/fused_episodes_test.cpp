@@ -1,5 +1,5 @@
-// The fused CUDA episode runner (gpu/fused_episodes.cuh, registered for the pole environments in
-// experiments/pole/pole_fused.cu) against the CPU backend's per-step path: the same control task,
+// The CUDA backend's episode runner (gpu/cuda_backend.hpp running gpu/fused_episodes.cuh, registered
+// for the pole environments in experiments/pole/pole_fused.cu) against the CPU backend's per-step path: the same control task,
 // fixed networks and seeds, must give the same episode lengths and the same fitness (up to fp32
 // rounding) for every episode. Populations are NEAT-like random networks (fresh, printed seeds),
 // feed-forward and recurrent, small and larger than shared memory; results are poisoned first.
@@ -15,12 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/execution.hpp"
 #include "core/network/compiler.hpp"
 #include "core/task/control_task.hpp"
 #include "core/network/cpu_evaluator.hpp"
 #include "core/network/layout.hpp"
 #include "core/genome/random_population.hpp"
 #include "experiments/pole/pole_envs.hpp"
+#include "gpu/backend.hpp"
 #include "gpu/cuda_evaluator.hpp"
 #include "tests/random_genome.hpp"
 
@@ -57,7 +60,7 @@ struct Outcome {
   bool fused = false;
 };
 
-// Runs `env` episodes of every network on the CPU evaluator (per-step) and on the CUDA evaluator
+// Runs `env` episodes of every network on the CPU evaluator (per-step) and on the CUDA backend
 // (fused), episode by episode.
 template <class Env>
 Outcome compare(const Env& env, const PopulationLayout& layout, ControlOptions o, uint64_t seed, uint32_t generation) {
@@ -69,10 +72,10 @@ Outcome compare(const Env& env, const PopulationLayout& layout, ControlOptions o
   CHECK_FALSE(cpu_task.last_stats().fused);
 
   ControlTask<Env> gpu_task("gpu", env, o, 1e9);
-  auto gpu = make_cuda_evaluator(CudaConfig{"auto", 0});
-  gpu->load(layout);
+  ExecutionContext gpu(2, make_cuda_backend(CudaConfig{"auto", 0}));
+  gpu.backend().evaluator().load(layout);
   std::vector<double> gpu_fitness(layout.num_networks, std::numeric_limits<double>::quiet_NaN());
-  gpu_task.evaluate(layout, *gpu, TaskContext{seed, generation}, gpu_fitness);
+  gpu_task.evaluate(layout, gpu.backend().evaluator(), TaskContext{seed, generation, &gpu}, gpu_fitness);
 
   Outcome r;
   r.fused = gpu_task.last_stats().fused;
@@ -164,21 +167,31 @@ TEST_CASE("empty populations, zero steps, and an evaluator that holds another la
   const uint64_t seed = test_seed();
   const PopulationLayout layout = grown_population(4, 2, 50, 8, false, seed);
   const PopulationLayout other = grown_population(4, 2, 7, 8, false, seed + 5);
-  auto gpu = make_cuda_evaluator(CudaConfig{"auto", 0});
-  gpu->load(other);  // the runner must load the layout it is given
+  ExecutionContext gpu(2, make_cuda_backend(CudaConfig{"auto", 0}));
+  Evaluator& evaluator = gpu.backend().evaluator();
+  REQUIRE(gpu.backend().episode_runner() != nullptr);
   ControlTask<GymCartPole> task("cartpole", GymCartPole{}, options(2, 500), 475.0);
   std::vector<double> fitness;
-  task.evaluate(layout, *gpu, TaskContext{seed, 0}, fitness);
+  // The runner works on what the evaluator holds and never uploads by itself: a caller that did
+  // not load the population is told so.
+  CHECK_THROWS_WITH_AS(task.evaluate(layout, evaluator, TaskContext{seed, 0, &gpu}, fitness),
+                       doctest::Contains("load the population"), Error);
+  evaluator.load(other);
+  CHECK_THROWS_WITH_AS(task.evaluate(layout, evaluator, TaskContext{seed, 0, &gpu}, fitness),
+                       doctest::Contains("holds 7 networks"), Error);
+  evaluator.load(layout);
+  task.evaluate(layout, evaluator, TaskContext{seed, 0, &gpu}, fitness);
   CHECK(task.last_stats().fused);
   CHECK(fitness.size() == 50);
 
   ControlTask<GymCartPole> zero("cartpole", GymCartPole{}, options(2, 0), 475.0);
-  zero.evaluate(layout, *gpu, TaskContext{seed, 0}, fitness);
+  zero.evaluate(layout, evaluator, TaskContext{seed, 0, &gpu}, fitness);
+  CHECK(zero.last_stats().fused);
   for (uint32_t s : zero.episode_steps()) CHECK(s == 0);
 
   PopulationLayout empty = select_networks(layout, {});
-  gpu->load(empty);
-  task.evaluate(empty, *gpu, TaskContext{seed, 0}, fitness);
+  evaluator.load(empty);
+  task.evaluate(empty, evaluator, TaskContext{seed, 0, &gpu}, fitness);
   CHECK(fitness.empty());
 }
 
@@ -189,10 +202,10 @@ TEST_CASE("episode_runner: per_step keeps the host-driven path on the CUDA evalu
   ControlOptions o = options(2, 500);
   o.allow_fused = false;
   ControlTask<GymCartPole> host("cartpole", GymCartPole{}, o, 475.0);
-  auto gpu = make_cuda_evaluator(CudaConfig{"auto", 0});
-  gpu->load(layout);
+  ExecutionContext gpu(2, make_cuda_backend(CudaConfig{"auto", 0}));
+  gpu.backend().evaluator().load(layout);
   std::vector<double> host_fitness;
-  host.evaluate(layout, *gpu, TaskContext{seed, 1}, host_fitness);
+  host.evaluate(layout, gpu.backend().evaluator(), TaskContext{seed, 1, &gpu}, host_fitness);
   CHECK_FALSE(host.last_stats().fused);
   CHECK(host.last_stats().time_steps > 0);
 

@@ -1,0 +1,36 @@
+#include "core/task/population_evaluation.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/execution.hpp"
+
+namespace ganglion {
+
+TaskEvaluation::TaskEvaluation(const Config& config, Task& task, ExecutionContext& execution)
+    : task_(task), execution_(execution) {
+  const std::string where = config.source.empty() ? std::string("config") : config.source;
+  if (task.num_inputs() != config.genome.num_inputs || task.num_outputs() != config.genome.num_outputs)
+    throw ConfigError(where + ": task '" + task.name() + "' has " + std::to_string(task.num_inputs()) + " inputs and " +
+                      std::to_string(task.num_outputs()) + " outputs, but genome.num_inputs = " +
+                      std::to_string(config.genome.num_inputs) + " and genome.num_outputs = " +
+                      std::to_string(config.genome.num_outputs) + "; set them to the task's");
+}
+
+void TaskEvaluation::evaluate(const PopulationView& population, PopulationFitness& out) {
+  const size_t n = population.genomes.size();
+  Evaluator& evaluator = execution_.backend().evaluator();
+  evaluator.load(population.layout);
+  out.fitness.assign(n, 0.0);
+  task_.evaluate(population.layout, evaluator, TaskContext{population.seed, population.generation, &execution_},
+                 out.fitness);
+  if (out.fitness.size() != n)
+    throw Error("task '" + task_.name() + "' returned " + std::to_string(out.fitness.size()) + " fitness values for " +
+                std::to_string(n) + " genomes");
+  // Asked right after evaluate(): a task may decide from more than the fitness (XOR's outputs).
+  out.solved.assign(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    out.solved[i] = std::isfinite(out.fitness[i]) && task_.solved_network(uint32_t(i), out.fitness[i]);
+}
+
+}  // namespace ganglion

@@ -1,0 +1,60 @@
+// The population evaluation seam: given one generation's population (genomes and their decoded
+// networks), return every genome's fitness and whether it solves the task. The engine calls this
+// and nothing else to evaluate, so how the work is spread is the seam's business: TaskEvaluation
+// runs the task on the run's backend in this process; a distributed evaluation (MPI ranks, each
+// with its own backend, evaluating a share of the networks) is another implementation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/genome/genome.hpp"
+#include "core/network/layout.hpp"
+#include "core/task/task.hpp"
+
+namespace ganglion {
+
+class ExecutionContext;
+
+// One generation, as the engine hands it over. Network i of `layout` was decoded from genomes[i].
+struct PopulationView {
+  const std::vector<Genome>& genomes;
+  const PopulationLayout& layout;
+  uint64_t seed;        // the run's seed
+  uint32_t generation;
+};
+
+// What comes back: one entry per genome, in genome order.
+struct PopulationFitness {
+  std::vector<double> fitness;  // NaN or infinite values are the engine's to report
+  std::vector<uint8_t> solved;  // 1: this genome solves the task (Task::solved_network)
+};
+
+class PopulationEvaluation {
+ public:
+  virtual ~PopulationEvaluation() = default;
+  virtual std::string name() const = 0;
+  // Fills `out` with genomes.size() values each (the engine checks). Must be deterministic for a
+  // given view: the same fitness for the same genomes, seed and generation.
+  virtual void evaluate(const PopulationView& population, PopulationFitness& out) = 0;
+};
+
+// The task on the run's backend, in this process: loads the layout into the backend's evaluator
+// once, then Task::evaluate with a TaskContext that carries the execution context (so control
+// tasks find the backend's episode runner and every task the run's threads).
+class TaskEvaluation final : public PopulationEvaluation {
+ public:
+  // The task's input and output counts must match config.genome (else ConfigError naming the config).
+  TaskEvaluation(const Config& config, Task& task, ExecutionContext& execution);
+  std::string name() const override { return "task '" + task_.name() + "'"; }
+  void evaluate(const PopulationView& population, PopulationFitness& out) override;
+  Task& task() { return task_; }
+
+ private:
+  Task& task_;
+  ExecutionContext& execution_;
+};
+
+}  // namespace ganglion
