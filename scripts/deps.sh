@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev doctest-dev
-          libcli11-dev libzstd-dev graphviz)
+          libcli11-dev libzstd-dev libxxhash-dev graphviz)
 if [[ "${1:-}" == "--test" ]]; then
   # clang + its runtime for the libFuzzer targets.
   # chromium + fonts: the report page is opened headless in a test.

@@ -19,6 +19,7 @@
 #include "core/io/checkpoint_io.hpp"
 #include "core/genome/genome_codec.hpp"
 #include "core/rng.hpp"
+#include "evolution/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
 
 using namespace ganglion;
@@ -129,6 +130,14 @@ Bytes sample_body(uint64_t seed) {
 
 TEST_CASE("xxhash64 matches the reference (and zstd's frame checksums)") {
   CHECK(xxhash64("", 0) == 0xEF46DB3751D8E999ull);
+  CHECK(xxhash64("abc", 3) == 0x44BC2CF5AD770999ull);
+  // Digests of the checksum code checkpoints were written with before libxxhash computed them:
+  // lengths under and over one 32-byte round, seed 0 and others.
+  uint8_t bytes[300];
+  for (int i = 0; i < 300; ++i) bytes[i] = static_cast<uint8_t>(i * 131 + 7);
+  CHECK(xxhash64(bytes, 300) == 0xC68E7EF39B5CA10Eull);
+  CHECK(xxhash64(bytes, 300, 0x9E3779B97F4A7C15ull) == 0xF740B6BA02E2A0BDull);
+  CHECK(xxhash64(bytes, 37, 1) == 0x34ABA417598832E7ull);
 #if defined(GANGLION_HAVE_ZSTD)
   // A zstd frame with a checksum ends in the low 32 bits of XXH64(content, seed 0).
   MESSAGE("seed " << test_seed());
@@ -147,6 +156,29 @@ TEST_CASE("xxhash64 matches the reference (and zstd's frame checksums)") {
     CHECK(tail == static_cast<uint32_t>(xxhash64(data.data(), len)));
   }
 #endif
+}
+
+TEST_CASE("checkpoints written by earlier builds still verify and load") {
+  // The fuzz seed corpus holds real checkpoint files written before the checksum moved to
+  // libxxhash; their header checksums are the ones stored in the files.
+  const fs::path dir = fs::path(testing::source_dir()) / "fuzz/corpus/checkpoint";
+  struct Known {
+    const char* file;
+    uint64_t body_checksum;
+    bool zstd;
+  };
+  for (const Known& k : {Known{"raw-container.gck", 0x50F07C9468309153ull, false},
+                         Known{"zstd.gck", 0xAD2420C41FFBEE01ull, true}}) {
+    INFO(k.file);
+#if !defined(GANGLION_HAVE_ZSTD)
+    if (k.zstd) continue;
+#endif
+    CheckpointHeader header;
+    const Checkpoint c = load_checkpoint((dir / k.file).string(), &header);
+    CHECK(header.body_checksum == k.body_checksum);
+    CHECK(header.format_version == 1);
+    CHECK(!c.state.genomes.empty());
+  }
 }
 
 TEST_CASE("BinaryWriter and BinaryReader round-trip every value type") {

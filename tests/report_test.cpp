@@ -100,7 +100,7 @@ TEST_CASE("report from the fixture run folder") {
 TEST_CASE("the inlined assets are the files under tools/report") {
   const fs::path dir = fs::path(source_dir()) / "tools/report";
   const ReportAssets& a = report_assets();
-  const char* hint = "regenerate evolution/report/report_assets.cpp: cmake -P tools/report/embed_assets.cmake";
+  const char* hint = "the build embeds tools/report/ (tools/report/embed_assets.cmake): rebuild";
   CHECK_MESSAGE(a.uplot_js == read_file(dir / "vendor/uPlot.iife.min.js"), hint);
   CHECK_MESSAGE(a.uplot_css == read_file(dir / "vendor/uPlot.min.css"), hint);
   CHECK_MESSAGE(a.report_js == read_file(dir / "report.js"), hint);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "core/parallel.hpp"
 
@@ -63,86 +64,9 @@ void free_big_buffer(void* p, size_t bytes) {
 }
 
 // ------------------------------------------------------------------------------------ XXH64
-namespace {
-constexpr uint64_t P1 = 0x9E3779B185EBCA87ull;
-constexpr uint64_t P2 = 0xC2B2AE3D27D4EB4Full;
-constexpr uint64_t P3 = 0x165667B19E3779F9ull;
-constexpr uint64_t P4 = 0x85EBCA77C2B2AE63ull;
-constexpr uint64_t P5 = 0x27D4EB2F165667C5ull;
-
-inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-inline uint64_t read64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  return v;
-}
-inline uint32_t read32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap32(v);
-#endif
-  return v;
-}
-inline uint64_t xxh_round(uint64_t acc, uint64_t input) {
-  acc += input * P2;
-  acc = rotl64(acc, 31);
-  return acc * P1;
-}
-inline uint64_t xxh_merge(uint64_t acc, uint64_t val) {
-  acc ^= xxh_round(0, val);
-  return acc * P1 + P4;
-}
-}  // namespace
-
-uint64_t xxhash64(const void* data, size_t size, uint64_t seed) {
-  const uint8_t* p = static_cast<const uint8_t*>(data);
-  const uint8_t* end = p + size;
-  uint64_t h;
-  if (size >= 32) {
-    uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
-    const uint8_t* limit = end - 32;
-    do {
-      v1 = xxh_round(v1, read64(p));
-      v2 = xxh_round(v2, read64(p + 8));
-      v3 = xxh_round(v3, read64(p + 16));
-      v4 = xxh_round(v4, read64(p + 24));
-      p += 32;
-    } while (p <= limit);
-    h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
-    h = xxh_merge(h, v1);
-    h = xxh_merge(h, v2);
-    h = xxh_merge(h, v3);
-    h = xxh_merge(h, v4);
-  } else {
-    h = seed + P5;
-  }
-  h += static_cast<uint64_t>(size);
-  while (p + 8 <= end) {
-    h ^= xxh_round(0, read64(p));
-    h = rotl64(h, 27) * P1 + P4;
-    p += 8;
-  }
-  if (p + 4 <= end) {
-    h ^= static_cast<uint64_t>(read32(p)) * P1;
-    h = rotl64(h, 23) * P2 + P3;
-    p += 4;
-  }
-  while (p < end) {
-    h ^= static_cast<uint64_t>(*p) * P5;
-    h = rotl64(h, 11) * P1;
-    ++p;
-  }
-  h ^= h >> 33;
-  h *= P2;
-  h ^= h >> 29;
-  h *= P3;
-  h ^= h >> 32;
-  return h;
-}
+// libxxhash, the reference implementation: the same function as xxhsum -H1, so a file can be
+// checked without Ganglion and every checkpoint written so far still verifies.
+uint64_t xxhash64(const void* data, size_t size, uint64_t seed) { return XXH64(data, size, seed); }
 
 // ------------------------------------------------------------------------------ BinaryWriter
 void BinaryWriter::varint(uint64_t v) {

@@ -49,8 +49,8 @@ struct BigBufferAllocator {
 };
 using Bytes = std::vector<uint8_t, BigBufferAllocator<uint8_t>>;
 
-// XXH64 (seed 0 unless given): 32 bytes per round in four independent lanes, several GB/s; equal
-// to `xxhsum -H1` of the same bytes, so a file can be checked without Ganglion.
+// XXH64 (seed 0 unless given), computed by libxxhash: equal to `xxhsum -H1` of the same bytes, so
+// a file can be checked without Ganglion.
 uint64_t xxhash64(const void* data, size_t size, uint64_t seed = 0);
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 // --fmad=false, host code without FMA contraction), so a trajectory is bit-identical on both.
 #pragma once
 
+#include <math.h>  // floor, on the host and (as a CUDA builtin) on the device
+
 #include "core/hostdevice.hpp"
 
 namespace ganglion {

@@ -1,6 +1,6 @@
 // The files the report page inlines (uPlot's script and style, the page's own script and style),
-// compiled into the program so that `ganglion report` needs nothing at run time. Generated into
-// evolution/report/report_assets.cpp from tools/report/ by tools/report/embed_assets.cmake.
+// compiled into the program so that `ganglion report` needs nothing at run time. The definition is
+// generated at build time from tools/report/ by tools/report/embed_assets.cmake.
 #pragma once
 
 #include <string_view>

@@ -1,10 +1,12 @@
-# Regenerates evolution/report/report_assets.cpp, which holds the files the report page inlines (uPlot and
-# the page's own script and style) so that `ganglion report` needs no files at run time.
-# Run from the repository root after changing anything under tools/report/:
-#   cmake -P tools/report/embed_assets.cmake
-# tests/report_test.cpp fails when the generated file and these sources differ.
+# Writes report_assets.cpp (evolution/report/report_assets.hpp), which holds the files the report
+# page inlines (uPlot and the page's own script and style) so that `ganglion report` needs no files
+# at run time. The build runs it (evolution/CMakeLists.txt) whenever one of these files changes:
+#   cmake -DOUT=<build>/evolution/generated/report_assets.cpp -P tools/report/embed_assets.cmake
+if(NOT OUT)
+  message(FATAL_ERROR "embed_assets.cmake: set OUT to the file to write (-DOUT=path/report_assets.cpp)")
+endif()
 set(root ${CMAKE_CURRENT_LIST_DIR}/../..)
-set(out ${root}/evolution/report/report_assets.cpp)
+set(out ${OUT})
 set(assets
   uplot_js  tools/report/vendor/uPlot.iife.min.js
   uplot_css tools/report/vendor/uPlot.min.css
@@ -43,4 +45,3 @@ endforeach()
 list(JOIN fields ",\n      " joined)
 string(APPEND text "  static const ReportAssets assets{\n      ${joined}};\n  return assets;\n}\n\n}  // namespace ganglion\n")
 file(WRITE ${out} "${text}")
-message(STATUS "wrote ${out}")
