@@ -15,6 +15,7 @@
 #include "gpu/device_memory.hpp"
 #include "gpu/dispatch.hpp"
 #include "gpu/kernels.cuh"
+#include "gpu/shared_layout.hpp"
 
 namespace ganglion {
 
@@ -229,22 +230,13 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     d.num_inputs = layout.num_inputs;
     d.num_outputs = layout.num_outputs;
     LayoutPacker packer;
-    packer.add(layout.node_offset, &d.node_offset);
-    packer.add(layout.edge_offset, &d.edge_offset);
-    packer.add(layout.level_offset, &d.level_offset);
-    packer.add(layout.num_bias, &d.num_bias);
-    packer.add(layout.level_start, &d.level_start);
-    packer.add(layout.activation, &d.activation);
-    packer.add(layout.aggregation, &d.aggregation);
-    packer.add(layout.bias, &d.bias);
-    packer.add(layout.response, &d.response);
-    packer.add(layout.row_offset, &d.row_offset);
-    packer.add(layout.rec_row_offset, &d.rec_row_offset);
-    packer.add(layout.src, &d.src);
-    packer.add(layout.weight, &d.weight);
-    packer.add(layout.rec_src, &d.rec_src);
-    packer.add(layout.rec_weight, &d.rec_weight);
-    packer.add(layout.output_node, &d.output_node);
+#define GANGLION_UPLOAD_Device(name) packer.add(layout.name, &d.name);
+#define GANGLION_UPLOAD_HostOnly(name)
+#define GANGLION_UPLOAD(name, type, extent, where) GANGLION_UPLOAD_##where(name)
+    GANGLION_LAYOUT_FIELDS(GANGLION_UPLOAD)
+#undef GANGLION_UPLOAD
+#undef GANGLION_UPLOAD_HostOnly
+#undef GANGLION_UPLOAD_Device
     packer.add(level_items_, &d.level_items);
     const size_t bytes = std::max<size_t>(packer.bytes(), 1);
     // The previous load's copy may still read the staging buffer.
@@ -468,8 +460,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     s.unit_bytes = uint32_t(per_block ? plan_.shared_bytes / per_block : 0);
     const size_t smem = plan_.shared_bytes;
     const bool tpr = plan_.thread_per_row;
-    // A staged unit is its values, then its record (subwarp_staged_unit_bytes).
-    if (plan_.staged) s.blob_at = uint32_t(s.unit_bytes - shape_.max_blob_bytes);
+    if (plan_.staged) s.blob_at = uint32_t(shared_layout::subwarp_staged_record_at(shape_.max_nodes, plan_.row_tile));
     switch (plan_.strategy) {
       case KernelStrategy::Subwarp:
         plan_.staged ? launch_subwarp<true>(args, s, per_block, smem, stream)

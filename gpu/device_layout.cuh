@@ -1,5 +1,6 @@
 // DeviceLayout: device pointers into the CUDA evaluator's uploaded copy of a PopulationLayout
-// (core/network/layout.hpp; same arrays, same meaning). Its own header so that kernels outside the
+// (core/network/layout.hpp; the same arrays, those the field table core/network/layout_fields.hpp
+// marks Device, with the same meaning). Its own header so that kernels outside the
 // evaluator (gpu/fused_episodes.cuh) can read the layout without defining the evaluator's kernels.
 #pragma once
 
@@ -7,30 +8,22 @@
 
 #include <vector_types.h>
 
+#include "core/network/layout_fields.hpp"
+
 namespace ganglion::kernels {
 
-// Device pointers into the uploaded layout (one allocation; see cuda_evaluator.cu).
+// Device pointers into the uploaded layout (one allocation; see cuda_evaluator.cu): one per field of
+// GANGLION_LAYOUT_FIELDS marked Device, in table order.
+#define GANGLION_DEVICE_LAYOUT_POINTER_Device(name, type) const type* name = nullptr;
+#define GANGLION_DEVICE_LAYOUT_POINTER_HostOnly(name, type)
+#define GANGLION_DEVICE_LAYOUT_POINTER(name, type, extent, where) GANGLION_DEVICE_LAYOUT_POINTER_##where(name, type)
 struct DeviceLayout {
   uint32_t num_networks = 0;
   uint32_t num_inputs = 0;
   uint32_t num_outputs = 0;
-  const uint32_t* node_offset = nullptr;
-  const uint32_t* edge_offset = nullptr;
-  const uint32_t* level_offset = nullptr;
-  const uint32_t* num_bias = nullptr;
-  const uint32_t* level_start = nullptr;
-  const uint8_t* activation = nullptr;
-  const uint8_t* aggregation = nullptr;
-  const float* bias = nullptr;
-  const float* response = nullptr;
-  const uint32_t* row_offset = nullptr;
-  const uint32_t* rec_row_offset = nullptr;
-  const uint32_t* src = nullptr;
-  const float* weight = nullptr;
-  const uint32_t* rec_src = nullptr;
-  const float* rec_weight = nullptr;
-  const uint32_t* output_node = nullptr;
+  GANGLION_LAYOUT_FIELDS(GANGLION_DEVICE_LAYOUT_POINTER)
   const uint2* level_items = nullptr;  // level strategy: (global node, network), sorted by level
 };
+#undef GANGLION_DEVICE_LAYOUT_POINTER
 
 }  // namespace ganglion::kernels

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "gpu/shared_layout.hpp"
 
 namespace ganglion {
 
@@ -28,34 +29,24 @@ KernelStrategy parse_kernel_strategy(const std::string& name, const std::string&
 
 namespace {
 
-size_t align_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
-
-uint32_t round_up32(size_t x) { return uint32_t(align_up(std::max<size_t>(x, 1), 32)); }
+uint32_t round_up32(size_t x) { return uint32_t(shared_layout::align_up(std::max<size_t>(x, 1), 32)); }
 
 }  // namespace
 
 size_t staged_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
-  // Mirrors StagedUnit in kernels.cuh: edges (8 B), values (4 B x rows), local row offsets,
-  // bias, response (4 B each), level starts (4 B), activation + aggregation (1 B each).
-  size_t b = size_t(s.max_edges) * 8;
-  b += size_t(s.max_nodes) * row_tile * 4;
-  b += (size_t(s.max_nodes) + 1) * 4;
-  b += size_t(s.max_nodes) * 8;
-  b += (size_t(s.max_levels) + 1) * 4;
-  b += size_t(s.max_nodes) * 2;
-  return align_up(b, 16);
+  return shared_layout::staged_unit(s.max_nodes, s.max_edges, s.max_levels, row_tile).bytes;
 }
 
 size_t subwarp_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
-  return (size_t(std::max<uint32_t>(s.max_nodes, 1)) * row_tile | 1) * 4;
+  return shared_layout::subwarp_values_bytes(s.max_nodes, row_tile);
 }
 
 size_t network_blob_bytes(uint32_t nodes, uint32_t edges, uint32_t level_starts, uint32_t outputs) {
-  return align_up(32 + size_t(nodes) * 16 + size_t(edges) * 8 + (size_t(level_starts) + outputs) * 4, 16);
+  return shared_layout::PackedRecord::bytes(nodes, edges, level_starts, outputs);
 }
 
 size_t subwarp_staged_unit_bytes(const PopulationShape& s, uint32_t row_tile) {
-  return align_up(size_t(std::max<uint32_t>(s.max_nodes, 1)) * row_tile * 4, 16) + s.max_blob_bytes;
+  return shared_layout::subwarp_staged_record_at(s.max_nodes, row_tile) + s.max_blob_bytes;
 }
 
 uint32_t resident_warps(const DeviceLimits& limits, uint32_t threads, size_t shared) {

@@ -69,7 +69,8 @@ struct LaunchPlan {
   std::string why;                // one line: why this plan (for logs and the benchmark table)
 };
 
-// Shared memory one unit needs to stage a network of the given shape with `row_tile` rows.
+// Shared memory one unit needs to stage a network of the given shape with `row_tile` rows. This and
+// the sizes below read the byte layouts of gpu/shared_layout.hpp.
 size_t staged_unit_bytes(const PopulationShape& shape, uint32_t row_tile);
 
 // Picks the plan for `requested` (Auto: by shape). A forced strategy that cannot run this shape

@@ -11,7 +11,8 @@
 //     nodes, computes nodes first..nodes-1 in local order (which is level order: every feed-forward
 //     source comes earlier) exactly as the CPU evaluator does for one row -- feed-forward edges in
 //     CSR order from this step's values, then recurrent edges from the previous step's values, then
-//     activation(bias + response * aggregate) through activate_evaluator -- reads the outputs and
+//     activation(bias + response * aggregate): node_update of core/network/node_update.hpp, the one
+//     the CPU evaluator and the batched kernels use -- reads the outputs and
 //     advances the environment (episode_advance);
 //  3. when the episode is done, writes its fitness and length.
 // Node values live in shared memory, [node][thread] (consecutive threads in consecutive banks), or,
@@ -21,9 +22,10 @@
 // after Evaluator::reset_state()). No barriers: threads never share values.
 //
 // Exactness. Translation units that instantiate this are compiled with --fmad=false
-// (experiments/CMakeLists.txt), so a multiply-add is rounded twice as on the host, and the logistic
-// activations use the same libm-free exp as the CPU evaluator: a sigmoid network's outputs are
-// bit-identical to the CPU path's, and episode lengths agree. The environment's double-precision
+// (experiments/CMakeLists.txt), so a multiply-add is rounded twice as on the host, and a node is
+// computed by the node update the CPU evaluator and the batched kernels use: a sigmoid network's
+// outputs are bit-identical to those of the CPU path and of the CUDA evaluator's batched path, and
+// episode lengths agree. The environment's double-precision
 // physics may differ in the last bit where CUDA's and the host's sin/cos do.
 #pragma once
 
@@ -32,7 +34,7 @@
 #include <algorithm>
 #include <string>
 
-#include "core/network/activation.hpp"
+#include "core/network/node_update.hpp"
 #include "core/task/control_task.hpp"
 #include "core/error.hpp"
 #include "gpu/cuda_check.hpp"
@@ -62,24 +64,22 @@ __device__ __forceinline__ void activate_one(const kernels::DeviceLayout& L, uin
   for (uint32_t i = ni; i < first; ++i) s.cur[i * s.stride] = 1.0f;
   for (uint32_t j = first; j < nodes; ++j) {
     const uint32_t gj = g + j;
-    const Aggregation agg = static_cast<Aggregation>(__ldg(L.aggregation + gj));
-    const uint32_t eb = __ldg(L.row_offset + gj), ee = __ldg(L.row_offset + gj + 1);
-    uint32_t count = ee - eb;
-    float acc = aggregation_init<float>(agg);
-    if (agg == Aggregation::Sum || agg == Aggregation::Mean) {
-      for (uint32_t e = eb; e < ee; ++e) acc = acc + __ldg(L.weight + e) * s.cur[__ldg(L.src + e) * s.stride];
-    } else {
-      for (uint32_t e = eb; e < ee; ++e)
-        acc = aggregation_add<float>(agg, acc, __ldg(L.weight + e) * s.cur[__ldg(L.src + e) * s.stride]);
-    }
-    if (recurrent) {
-      const uint32_t rb = __ldg(L.rec_row_offset + gj), re = __ldg(L.rec_row_offset + gj + 1);
-      count += re - rb;
-      for (uint32_t e = rb; e < re; ++e)
-        acc = aggregation_add<float>(agg, acc, __ldg(L.rec_weight + e) * s.prev[__ldg(L.rec_src + e) * s.stride]);
-    }
-    const float x = __ldg(L.bias + gj) + __ldg(L.response + gj) * aggregation_finish<float>(agg, acc, count);
-    s.cur[j * s.stride] = activate_evaluator(static_cast<Activation>(__ldg(L.activation + gj)), x);
+    const NodeParams<float> p{static_cast<Activation>(__ldg(L.activation + gj)),
+                              static_cast<Aggregation>(__ldg(L.aggregation + gj)), __ldg(L.bias + gj),
+                              __ldg(L.response + gj)};
+    const uint32_t rb = recurrent ? __ldg(L.rec_row_offset + gj) : 0u;
+    const uint32_t re = recurrent ? __ldg(L.rec_row_offset + gj + 1) : 0u;
+    s.cur[j * s.stride] = node_update<float>(
+        p, __ldg(L.row_offset + gj), __ldg(L.row_offset + gj + 1),
+        [&](uint32_t e, float& w, float& x) {
+          w = __ldg(L.weight + e);
+          x = s.cur[__ldg(L.src + e) * s.stride];
+        },
+        rb, re,
+        [&](uint32_t e, float& w, float& x) {
+          w = __ldg(L.rec_weight + e);
+          x = s.prev[__ldg(L.rec_src + e) * s.stride];
+        });
   }
 }
 

@@ -1,8 +1,9 @@
 // The agents of the CUDA evaluator: kernels that activate networks of a PopulationLayout on a batch
 // of rows. They know nothing of how they were chosen (gpu/dispatch.hpp decides); every strategy
-// computes a node exactly as the CPU reference does: aggregate the weighted feed-forward inputs in
-// CSR order, then the recurrent ones (previous step's values), then
-// activation(bias + response * aggregate) from core/network/activation.hpp.
+// computes a node through the node update of core/network/node_update.hpp, as the CPU evaluator does
+// (aggregate the weighted feed-forward inputs in CSR order, then the recurrent ones from the
+// previous step's values, then activation(bias + response * aggregate)); built with --fmad=false,
+// the outputs are the CPU's bits.
 //
 // Value storage: the group kernel keeps a unit's values in shared memory as [node][row_tile]
 // (consecutive rows in consecutive banks: a warp reading one source node for 32 rows never
@@ -15,8 +16,9 @@
 
 #include <cuda_pipeline.h>
 
-#include "core/network/activation.hpp"
+#include "core/network/node_update.hpp"
 #include "gpu/device_layout.cuh"
+#include "gpu/shared_layout.hpp"
 
 namespace ganglion::kernels {
 
@@ -80,53 +82,37 @@ struct Values {
   __device__ __forceinline__ void set(uint32_t j, uint32_t r, float v) const { base[j * stride + r] = v; }
 };
 
-// What node j needs besides its edges.
-struct NodeParams {
+// Node j of a unit: its feed-forward edges and its parameters.
+struct NodeInputs {
   uint32_t e_begin, e_end;  // feed-forward edges
-  Activation act;
-  Aggregation agg;
-  float bias, response;
+  NodeParams<float> node;
 };
 
-// The value of one node for one row. `g` is the network's first global node, `row` the batch
-// row (for recurrent state), `r` the row within the unit's value storage.
+// The value of one node for one row: the node update of core/network/node_update.hpp. `g` is the
+// network's first global node, `row` the batch row (for recurrent state), `r` the row within the
+// unit's value storage.
 template <class Edges>
-__device__ __forceinline__ float node_value(const ActivateArgs& a, const Edges& E, const Values& V,
-                                            const NodeParams& p, uint32_t g, uint32_t j, uint32_t row,
-                                            uint32_t r) {
-  float acc;
-  uint32_t count = p.e_end - p.e_begin;
-  if (p.agg == Aggregation::Sum || p.agg == Aggregation::Mean) {
-    // The common case, kept free of the aggregation switch.
-    acc = 0.0f;
-    uint32_t e = p.e_begin;
-#pragma unroll 4
-    for (; e < p.e_end; ++e) {
-      uint32_t s;
-      float w;
-      E.get(e, s, w);
-      acc = acc + w * V.get(s, r);
-    }
-  } else {
-    acc = aggregation_init<float>(p.agg);
-    for (uint32_t e = p.e_begin; e < p.e_end; ++e) {
-      uint32_t s;
-      float w;
-      E.get(e, s, w);
-      acc = aggregation_add<float>(p.agg, acc, w * V.get(s, r));
-    }
-  }
+__device__ __forceinline__ float compute_node(const ActivateArgs& a, const Edges& E, const Values& V,
+                                              const NodeInputs& p, uint32_t g, uint32_t j, uint32_t row,
+                                              uint32_t r) {
+  uint32_t rb = 0, re = 0;
   if (a.state_prev) {
-    const uint32_t rb = __ldg(a.L.rec_row_offset + g + j), re = __ldg(a.L.rec_row_offset + g + j + 1);
-    count += re - rb;
-    for (uint32_t e = rb; e < re; ++e) {
-      const uint32_t s = __ldg(a.L.rec_src + e);
-      const float w = __ldg(a.L.rec_weight + e);
-      const float v = a.state_prev[size_t(g + s) * a.rows + row];
-      acc = aggregation_add<float>(p.agg, acc, w * v);
-    }
+    rb = __ldg(a.L.rec_row_offset + g + j);
+    re = __ldg(a.L.rec_row_offset + g + j + 1);
   }
-  return node_output<float>(p.act, p.bias, p.response, aggregation_finish<float>(p.agg, acc, count));
+  return node_update<float>(
+      p.node, p.e_begin, p.e_end,
+      [&](uint32_t e, float& w, float& x) {
+        uint32_t s;
+        E.get(e, s, w);
+        x = V.get(s, r);
+      },
+      rb, re,
+      [&](uint32_t e, float& w, float& x) {
+        const uint32_t s = __ldg(a.L.rec_src + e);
+        w = __ldg(a.L.rec_weight + e);
+        x = a.state_prev[size_t(g + s) * a.rows + row];
+      });
 }
 
 // Calls f(i / rows, i % rows) for i = t, t + step, ... below count. One row, the common case of
@@ -163,7 +149,8 @@ __device__ __forceinline__ void group_barrier() {
     __syncthreads();
 }
 
-// Shared-memory image of one unit; offsets mirror staged_unit_bytes() in dispatch.cpp.
+// Shared-memory image of one unit, placed by shared_layout::staged_unit (gpu/shared_layout.hpp),
+// which the dispatcher sizes shared memory by.
 struct StagedUnit {
   uint2* edge;
   float* val;
@@ -174,21 +161,15 @@ struct StagedUnit {
   uint8_t* act;
   uint8_t* agg;
   __device__ StagedUnit(unsigned char* base, const GroupShape& s) {
-    edge = reinterpret_cast<uint2*>(base);
-    base += size_t(s.max_edges) * 8;
-    val = reinterpret_cast<float*>(base);
-    base += size_t(s.max_nodes) * s.row_tile * 4;
-    ro = reinterpret_cast<uint32_t*>(base);
-    base += (size_t(s.max_nodes) + 1) * 4;
-    bias = reinterpret_cast<float*>(base);
-    base += size_t(s.max_nodes) * 4;
-    resp = reinterpret_cast<float*>(base);
-    base += size_t(s.max_nodes) * 4;
-    ls = reinterpret_cast<uint32_t*>(base);
-    base += (size_t(s.max_levels) + 1) * 4;
-    act = base;
-    base += s.max_nodes;
-    agg = base;
+    const shared_layout::StagedUnit u = shared_layout::staged_unit(s.max_nodes, s.max_edges, s.max_levels, s.row_tile);
+    edge = reinterpret_cast<uint2*>(base + u.edge);
+    val = reinterpret_cast<float*>(base + u.val);
+    ro = reinterpret_cast<uint32_t*>(base + u.ro);
+    bias = reinterpret_cast<float*>(base + u.bias);
+    resp = reinterpret_cast<float*>(base + u.resp);
+    ls = reinterpret_cast<uint32_t*>(base + u.ls);
+    act = base + u.act;
+    agg = base + u.agg;
   }
 };
 
@@ -288,18 +269,13 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
   group_barrier<kWarp>();
 
   auto compute = [&](uint32_t j, uint32_t r) {
-    NodeParams p;
-    p.e_begin = ro[j];
-    p.e_end = ro[j + 1];
-    p.act = static_cast<Activation>(act[j]);
-    p.agg = static_cast<Aggregation>(agg[j]);
-    p.bias = bias[j];
-    p.response = resp[j];
+    const NodeInputs p{ro[j], ro[j + 1],
+                       {static_cast<Activation>(act[j]), static_cast<Aggregation>(agg[j]), bias[j], resp[j]}};
     float v;
     if (kStaged)
-      v = node_value(a, StagedEdges{su.edge}, V, p, g, j, row0 + r, r);
+      v = compute_node(a, StagedEdges{su.edge}, V, p, g, j, row0 + r, r);
     else
-      v = node_value(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row0 + r, r);
+      v = compute_node(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row0 + r, r);
     V.set(j, r, v);
     if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
   };
@@ -320,28 +296,24 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
   write_outputs(a, n, row0, tile_rows, t, s.group, V, [&](uint32_t k) { return __ldg(L.output_node + size_t(n) * no + k); });
 }
 
-// The packed record of one network (the staged subwarp kernel's input; byte sizes in
-// network_blob_bytes(), dispatch.cpp), in 4-byte words from a 16-byte aligned start:
-//   header (8 words): nodes, edges, level starts, first computed node, first global node, 0, 0, 0
-//   nodes (4 words each): e_begin | e_end << 16 (local edge indices), activation | aggregation << 8,
-//                         bias bits, response bits
-//   edges (2 words each): local source node, weight bits
-//   level starts (local node indices), output nodes (local)
-// so that a unit copies its network in 16-byte pieces and reads a node's parameters in one load.
+// The packed record of one network (the staged subwarp kernel's input), read through the word
+// offsets of shared_layout::PackedRecord (gpu/shared_layout.hpp, which also gives its size).
 struct PackedNetwork {
-  static constexpr uint32_t kHeaderWords = 8;
+  using R = shared_layout::PackedRecord;
   const uint32_t* w;
   __device__ __forceinline__ uint32_t nodes() const { return w[0]; }
   __device__ __forceinline__ uint32_t edges() const { return w[1]; }
   __device__ __forceinline__ uint32_t level_starts() const { return w[2]; }
   __device__ __forceinline__ uint32_t first() const { return w[3]; }
   __device__ __forceinline__ uint32_t global_node() const { return w[4]; }
-  __device__ __forceinline__ const uint4* node() const { return reinterpret_cast<const uint4*>(w + kHeaderWords); }
+  __device__ __forceinline__ const uint4* node() const { return reinterpret_cast<const uint4*>(w + R::node_word()); }
   __device__ __forceinline__ const uint2* edge() const {
-    return reinterpret_cast<const uint2*>(w + kHeaderWords + 4 * nodes());
+    return reinterpret_cast<const uint2*>(w + R::edge_word(nodes()));
   }
-  __device__ __forceinline__ const uint32_t* level_start() const { return w + kHeaderWords + 4 * nodes() + 2 * edges(); }
-  __device__ __forceinline__ const uint32_t* output_node() const { return level_start() + level_starts(); }
+  __device__ __forceinline__ const uint32_t* level_start() const { return w + R::level_start_word(nodes(), edges()); }
+  __device__ __forceinline__ const uint32_t* output_node() const {
+    return w + R::output_word(nodes(), edges(), level_starts());
+  }
 };
 
 // Writes every network's packed record at blob + blob_offset[n] (16-byte units); a warp per
@@ -355,27 +327,29 @@ __global__ void pack_networks_kernel(DeviceLayout L, const uint32_t* blob_offset
   const uint32_t e0 = L.edge_offset[n], ne = L.edge_offset[n + 1] - e0;
   const uint32_t lo = L.level_offset[n], nls = L.level_offset[n + 1] - lo;
   const uint32_t no = L.num_outputs;
+  using R = shared_layout::PackedRecord;
   uint32_t* w = reinterpret_cast<uint32_t*>(blob + blob_offset[n]);
-  if (lane < PackedNetwork::kHeaderWords) {
-    const uint32_t header[PackedNetwork::kHeaderWords] = {nodes, ne, nls, L.num_inputs + L.num_bias[n], g, 0, 0, 0};
+  if (lane < R::kHeaderWords) {
+    const uint32_t header[R::kHeaderWords] = {nodes, ne, nls, L.num_inputs + L.num_bias[n], g, 0, 0, 0};
     w[lane] = header[lane];
   }
-  uint32_t* rec = w + PackedNetwork::kHeaderWords;
+  uint32_t* rec = w + R::node_word();
   for (uint32_t j = lane; j < nodes; j += 32) {
     const uint32_t gj = g + j;
-    rec[4 * j] = (L.row_offset[gj] - e0) | ((L.row_offset[gj + 1] - e0) << 16);
-    rec[4 * j + 1] = uint32_t(L.activation[gj]) | (uint32_t(L.aggregation[gj]) << 8);
-    rec[4 * j + 2] = __float_as_uint(L.bias[gj]);
-    rec[4 * j + 3] = __float_as_uint(L.response[gj]);
+    rec[R::kNodeWords * j] = (L.row_offset[gj] - e0) | ((L.row_offset[gj + 1] - e0) << 16);
+    rec[R::kNodeWords * j + 1] = uint32_t(L.activation[gj]) | (uint32_t(L.aggregation[gj]) << 8);
+    rec[R::kNodeWords * j + 2] = __float_as_uint(L.bias[gj]);
+    rec[R::kNodeWords * j + 3] = __float_as_uint(L.response[gj]);
   }
-  uint32_t* edge = rec + 4 * nodes;
+  uint32_t* edge = w + R::edge_word(nodes);
   for (uint32_t e = lane; e < ne; e += 32) {
-    edge[2 * e] = L.src[e0 + e];
-    edge[2 * e + 1] = __float_as_uint(L.weight[e0 + e]);
+    edge[R::kEdgeWords * e] = L.src[e0 + e];
+    edge[R::kEdgeWords * e + 1] = __float_as_uint(L.weight[e0 + e]);
   }
-  uint32_t* ls = edge + 2 * ne;
+  uint32_t* ls = w + R::level_start_word(nodes, ne);
   for (uint32_t i = lane; i < nls; i += 32) ls[i] = L.level_start[lo + i];
-  for (uint32_t k = lane; k < no; k += 32) ls[nls + k] = L.output_node[size_t(n) * no + k];
+  uint32_t* outn = w + R::output_word(nodes, ne, nls);
+  for (uint32_t k = lane; k < no; k += 32) outn[k] = L.output_node[size_t(n) * no + k];
 }
 
 // The levels of one subwarp unit: the (node, row) items of each level spread over the group's
@@ -440,14 +414,10 @@ __device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupS
     const uint4* node = P.node();
     auto compute = [&](uint32_t j, uint32_t r) {
       const uint4 q = node[j];
-      NodeParams p;
-      p.e_begin = q.x & 0xffffu;
-      p.e_end = q.x >> 16;
-      p.act = static_cast<Activation>(q.y & 0xffu);
-      p.agg = static_cast<Aggregation>((q.y >> 8) & 0xffu);
-      p.bias = __uint_as_float(q.z);
-      p.response = __uint_as_float(q.w);
-      const float v = node_value(a, E, V, p, g, j, row0 + r, r);
+      const NodeInputs p{q.x & 0xffffu, q.x >> 16,
+                         {static_cast<Activation>(q.y & 0xffu), static_cast<Aggregation>((q.y >> 8) & 0xffu),
+                          __uint_as_float(q.z), __uint_as_float(q.w)}};
+      const float v = compute_node(a, E, V, p, g, j, row0 + r, r);
       V.set(j, r, v);
       if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
     };
@@ -473,14 +443,12 @@ __device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupS
     const GlobalEdges E{L.src, L.weight};
     auto compute = [&](uint32_t j, uint32_t r) {
       const uint32_t gj = g + j;
-      NodeParams p;
-      p.e_begin = __ldg(L.row_offset + gj);
-      p.e_end = __ldg(L.row_offset + gj + 1);
-      p.act = static_cast<Activation>(__ldg(L.activation + gj));
-      p.agg = static_cast<Aggregation>(__ldg(L.aggregation + gj));
-      p.bias = __ldg(L.bias + gj);
-      p.response = __ldg(L.response + gj);
-      const float v = node_value(a, E, V, p, g, j, row0 + r, r);
+      const NodeInputs p{__ldg(L.row_offset + gj),
+                         __ldg(L.row_offset + gj + 1),
+                         {static_cast<Activation>(__ldg(L.activation + gj)),
+                          static_cast<Aggregation>(__ldg(L.aggregation + gj)), __ldg(L.bias + gj),
+                          __ldg(L.response + gj)}};
+      const float v = compute_node(a, E, V, p, g, j, row0 + r, r);
       V.set(j, r, v);
       if (a.state_next) a.state_next[size_t(gj) * a.rows + row0 + r] = v;
     };
@@ -537,15 +505,12 @@ __global__ void level_kernel(ActivateArgs a, uint32_t item_begin, uint32_t item_
     } else if (j < L.num_inputs + L.num_bias[n]) {
       v = 1.0f;
     } else {
-      NodeParams p;
-      p.e_begin = L.row_offset[item.x];
-      p.e_end = L.row_offset[item.x + 1];
-      p.act = static_cast<Activation>(L.activation[item.x]);
-      p.agg = static_cast<Aggregation>(L.aggregation[item.x]);
-      p.bias = L.bias[item.x];
-      p.response = L.response[item.x];
+      const NodeInputs p{L.row_offset[item.x],
+                         L.row_offset[item.x + 1],
+                         {static_cast<Activation>(L.activation[item.x]),
+                          static_cast<Aggregation>(L.aggregation[item.x]), L.bias[item.x], L.response[item.x]}};
       const Values V{a.values + size_t(g) * a.rows, a.rows};
-      v = node_value(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row, row);
+      v = compute_node(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row, row);
     }
     a.values[size_t(item.x) * a.rows + row] = v;
   }

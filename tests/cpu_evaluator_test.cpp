@@ -5,11 +5,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 
 #include "core/network/compiler.hpp"
 #include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
 #include "core/network/layout.hpp"
+#include "core/network/node_update.hpp"
 #include "core/genome/random_population.hpp"
 #include "tests/random_genome.hpp"
 #include "tests/reference_network.hpp"
@@ -281,4 +284,94 @@ TEST_CASE("cpu evaluator: the fast float logistic agrees with activate<float>, N
       CHECK(std::fabs(double(got[i]) - want) <= 5e-7 * std::fabs(want) + 1e-38);
     }
   }
+}
+
+// One row goes node by node through node_update; several rows through the row loops. Both are the
+// node update of core/network/node_update.hpp and must give the same bits, step after step.
+template <typename T>
+void check_one_row_equals_batch(const PopulationLayout& layout, uint64_t seed) {
+  const size_t rows = 3, N = layout.num_networks, ni = layout.num_inputs, no = layout.num_outputs;
+  CpuEvaluator batch(2);
+  batch.load(layout);
+  std::vector<std::unique_ptr<CpuEvaluator>> single;
+  for (size_t r = 0; r < rows; ++r) {
+    single.push_back(std::make_unique<CpuEvaluator>(1));
+    single.back()->load(layout);
+  }
+  Rng rng(seed);
+  for (int step = 0; step < 3; ++step) {
+    std::vector<T> in(N * rows * ni);
+    for (auto& x : in) x = T(rng.uniform(-1.5, 1.5));
+    std::vector<T> out(N * rows * no);
+    if constexpr (std::is_same<T, float>::value)
+      batch.activate(in.data(), rows, InputMode::PerNetwork, out.data());
+    else
+      batch.activate_double(in.data(), rows, InputMode::PerNetwork, out.data());
+    size_t bad = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      std::vector<T> in1(N * ni), out1(N * no);
+      for (size_t n = 0; n < N; ++n)
+        for (size_t i = 0; i < ni; ++i) in1[n * ni + i] = in[(n * rows + r) * ni + i];
+      if constexpr (std::is_same<T, float>::value)
+        single[r]->activate(in1.data(), 1, InputMode::PerNetwork, out1.data());
+      else
+        single[r]->activate_double(in1.data(), 1, InputMode::PerNetwork, out1.data());
+      for (size_t n = 0; n < N; ++n)
+        for (size_t k = 0; k < no; ++k) {
+          const T a = out[(n * rows + r) * no + k], b = out1[n * no + k];
+          bad += std::memcmp(&a, &b, sizeof(T)) != 0 && !(std::isnan(a) && std::isnan(b));
+        }
+    }
+    CHECK(bad == 0);
+  }
+}
+
+TEST_CASE("node update: one row at a time equals the batched rows bit for bit (float and double)") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
+  CompileOptions opt;
+  opt.feed_forward = false;
+  const PopulationLayout layout = compile_population(random_population(seed, 400, true, true), opt, 2);
+  REQUIRE(layout.any_recurrent);
+  check_one_row_equals_batch<float>(layout, seed);
+  check_one_row_equals_batch<double>(layout, seed + 1);
+}
+
+TEST_CASE("node update: the activation read at run time equals the compile-time one") {
+  const float xs[] = {0.0f, -0.0f, 1e-30f, -1e-30f, 0.3f, -0.7f, 1.0f, 2.5f, -3.4f, 12.0f, -12.0f, 60.0f,
+                      -100.0f, 1e30f, -1e30f, INFINITY, -INFINITY, NAN};
+  auto same_bits = [](float a, float b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, 4) == 0; };
+  size_t bad = 0;
+  for (float x : xs) {
+#define GANGLION_CHECK_ACT(name) \
+  bad += !same_bits(node_activation<Activation::name, float>(x), node_activation<float>(Activation::name, x));
+    GANGLION_CHECK_ACT(Sigmoid)
+    GANGLION_CHECK_ACT(NeatSigmoid)
+    GANGLION_CHECK_ACT(PlainSigmoid)
+    GANGLION_CHECK_ACT(Tanh)
+    GANGLION_CHECK_ACT(Relu)
+    GANGLION_CHECK_ACT(Identity)
+    GANGLION_CHECK_ACT(Gauss)
+    GANGLION_CHECK_ACT(Sin)
+    GANGLION_CHECK_ACT(Abs)
+    GANGLION_CHECK_ACT(Step)
+    GANGLION_CHECK_ACT(Clamped)
+    GANGLION_CHECK_ACT(Softplus)
+    GANGLION_CHECK_ACT(Elu)
+    GANGLION_CHECK_ACT(Lelu)
+    GANGLION_CHECK_ACT(Selu)
+    GANGLION_CHECK_ACT(Inv)
+    GANGLION_CHECK_ACT(Log)
+    GANGLION_CHECK_ACT(Exp)
+    GANGLION_CHECK_ACT(Hat)
+    GANGLION_CHECK_ACT(Square)
+    GANGLION_CHECK_ACT(Cube)
+#undef GANGLION_CHECK_ACT
+    // The logistic family in float is fast_logistic; in double it is activate<double>.
+    bad += !same_bits(node_activation<float>(Activation::NeatSigmoid, x), fast_logistic(4.9f, x));
+    bad += node_activation<double>(Activation::Sigmoid, double(x)) != activate<double>(Activation::Sigmoid, double(x)) &&
+           !std::isnan(x);
+  }
+  CHECK(bad == 0);
+  CHECK(int(Activation::Count) == 21);  // every activation is listed above
 }

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "gpu/dispatch.hpp"
+#include "gpu/shared_layout.hpp"
 
 using namespace ganglion;
 
@@ -137,4 +138,48 @@ TEST_CASE("dispatch: subwarp groups and their limits") {
   CHECK(parse_kernel_strategy("subwarp") == KernelStrategy::Subwarp);
   CHECK(parse_kernel_strategy("paper") == KernelStrategy::Paper);
   CHECK(plan_launch(KernelStrategy::Paper, PopulationShape{}, 1, DeviceLimits{}, PlanTuning{}).strategy == KernelStrategy::Paper);
+}
+
+TEST_CASE("dispatch: the shared-memory layouts the kernels place their arrays by") {
+  for (uint32_t nodes : {1u, 7u, 64u, 1000u})
+    for (uint32_t edges : {0u, 5u, 300u})
+      for (uint32_t levels : {1u, 3u, 40u})
+        for (uint32_t tile : {1u, 3u, 32u}) {
+          CAPTURE(nodes);
+          CAPTURE(edges);
+          CAPTURE(levels);
+          CAPTURE(tile);
+          const shared_layout::StagedUnit u = shared_layout::staged_unit(nodes, edges, levels, tile);
+          // In order, each array where the previous one ends, each aligned for its elements.
+          CHECK(u.edge == 0);
+          CHECK(u.val == u.edge + size_t(edges) * 8);
+          CHECK(u.ro == u.val + size_t(nodes) * tile * 4);
+          CHECK(u.bias == u.ro + (size_t(nodes) + 1) * 4);
+          CHECK(u.resp == u.bias + size_t(nodes) * 4);
+          CHECK(u.ls == u.resp + size_t(nodes) * 4);
+          CHECK(u.act == u.ls + (size_t(levels) + 1) * 4);
+          CHECK(u.agg == u.act + nodes);
+          CHECK(u.bytes >= u.agg + nodes);
+          CHECK(u.bytes % 16 == 0);
+          CHECK(u.bytes - (u.agg + nodes) < 16);
+          PopulationShape shape;
+          shape.max_nodes = nodes;
+          shape.max_edges = edges;
+          shape.max_levels = levels;
+          CHECK(staged_unit_bytes(shape, tile) == u.bytes);
+          // A packed record: 8 header words, 4 per node, 2 per edge, 1 per level start and output.
+          using R = shared_layout::PackedRecord;
+          CHECK(R::edge_word(nodes) == 8 + 4 * size_t(nodes));
+          CHECK(R::output_word(nodes, edges, levels + 1) == 8 + 4 * size_t(nodes) + 2 * size_t(edges) + levels + 1);
+          const size_t blob = network_blob_bytes(nodes, edges, levels + 1, 3);
+          CHECK(blob % 16 == 0);
+          CHECK(blob >= 4 * (R::output_word(nodes, edges, levels + 1) + 3));
+          CHECK(blob - 4 * (R::output_word(nodes, edges, levels + 1) + 3) < 16);
+          // A staged subwarp unit: its values padded to 16 bytes, then the record.
+          shape.max_blob_bytes = blob;
+          CHECK(shared_layout::subwarp_staged_record_at(nodes, tile) % 16 == 0);
+          CHECK(shared_layout::subwarp_staged_record_at(nodes, tile) >= size_t(nodes) * tile * 4);
+          CHECK(subwarp_staged_unit_bytes(shape, tile) == shared_layout::subwarp_staged_record_at(nodes, tile) + blob);
+          CHECK(subwarp_unit_bytes(shape, tile) % 8 == 4);  // an odd number of floats
+        }
 }

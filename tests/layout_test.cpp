@@ -10,6 +10,8 @@
 #include "core/network/compiler.hpp"
 #include "core/error.hpp"
 #include "core/network/layout.hpp"
+#include "core/network/layout_fields.hpp"
+#include "core/task/control_task.hpp"
 #include "core/parallel.hpp"
 #include "core/genome/random_population.hpp"
 #include "tests/random_genome.hpp"
@@ -39,8 +41,23 @@ std::vector<Genome> population(uint64_t seed, size_t count, bool recurrent) {
   return out;
 }
 
+// Every field of the table equal, then the scalars (written out, so that the check does not rest on
+// the table alone).
+bool same_fields(const PopulationLayout& a, const PopulationLayout& b) {
+  bool equal = true;
+  for_each_layout_field(a, b, [&](const auto& x, const auto& y, const LayoutField& f) {
+    if (x != y) {
+      MESSAGE("field " << f.name << " differs");
+      equal = false;
+    }
+  });
+  return equal && a.num_networks == b.num_networks && a.num_inputs == b.num_inputs &&
+         a.num_outputs == b.num_outputs && a.max_nodes == b.max_nodes && a.max_edges == b.max_edges &&
+         a.max_levels == b.max_levels && a.any_recurrent == b.any_recurrent;
+}
+
 bool same(const PopulationLayout& a, const PopulationLayout& b) {
-  return a.num_networks == b.num_networks && a.num_inputs == b.num_inputs && a.num_outputs == b.num_outputs &&
+  return same_fields(a, b) && a.num_networks == b.num_networks && a.num_inputs == b.num_inputs && a.num_outputs == b.num_outputs &&
          a.genome_id == b.genome_id && a.node_offset == b.node_offset && a.edge_offset == b.edge_offset &&
          a.rec_edge_offset == b.rec_edge_offset && a.level_offset == b.level_offset && a.num_bias == b.num_bias &&
          a.level_start == b.level_start && a.activation == b.activation && a.aggregation == b.aggregation &&
@@ -215,4 +232,58 @@ TEST_CASE("layout: compiling into a reused layout gives the same result as a fre
   CHECK_FALSE(reused.any_recurrent);
   compile_population(big, opt, reused, 3);
   CHECK(same(reused, compile_population(big, opt, 1)));
+}
+
+TEST_CASE("layout: the field table describes the struct (sizes, bytes, selection)") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
+  for (bool recurrent : {false, true}) {
+    CAPTURE(recurrent);
+    std::vector<Genome> genomes = population(seed, 200, recurrent);
+    CompileOptions opt;
+    opt.feed_forward = !recurrent;
+    std::vector<CompiledNetwork> nets;
+    for (const auto& g : genomes) nets.push_back(compile(g, opt));
+    const PopulationLayout L = pack(nets);
+    REQUIRE(L.num_networks == 200);
+
+    // Every array has the length its extent says; bytes() is the sum over the table.
+    const LayoutCounts c = L.counts();
+    CHECK(c.level_starts == L.level_start.size());
+    size_t fields = 0, bytes = 0, device_fields = 0;
+    for_each_layout_field(L, [&](const auto& v, const LayoutField& f) {
+      INFO("field " << f.name);
+      CHECK(v.size() == extent_size(f.extent, c));
+      CHECK(f.element_bytes == sizeof(v[0]));
+      bytes += v.size() * sizeof(v[0]);
+      ++fields;
+      device_fields += f.on_device;
+    });
+    CHECK(fields == 18);
+    CHECK(device_fields == 16);  // genome_id and rec_edge_offset stay on the host
+    CHECK(L.bytes() == bytes);
+
+    // Selecting every network gives the layout back; a subset, in any order, equals packing those
+    // networks alone.
+    std::vector<uint32_t> all(L.num_networks);
+    std::iota(all.begin(), all.end(), 0u);
+    CHECK(same(select_networks(L, all), L));
+    Rng pick(seed + 17);
+    std::vector<uint32_t> some;
+    std::vector<CompiledNetwork> some_nets;
+    for (uint32_t n = L.num_networks; n-- > 0;)
+      if (pick.chance(0.3)) {
+        some.push_back(n);
+        some_nets.push_back(nets[n]);
+      }
+    some.push_back(7);  // a repeat
+    some_nets.push_back(nets[7]);
+    CHECK(same(select_networks(L, some), pack(some_nets)));
+    const PopulationLayout none = select_networks(L, {});
+    PopulationLayout empty = pack({});
+    empty.num_inputs = L.num_inputs;  // a selection keeps the population's shape
+    empty.num_outputs = L.num_outputs;
+    CHECK(same(none, empty));
+    CHECK(none.bytes() == 6 * sizeof(uint32_t));  // four offsets {0}, two row sentinels {0}
+  }
 }

@@ -135,9 +135,10 @@ GANGLION_HD GANGLION_INLINE T node_output(Activation a, T bias, T response, T ag
 
 // exp(x) for float without a libm call, bit-identical on the host and on a device compiled with
 // --fmad=false (Cephes' expf: range reduction by ln 2, a degree-6 polynomial, 2^n through the
-// exponent bits; about 1 ulp on [-87, 88]; callers clamp). The CPU evaluator uses it so that loops
-// over rows vectorise (the host libm path of activate<float> goes through double exp, one call per
-// value); fused CUDA episode runners use it so that their trajectories equal the CPU's.
+// exponent bits; about 1 ulp on [-87, 88]; callers clamp). The node update (core/network/node_update.hpp)
+// uses it for the logistic family, so that the CPU evaluator's loops over rows vectorise (the host
+// libm path of activate<float> goes through double exp, one call per value) and every GPU path
+// computes the CPU's bits.
 GANGLION_HD GANGLION_INLINE float fast_expf(float x) {
   const float t = x * 1.44269504088896341f;
   const float fn = (t + 12582912.0f) - 12582912.0f;  // round to nearest (1.5 * 2^23 trick)
@@ -170,17 +171,6 @@ GANGLION_HD GANGLION_INLINE float fast_logistic(float k, float x) {
   z = z < -60.0f ? -60.0f : (z > 60.0f ? 60.0f : z);
   const float y = 1.0f / (1.0f + fast_expf(-z));
   return nan ? raw : y;
-}
-
-// activate<float>, with the logistic family through fast_logistic: the activation of the CPU
-// evaluator's float path, value for value (fused episode runners use it to match it exactly).
-GANGLION_HD GANGLION_INLINE float activate_evaluator(Activation a, float x) {
-  switch (a) {
-    case Activation::Sigmoid: return fast_logistic(5.0f, x);
-    case Activation::NeatSigmoid: return fast_logistic(4.9f, x);
-    case Activation::PlainSigmoid: return fast_logistic(1.0f, x);
-    default: return activate<float>(a, x);
-  }
 }
 
 // Names as written in configs and genome files.

@@ -4,7 +4,9 @@
 //  2. input nodes take the rows' inputs, bias nodes 1;
 //  3. nodes are computed in local order, which is level order: for each node, every incoming
 //     feed-forward edge adds w * values[src][*] (this step's values) and every recurrent edge
-//     w * state[src][*] (the previous step's values), then value = activate(bias + response * agg);
+//     w * state[src][*] (the previous step's values), then value = activate(bias + response * agg):
+//     the node update of core/network/node_update.hpp, which the CUDA kernels share, so both
+//     backends compute the same bits; one row goes node by node through node_update itself;
 //  4. recurrent networks copy their values into their state slice; outputs are gathered.
 // Every network's arithmetic is fixed by the layout, so results never depend on the thread count.
 //
@@ -22,22 +24,18 @@
 #include <type_traits>
 
 #include "core/error.hpp"
+#include "core/network/node_update.hpp"
 
 namespace ganglion {
 
 namespace {
 
-// acc[r] = agg(acc[r], w * x[src][r]) over the edges [b, e); the aggregation is a template
-// parameter so that the common sum becomes a plain vectorised multiply-add.
+// acc[r] = agg(acc[r], w * x[src][r]) over the edges [b, e) (node_update.hpp, steps 2 and 3, with
+// the rows innermost); the aggregation is a template parameter so that the common sum becomes a
+// plain vectorised multiply-add.
 template <Aggregation G, typename T>
 void gather(T* __restrict acc, const uint32_t* src, const float* weight, uint32_t b, uint32_t e,
             const T* __restrict values, size_t rows) {
-  if (rows == 1) {  // control tasks: one row per network; a plain dot product, same arithmetic
-    T a = acc[0];
-    for (uint32_t i = b; i < e; ++i) a = aggregation_add<T>(G, a, T(weight[i]) * values[src[i]]);
-    acc[0] = a;
-    return;
-  }
   for (uint32_t i = b; i < e; ++i) {
     const T w = T(weight[i]);
     const T* __restrict x = values + size_t(src[i]) * rows;
@@ -59,28 +57,16 @@ void gather_any(Aggregation g, T* acc, const uint32_t* src, const float* weight,
   }
 }
 
-// activate<T>(A, x), with the logistic family in float through fast_logistic (core/network/activation.hpp:
-// a libm-free exp, so that the row loops vectorise).
-template <Activation A, typename T>
-inline T activate_rows(T x) {
-  if constexpr (std::is_same<T, float>::value &&
-                (A == Activation::Sigmoid || A == Activation::NeatSigmoid || A == Activation::PlainSigmoid)) {
-    return fast_logistic(A == Activation::Sigmoid ? 5.0f : (A == Activation::NeatSigmoid ? 4.9f : 1.0f), x);
-  } else {
-    return activate<T>(A, x);
-  }
-}
-
-// out[r] = activate(bias + response * finish(acc[r])); the activation is a template parameter so
-// each case is its own tight loop.
+// out[r] = node_value(finish(acc[r])) (core/network/node_update.hpp, step 4); the activation is a
+// template parameter so each case is its own tight loop, and aggregation_finish, the identity
+// unless the aggregation is a mean or there are no inputs, is left out of the common loop.
 template <Activation A, typename T>
 void finish_rows(T* __restrict out, const T* __restrict acc, Aggregation g, uint32_t count, T bias, T response,
                  size_t rows) {
   if (g == Aggregation::Mean || count == 0) {
-    for (size_t r = 0; r < rows; ++r)
-      out[r] = activate_rows<A, T>(bias + response * aggregation_finish<T>(g, acc[r], count));
+    for (size_t r = 0; r < rows; ++r) out[r] = node_value<A, T>(aggregation_finish<T>(g, acc[r], count), bias, response);
   } else {
-    for (size_t r = 0; r < rows; ++r) out[r] = activate_rows<A, T>(bias + response * acc[r]);
+    for (size_t r = 0; r < rows; ++r) out[r] = node_value<A, T>(acc[r], bias, response);
   }
 }
 
@@ -185,20 +171,43 @@ void CpuEvaluator::run(const T* inputs, size_t rows, InputMode mode, T* outputs,
       T* prev = recurrent ? state.data() + state_offset_[n] * rows : nullptr;
       const uint32_t* row_off = L.row_offset.data() + n0;
       const uint32_t* rec_off = L.rec_row_offset.data() + n0;
-      for (uint32_t j = ni + nb; j < nodes; ++j) {
-        const Aggregation g = static_cast<Aggregation>(L.aggregation[n0 + j]);
-        const T init = aggregation_init<T>(g);
-        std::fill(acc, acc + rows, init);
-        const uint32_t eb = row_off[j], ee = row_off[j + 1];
-        gather_any<T>(g, acc, L.src.data(), L.weight.data(), eb, ee, values, rows);
-        uint32_t count = ee - eb;
-        if (recurrent) {
-          const uint32_t rb = rec_off[j], re = rec_off[j + 1];
-          gather_any<T>(g, acc, L.rec_src.data(), L.rec_weight.data(), rb, re, prev, rows);
-          count += re - rb;
+      if (rows == 1) {  // control tasks: one row per network, node by node through node_update
+        const uint32_t* src = L.src.data();
+        const float* weight = L.weight.data();
+        const uint32_t* rec_src = L.rec_src.data();
+        const float* rec_weight = L.rec_weight.data();
+        for (uint32_t j = ni + nb; j < nodes; ++j) {
+          const NodeParams<T> p{static_cast<Activation>(L.activation[n0 + j]),
+                                static_cast<Aggregation>(L.aggregation[n0 + j]), T(L.bias[n0 + j]),
+                                T(L.response[n0 + j])};
+          values[j] = node_update<T>(
+              p, row_off[j], row_off[j + 1],
+              [&](uint32_t e, T& w, T& x) {
+                w = T(weight[e]);
+                x = values[src[e]];
+              },
+              recurrent ? rec_off[j] : 0u, recurrent ? rec_off[j + 1] : 0u,
+              [&](uint32_t e, T& w, T& x) {
+                w = T(rec_weight[e]);
+                x = prev[rec_src[e]];
+              });
         }
-        finish_any<T>(static_cast<Activation>(L.activation[n0 + j]), values + size_t(j) * rows, acc, g, count,
-                      T(L.bias[n0 + j]), T(L.response[n0 + j]), rows);
+      } else {
+        for (uint32_t j = ni + nb; j < nodes; ++j) {
+          const Aggregation g = static_cast<Aggregation>(L.aggregation[n0 + j]);
+          const T init = aggregation_init<T>(g);
+          std::fill(acc, acc + rows, init);
+          const uint32_t eb = row_off[j], ee = row_off[j + 1];
+          gather_any<T>(g, acc, L.src.data(), L.weight.data(), eb, ee, values, rows);
+          uint32_t count = ee - eb;
+          if (recurrent) {
+            const uint32_t rb = rec_off[j], re = rec_off[j + 1];
+            gather_any<T>(g, acc, L.rec_src.data(), L.rec_weight.data(), rb, re, prev, rows);
+            count += re - rb;
+          }
+          finish_any<T>(static_cast<Activation>(L.activation[n0 + j]), values + size_t(j) * rows, acc, g, count,
+                        T(L.bias[n0 + j]), T(L.response[n0 + j]), rows);
+        }
       }
       if (recurrent) std::copy(values, values + size_t(nodes) * rows, prev);
 

@@ -17,26 +17,15 @@ namespace ganglion {
 
 namespace {
 
-template <typename T>
-size_t vec_bytes(const std::vector<T>& v) {
-  return v.size() * sizeof(T);
-}
-
-// Fills offsets and shape summary, allocates every array (no network data copied yet).
+// Sizes every array by the field table and fills the per-network entries, the offsets and the
+// shape summary (no network data copied yet). Every entry is written here or by copy_network(),
+// so a reused layout needs no clearing.
 void allocate(PopulationLayout& L, const std::vector<const CompiledNetwork*>& nets) {
   const size_t count = nets.size();
   if (count >= size_t(UINT32_MAX)) throw GenomeError("population too large for 32-bit network indices");
   L.num_networks = uint32_t(count);
-  L.max_nodes = L.max_edges = L.max_levels = 0;
-  L.any_recurrent = false;
   L.num_inputs = count ? nets[0]->num_inputs : 0;
   L.num_outputs = count ? nets[0]->num_outputs : 0;
-  L.genome_id.resize(count);
-  L.node_offset.assign(count + 1, 0);
-  L.edge_offset.assign(count + 1, 0);
-  L.rec_edge_offset.assign(count + 1, 0);
-  L.level_offset.assign(count + 1, 0);
-  L.num_bias.resize(count);
   uint64_t nodes = 0, edges = 0, rec = 0, levels = 0;
   for (size_t i = 0; i < count; ++i) {
     const CompiledNetwork& c = *nets[i];
@@ -49,8 +38,6 @@ void allocate(PopulationLayout& L, const std::vector<const CompiledNetwork*>& ne
     if (c.level_start.empty() || c.row_offset.size() != size_t(c.num_nodes) + 1 ||
         c.rec_row_offset.size() != size_t(c.num_nodes) + 1 || c.output_node.size() != c.num_outputs)
       throw GenomeError("genome " + std::to_string(c.genome_id) + ": malformed compiled network");
-    L.genome_id[i] = c.genome_id;
-    L.num_bias[i] = c.num_bias;
     nodes += c.num_nodes;
     edges += c.num_edges();
     rec += c.num_rec_edges();
@@ -58,29 +45,29 @@ void allocate(PopulationLayout& L, const std::vector<const CompiledNetwork*>& ne
     if (nodes >= UINT32_MAX || edges >= UINT32_MAX || rec >= UINT32_MAX || levels >= UINT32_MAX)
       throw GenomeError("population too large for a layout with 32-bit indices (" + std::to_string(nodes) +
                         " nodes, " + std::to_string(edges) + " edges so far)");
-    L.node_offset[i + 1] = uint32_t(nodes);
-    L.edge_offset[i + 1] = uint32_t(edges);
-    L.rec_edge_offset[i + 1] = uint32_t(rec);
-    L.level_offset[i + 1] = uint32_t(levels);
-    L.max_nodes = std::max(L.max_nodes, c.num_nodes);
-    L.max_edges = std::max(L.max_edges, c.num_edges());
-    L.max_levels = std::max(L.max_levels, c.num_levels() ? c.num_levels() - 1 : 0u);
-    L.any_recurrent = L.any_recurrent || c.recurrent();
   }
-  L.level_start.resize(levels);
-  L.activation.resize(nodes);
-  L.aggregation.resize(nodes);
-  L.bias.resize(nodes);
-  L.response.resize(nodes);
-  L.row_offset.resize(nodes + 1);
-  L.rec_row_offset.resize(nodes + 1);
+  LayoutCounts counts;
+  counts.networks = count;
+  counts.nodes = nodes;
+  counts.edges = edges;
+  counts.rec_edges = rec;
+  counts.level_starts = levels;
+  counts.outputs = L.num_outputs;
+  for_each_layout_field(L, [&](auto& v, const LayoutField& f) { v.resize(extent_size(f.extent, counts)); });
+
+  L.node_offset[0] = L.edge_offset[0] = L.rec_edge_offset[0] = L.level_offset[0] = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const CompiledNetwork& c = *nets[i];
+    L.genome_id[i] = c.genome_id;
+    L.num_bias[i] = c.num_bias;
+    L.node_offset[i + 1] = L.node_offset[i] + c.num_nodes;
+    L.edge_offset[i + 1] = L.edge_offset[i] + c.num_edges();
+    L.rec_edge_offset[i + 1] = L.rec_edge_offset[i] + c.num_rec_edges();
+    L.level_offset[i + 1] = L.level_offset[i] + uint32_t(c.level_start.size());
+  }
   L.row_offset[nodes] = uint32_t(edges);
   L.rec_row_offset[nodes] = uint32_t(rec);
-  L.src.resize(edges);
-  L.weight.resize(edges);
-  L.rec_src.resize(rec);
-  L.rec_weight.resize(rec);
-  L.output_node.resize(size_t(count) * L.num_outputs);
+  fill_shape_summary(L);
 }
 
 void copy_network(PopulationLayout& L, size_t i, const CompiledNetwork& c) {
@@ -104,11 +91,32 @@ void copy_network(PopulationLayout& L, size_t i, const CompiledNetwork& c) {
 }  // namespace
 
 size_t PopulationLayout::bytes() const {
-  return vec_bytes(genome_id) + vec_bytes(node_offset) + vec_bytes(edge_offset) + vec_bytes(rec_edge_offset) +
-         vec_bytes(level_offset) + vec_bytes(num_bias) + vec_bytes(level_start) + vec_bytes(activation) +
-         vec_bytes(aggregation) + vec_bytes(bias) + vec_bytes(response) + vec_bytes(row_offset) +
-         vec_bytes(rec_row_offset) + vec_bytes(src) + vec_bytes(weight) + vec_bytes(rec_src) +
-         vec_bytes(rec_weight) + vec_bytes(output_node);
+  size_t total = 0;
+  for_each_layout_field(*this, [&](const auto& v, const LayoutField& f) { total += v.size() * f.element_bytes; });
+  return total;
+}
+
+LayoutCounts PopulationLayout::counts() const {
+  LayoutCounts c;
+  c.networks = num_networks;
+  c.nodes = total_nodes();
+  c.edges = total_edges();
+  c.rec_edges = total_rec_edges();
+  c.level_starts = level_offset.empty() ? 0 : level_offset.back();
+  c.outputs = num_outputs;
+  return c;
+}
+
+void fill_shape_summary(PopulationLayout& L) {
+  L.max_nodes = L.max_edges = L.max_levels = 0;
+  L.any_recurrent = false;
+  for (uint32_t n = 0; n < L.num_networks; ++n) {
+    const uint32_t levels = L.levels_of(n);
+    L.max_nodes = std::max(L.max_nodes, L.nodes_of(n));
+    L.max_edges = std::max(L.max_edges, L.edge_offset[n + 1] - L.edge_offset[n]);
+    L.max_levels = std::max(L.max_levels, levels ? levels - 1 : 0u);
+    L.any_recurrent = L.any_recurrent || L.rec_edge_offset[n + 1] > L.rec_edge_offset[n];
+  }
 }
 
 PopulationLayout pack(const std::vector<CompiledNetwork>& networks) {
@@ -127,8 +135,8 @@ PopulationLayout compile_population(const std::vector<Genome>& genomes, const Co
   return L;
 }
 
-// Every array entry is overwritten by copy_network() (plus the two sentinels), so resizing a
-// reused layout needs no clearing.
+// Every array entry is overwritten by allocate() and copy_network(), so resizing a reused layout
+// needs no clearing.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
                         unsigned threads) {
   ThreadPool pool(threads);

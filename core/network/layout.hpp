@@ -8,7 +8,8 @@
 // local node indices, the last equal to the network's node count). row_offset / rec_row_offset
 // are per global node (plus one sentinel at the end) and hold global edge indices; src and
 // rec_src hold LOCAL node indices (so a network's values can live in shared memory). Outputs of
-// network n are local nodes output_node[n * num_outputs + k].
+// network n are local nodes output_node[n * num_outputs + k]. The arrays are listed, with their
+// extents, in core/network/layout_fields.hpp.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,7 @@
 
 #include "core/genome/genome.hpp"
 #include "core/network/compiler.hpp"
+#include "core/network/layout_fields.hpp"
 #include "core/network/network.hpp"
 
 namespace ganglion {
@@ -28,32 +30,12 @@ struct PopulationLayout {
   uint32_t num_inputs = 0;   // the same for every network
   uint32_t num_outputs = 0;  // the same for every network
 
-  std::vector<uint64_t> genome_id;        // per network
-  std::vector<uint32_t> node_offset;      // size num_networks + 1
-  std::vector<uint32_t> edge_offset;      // size num_networks + 1
-  std::vector<uint32_t> rec_edge_offset;  // size num_networks + 1
-  std::vector<uint32_t> level_offset;     // size num_networks + 1, into level_start
-  std::vector<uint32_t> num_bias;         // per network: bias nodes follow the inputs
+  // The arrays, one per line of GANGLION_LAYOUT_FIELDS (core/network/layout_fields.hpp).
+#define GANGLION_LAYOUT_MEMBER(name, type, extent, where) std::vector<type> name;
+  GANGLION_LAYOUT_FIELDS(GANGLION_LAYOUT_MEMBER)
+#undef GANGLION_LAYOUT_MEMBER
 
-  std::vector<uint32_t> level_start;  // local node indices, see above
-
-  // Per global node.
-  std::vector<uint8_t> activation;   // Activation
-  std::vector<uint8_t> aggregation;  // Aggregation
-  std::vector<float> bias;
-  std::vector<float> response;
-  std::vector<uint32_t> row_offset;      // size total_nodes + 1, global edge index
-  std::vector<uint32_t> rec_row_offset;  // size total_nodes + 1, global recurrent edge index
-
-  // Per edge.
-  std::vector<uint32_t> src;  // local source index
-  std::vector<float> weight;
-  std::vector<uint32_t> rec_src;
-  std::vector<float> rec_weight;
-
-  std::vector<uint32_t> output_node;  // num_networks * num_outputs local indices
-
-  // Shape summary, filled by pack().
+  // Shape summary, filled by pack() and select_networks() (fill_shape_summary).
   uint32_t max_nodes = 0;
   uint32_t max_edges = 0;
   uint32_t max_levels = 0;  // levels excluding level 0
@@ -65,7 +47,11 @@ struct PopulationLayout {
   uint32_t nodes_of(uint32_t n) const { return node_offset[n + 1] - node_offset[n]; }
   uint32_t levels_of(uint32_t n) const { return level_offset[n + 1] - level_offset[n] - 1; }
   size_t bytes() const;  // total size of all arrays
+  LayoutCounts counts() const;  // the totals the fields' extents are measured in
 };
+
+// Recomputes max_nodes, max_edges, max_levels and any_recurrent from the offsets.
+void fill_shape_summary(PopulationLayout& layout);
 
 // Packs already compiled networks (all with the same input and output counts, else GenomeError).
 PopulationLayout pack(const std::vector<CompiledNetwork>& networks);

@@ -1,62 +1,65 @@
 #include "core/task/control_task.hpp"
 
-#include <algorithm>
+#include <type_traits>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/task/task_choice.hpp"
 
 namespace ganglion {
 
+// Field by field from the table (core/network/layout_fields.hpp): each network's slice of every
+// array in `which` order; the *Bounds offsets become new prefix sums and the *Rows edge indices are
+// rebased onto the new edge numbering.
 PopulationLayout select_networks(const PopulationLayout& in, const std::vector<uint32_t>& which) {
+  for (uint32_t n : which)
+    if (n >= in.num_networks)
+      throw Error("select_networks: network " + std::to_string(n) + " is out of range (layout has " +
+                  std::to_string(in.num_networks) + ")");
   PopulationLayout out;
   out.num_networks = uint32_t(which.size());
   out.num_inputs = in.num_inputs;
   out.num_outputs = in.num_outputs;
-  out.node_offset.push_back(0);
-  out.edge_offset.push_back(0);
-  out.rec_edge_offset.push_back(0);
-  out.level_offset.push_back(0);
-  for (uint32_t n : which) {
-    if (n >= in.num_networks)
-      throw Error("select_networks: network " + std::to_string(n) + " is out of range (layout has " +
-                  std::to_string(in.num_networks) + ")");
-    const uint32_t n0 = in.node_offset[n], n1 = in.node_offset[n + 1];
-    const uint32_t e0 = in.edge_offset[n], e1 = in.edge_offset[n + 1];
-    const uint32_t r0 = in.rec_edge_offset[n], r1 = in.rec_edge_offset[n + 1];
-    const uint32_t l0 = in.level_offset[n], l1 = in.level_offset[n + 1];
-    const uint32_t new_e0 = out.edge_offset.back();
-    const uint32_t new_r0 = out.rec_edge_offset.back();
-
-    if (!in.genome_id.empty()) out.genome_id.push_back(in.genome_id[n]);
-    if (!in.num_bias.empty()) out.num_bias.push_back(in.num_bias[n]);
-    out.level_start.insert(out.level_start.end(), in.level_start.begin() + l0, in.level_start.begin() + l1);
-    out.activation.insert(out.activation.end(), in.activation.begin() + n0, in.activation.begin() + n1);
-    out.aggregation.insert(out.aggregation.end(), in.aggregation.begin() + n0, in.aggregation.begin() + n1);
-    out.bias.insert(out.bias.end(), in.bias.begin() + n0, in.bias.begin() + n1);
-    out.response.insert(out.response.end(), in.response.begin() + n0, in.response.begin() + n1);
-    for (uint32_t g = n0; g < n1; ++g) {
-      out.row_offset.push_back(in.row_offset[g] - e0 + new_e0);
-      out.rec_row_offset.push_back(in.rec_row_offset[g] - r0 + new_r0);
+  // The slice of network n in an extent, as [first, last).
+  auto slice = [&](LayoutExtent x, uint32_t n) -> std::pair<size_t, size_t> {
+    switch (x) {
+      case LayoutExtent::PerNetwork: return {n, n + 1};
+      case LayoutExtent::PerLevelStart: return {in.level_offset[n], in.level_offset[n + 1]};
+      case LayoutExtent::PerNode:
+      case LayoutExtent::EdgeRows:
+      case LayoutExtent::RecEdgeRows: return {in.node_offset[n], in.node_offset[n + 1]};
+      case LayoutExtent::PerEdge: return {in.edge_offset[n], in.edge_offset[n + 1]};
+      case LayoutExtent::PerRecEdge: return {in.rec_edge_offset[n], in.rec_edge_offset[n + 1]};
+      case LayoutExtent::PerOutput: return {size_t(n) * in.num_outputs, size_t(n + 1) * in.num_outputs};
+      default: return {n, n + 2};  // *Bounds: the network's two offsets
     }
-    out.src.insert(out.src.end(), in.src.begin() + e0, in.src.begin() + e1);
-    out.weight.insert(out.weight.end(), in.weight.begin() + e0, in.weight.begin() + e1);
-    out.rec_src.insert(out.rec_src.end(), in.rec_src.begin() + r0, in.rec_src.begin() + r1);
-    out.rec_weight.insert(out.rec_weight.end(), in.rec_weight.begin() + r0, in.rec_weight.begin() + r1);
-    const size_t o0 = size_t(n) * in.num_outputs;
-    out.output_node.insert(out.output_node.end(), in.output_node.begin() + o0,
-                           in.output_node.begin() + o0 + in.num_outputs);
-
-    out.node_offset.push_back(out.node_offset.back() + (n1 - n0));
-    out.edge_offset.push_back(new_e0 + (e1 - e0));
-    out.rec_edge_offset.push_back(new_r0 + (r1 - r0));
-    out.level_offset.push_back(out.level_offset.back() + (l1 - l0));
-    out.max_nodes = std::max(out.max_nodes, n1 - n0);
-    out.max_edges = std::max(out.max_edges, e1 - e0);
-    out.max_levels = std::max(out.max_levels, l1 - l0 >= 2 ? l1 - l0 - 2 : 0u);  // levels after level 0
-    out.any_recurrent = out.any_recurrent || r1 > r0;
-  }
-  out.row_offset.push_back(out.edge_offset.back());
-  out.rec_row_offset.push_back(out.rec_edge_offset.back());
+  };
+  for_each_layout_field(in, out, [&](const auto& src, auto& dst, const LayoutField& f) {
+    using T = typename std::decay_t<decltype(dst)>::value_type;
+    const bool bounds = f.extent == LayoutExtent::NodeBounds || f.extent == LayoutExtent::EdgeBounds ||
+                        f.extent == LayoutExtent::RecEdgeBounds || f.extent == LayoutExtent::LevelBounds;
+    const bool rows = f.extent == LayoutExtent::EdgeRows || f.extent == LayoutExtent::RecEdgeRows;
+    // Hand-built layouts may leave per-network fields such as genome_id out; they stay out.
+    if (f.extent == LayoutExtent::PerNetwork && src.empty()) return;
+    T base = 0;  // rows: the first new edge index of the current network
+    if (bounds) dst.push_back(T(0));
+    for (uint32_t n : which) {
+      const auto [b, e] = slice(f.extent, n);
+      if (bounds) {
+        dst.push_back(T(dst.back() + (src[b + 1] - src[b])));
+      } else if (rows) {
+        const std::vector<uint32_t>& edge_offset =
+            f.extent == LayoutExtent::EdgeRows ? in.edge_offset : in.rec_edge_offset;
+        const T e0 = T(edge_offset[n]);
+        for (size_t g = b; g < e; ++g) dst.push_back(T(src[g] - e0 + base));
+        base = T(base + (edge_offset[n + 1] - edge_offset[n]));
+      } else {
+        dst.insert(dst.end(), src.begin() + b, src.begin() + e);
+      }
+    }
+    if (rows) dst.push_back(base);
+  });
+  fill_shape_summary(out);
   return out;
 }
 

@@ -1,8 +1,12 @@
 // CudaEvaluator against the CPU reference: every kernel strategy on random populations (fresh,
 // printed seeds), single-node and no-hidden networks, networks deeper than 100 levels and larger
 // than shared memory, recurrent networks over several steps with a reset, empty batches and
-// populations, shared and per-network inputs. Outputs are poisoned with NaN before every run, so
-// an output a kernel never writes fails; NaN never compares equal.
+// populations, shared and per-network inputs. Both compute a node through the one node update
+// (core/network/node_update.hpp), so populations of the logistic activations and the libm-free
+// ones (identity, clamped, hat, relu, abs, lelu) must give the CPU's outputs bit for bit; the
+// activations that go through libm (tanh, exp, log, sin, ...) may differ in the last places, and are
+// compared with a relative error under 1e-5. Outputs are poisoned with NaN before every run, so an
+// output a kernel never writes fails; NaN never passes either comparison.
 #include <doctest/doctest.h>
 
 #include "tests/gpu/require_device.hpp"
@@ -11,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -65,9 +70,31 @@ auto make_gpu(const std::string& spec, PlanTuning tuning = {}) {
   return gpu;
 }
 
-bool close(float gpu, float cpu) {
+// How a GPU output must agree with the CPU's.
+enum class Match {
+  Bits,   // bit for bit
+  Close,  // relative error under 1e-5
+};
+
+bool agrees(float gpu, float cpu, Match match) {
   if (std::isnan(gpu) || std::isnan(cpu)) return false;
+  if (match == Match::Bits) return std::memcmp(&gpu, &cpu, sizeof(float)) == 0;
   return std::fabs(double(gpu) - double(cpu)) <= 1e-5 * std::max(1.0, std::fabs(double(cpu)));
+}
+
+uint32_t bits_of(float x) {
+  uint32_t b;
+  std::memcpy(&b, &x, sizeof(b));
+  return b;
+}
+
+// The activations whose every operation is one IEEE rounding on both compilers: the logistic
+// family (through fast_logistic) and the piecewise-linear ones. Networks of these must match bit
+// for bit.
+std::vector<Activation> exact_activations() {
+  return {Activation::Sigmoid, Activation::NeatSigmoid, Activation::PlainSigmoid, Activation::Identity,
+          Activation::Clamped, Activation::Hat,         Activation::Relu,         Activation::Abs,
+          Activation::Lelu};
 }
 
 struct RunSpec {
@@ -77,6 +104,7 @@ struct RunSpec {
   int steps = 1;
   int reset_at = -1;  // step before which both evaluators reset their state
   PlanTuning tuning = {};
+  Match match = Match::Bits;
 };
 
 // Runs the CPU evaluator and a CUDA evaluator side by side; returns the number of mismatches
@@ -102,21 +130,27 @@ size_t compare(const PopulationLayout& layout, const RunSpec& spec, uint64_t see
     cpu.activate(in.data(), spec.rows, spec.mode, out_c.data());
     gpu->activate(in.data(), spec.rows, spec.mode, out_g.data());
     for (size_t i = 0; i < out_c.size(); ++i) {
-      if (close(out_g[i], out_c[i])) continue;
+      if (agrees(out_g[i], out_c[i], spec.match)) continue;
       if (++mismatches <= 5) {
         const size_t n = i / (spec.rows * no), r = (i / no) % spec.rows, k = i % no;
+        char bits[40];
+        std::snprintf(bits, sizeof(bits), " (bits %08x, %08x)", unsigned(bits_of(out_c[i])),
+                      unsigned(bits_of(out_g[i])));
         MESSAGE(spec.kernel << " ran " << gpu->last_plan() << ": network " << n << " (genome "
                             << layout.genome_id[n] << ", " << layout.nodes_of(uint32_t(n)) << " nodes) step " << step
-                            << " row " << r << " output " << k << ": cpu " << out_c[i] << ", gpu " << out_g[i]);
+                            << " row " << r << " output " << k << ": cpu " << out_c[i] << ", gpu " << out_g[i]
+                            << bits << (spec.match == Match::Bits ? ", bit for bit expected" : ""));
       }
     }
   }
   return mismatches;
 }
 
-// Random populations in the style of the CPU evaluator's tests: the well-conditioned activations
-// (float can follow them through deep and recurrent networks), every aggregation.
-std::vector<Genome> random_population(uint64_t seed, size_t count, bool recurrent, uint32_t max_hidden) {
+// Random populations in the style of the CPU evaluator's tests: well-conditioned activations
+// (float can follow them through deep and recurrent networks; by default those that must match bit
+// for bit), every aggregation.
+std::vector<Genome> random_population(uint64_t seed, size_t count, bool recurrent, uint32_t max_hidden,
+                                      const std::vector<Activation>& activations = exact_activations()) {
   Rng pick(seed ^ (recurrent ? 0xABCDEFull : 0x123456ull));
   std::vector<Genome> genomes;
   for (size_t i = 0; i < count; ++i) {
@@ -132,7 +166,7 @@ std::vector<Genome> random_population(uint64_t seed, size_t count, bool recurren
     o.disabled_share = pick.uniform(0.0, 0.3);
     o.duplicates = pick.chance(0.2);
     o.arbitrary_ids = pick.chance(0.7);
-    o.activations = smooth_activations();
+    o.activations = activations;
     o.aggregations = all_aggregations();
     o.weight_range = 1.0;
     genomes.push_back(random_genome(o, uint64_t(i)));
@@ -206,14 +240,24 @@ TEST_CASE("cuda evaluator: the device is described") {
 
 TEST_CASE("cuda evaluator: every strategy matches the CPU on random feed-forward populations") {
   const uint64_t seed = announce_seed();
-  const PopulationLayout layout = compile_population(random_population(seed, 300, false, 200), {}, 2);
+  // Bit for bit: the logistic family alone, then with the piecewise-linear activations.
+  const PopulationLayout logistic = compile_population(
+      random_population(seed, 300, false, 200,
+                        {Activation::Sigmoid, Activation::NeatSigmoid, Activation::PlainSigmoid}),
+      {}, 2);
+  const PopulationLayout exact = compile_population(random_population(seed + 1, 300, false, 200), {}, 2);
+  // Within 1e-5: every well-conditioned activation, libm's included.
+  const PopulationLayout smooth =
+      compile_population(random_population(seed + 2, 300, false, 200, smooth_activations()), {}, 2);
   for (const auto& kernel : kStrategies) {
     for (size_t rows : {size_t(1), size_t(3), size_t(37), size_t(64), size_t(130)}) {
       for (InputMode mode : {InputMode::Shared, InputMode::PerNetwork}) {
         CAPTURE(kernel);
         CAPTURE(rows);
         CAPTURE(int(mode));
-        CHECK(compare(layout, {kernel, rows, mode, 1, -1}, seed + rows) == 0);
+        CHECK(compare(logistic, {kernel, rows, mode, 1, -1}, seed + rows) == 0);
+        CHECK(compare(exact, {kernel, rows, mode, 1, -1}, seed + rows) == 0);
+        CHECK(compare(smooth, {kernel, rows, mode, 1, -1, {}, Match::Close}, seed + rows) == 0);
       }
     }
   }
@@ -280,12 +324,15 @@ TEST_CASE("cuda evaluator: recurrent networks over several steps, with a reset")
   CompileOptions opt;
   opt.feed_forward = false;
   const PopulationLayout layout = compile_population(random_population(seed, 200, true, 100), opt, 2);
+  const PopulationLayout smooth =
+      compile_population(random_population(seed + 1, 200, true, 100, smooth_activations()), opt, 2);
   REQUIRE(layout.total_rec_edges() > 0);
   for (const auto& kernel : kStrategies) {
     for (size_t rows : {size_t(1), size_t(5), size_t(40)}) {
       CAPTURE(kernel);
       CAPTURE(rows);
       CHECK(compare(layout, {kernel, rows, InputMode::PerNetwork, 5, 3}, seed + rows) == 0);
+      CHECK(compare(smooth, {kernel, rows, InputMode::PerNetwork, 5, 3, {}, Match::Close}, seed + rows) == 0);
     }
   }
   // A change of batch size resets the state on both sides.
@@ -302,7 +349,7 @@ TEST_CASE("cuda evaluator: recurrent networks over several steps, with a reset")
     cpu.activate(in.data(), rows, InputMode::Shared, out_c.data());
     gpu->activate(in.data(), rows, InputMode::Shared, out_g.data());
     size_t bad = 0;
-    for (size_t i = 0; i < out_c.size(); ++i) bad += !close(out_g[i], out_c[i]);
+    for (size_t i = 0; i < out_c.size(); ++i) bad += !agrees(out_g[i], out_c[i], Match::Bits);
     CHECK(bad == 0);
   }
 }
@@ -337,8 +384,8 @@ TEST_CASE("cuda evaluator: single-node and no-hidden networks") {
     for (size_t rows : {size_t(1), size_t(33)}) {
       CAPTURE(kernel);
       CAPTURE(rows);
-      CHECK(compare(lone_layout, {kernel, rows, InputMode::Shared, 1, -1}, seed) == 0);
-      CHECK(compare(flat_layout, {kernel, rows, InputMode::PerNetwork, 1, -1}, seed) == 0);
+      CHECK(compare(lone_layout, {kernel, rows, InputMode::Shared, 1, -1, {}, Match::Close}, seed) == 0);
+      CHECK(compare(flat_layout, {kernel, rows, InputMode::PerNetwork, 1, -1, {}, Match::Close}, seed) == 0);
     }
 }
 
