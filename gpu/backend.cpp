@@ -2,6 +2,7 @@
 
 #include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
+#include "gpu/dispatch.hpp"
 
 #if GANGLION_HAVE_CUDA
 #include "gpu/cuda_evaluator.hpp"
@@ -26,6 +27,10 @@ std::string cuda_device_info() {
 }
 
 std::unique_ptr<Evaluator> make_evaluator(const Config& config) {
+  // Loading checked the name already (against the names gpu/dispatch.cpp registers); this also
+  // catches configs built in code, and keeps that registration linked into every program that
+  // builds an evaluator, in builds without CUDA too.
+  parse_kernel_strategy(config.cuda.kernel);
   switch (config.backend) {
     case Backend::Cpu: return std::make_unique<CpuEvaluator>(config.threads);
     case Backend::Cuda:

@@ -756,6 +756,9 @@ TEST_CASE("`ganglion config` prints a config that loads back equal; errors exit 
   std::stringstream ktext;
   ktext << kin.rdbuf();
   for (const auto& key : config_keys()) CHECK(contains(ktext.str(), key + " = "));
+  // The program knows gpu/'s kernel names (registered at static-initialisation time) in every build.
+  CHECK(contains(ktext.str(),
+                 "cuda.kernel = auto    (string: one of: auto, level, block, warp, global, subwarp, paper)"));
   std::remove(out.c_str());
 }
 
