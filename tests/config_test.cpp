@@ -756,6 +756,20 @@ TEST_CASE("`ganglion config` prints a config that loads back equal; errors exit 
   std::stringstream ktext;
   ktext << kin.rdbuf();
   for (const auto& key : config_keys()) CHECK(contains(ktext.str(), key + " = "));
+  // docs/config.md's tables are `ganglion config --keys --markdown`: regenerate them when a key changes.
+  const std::string markdown = std::string(binary) + " config --keys --markdown > " + out;
+  REQUIRE(std::system(markdown.c_str()) == 0);
+  std::ifstream min(out);
+  std::stringstream mtext;
+  mtext << min.rdbuf();
+  const char* root = std::getenv("GANGLION_SOURCE_DIR");
+  std::ifstream docs(std::string(root ? root : ".") + "/docs/config.md");
+  std::stringstream dtext;
+  dtext << docs.rdbuf();
+  const std::string page = dtext.str();
+  const size_t tables = page.find("\n## Keys\n");
+  REQUIRE(tables != std::string::npos);
+  CHECK(page.substr(tables + std::string("\n## Keys\n").size()) == mtext.str());
   // The program knows gpu/'s kernel names (registered at static-initialisation time) in every build.
   CHECK(contains(ktext.str(),
                  "cuda.kernel = auto    (string: one of: auto, level, block, warp, global, subwarp, paper)"));

@@ -65,52 +65,28 @@ struct NameTable {
   std::function<std::string(E)> name;
 };
 
+// An enum's words come from its EnumWords specialisation, next to the enum.
 template <typename E>
-NameTable<E> enum_table(std::string what, std::vector<std::pair<std::string, E>> entries) {
-  NameTable<E> t;
-  t.what = std::move(what);
-  for (const auto& e : entries) t.names.push_back(e.first);
-  t.parse = [entries](const std::string& s) -> std::optional<E> {
-    for (const auto& e : entries)
-      if (e.first == s) return e.second;
-    return std::nullopt;
-  };
-  t.name = [entries](E v) {
-    for (const auto& e : entries)
-      if (e.second == v) return e.first;
-    return std::string("unknown");
-  };
+const NameTable<E>& names_of() {
+  static const NameTable<E> t = [] {
+    NameTable<E> n;
+    n.what = EnumWords<E>::what;
+    for (const auto& w : EnumWords<E>::words) n.names.push_back(w.first);
+    n.parse = [](const std::string& s) -> std::optional<E> {
+      for (const auto& w : EnumWords<E>::words)
+        if (s == w.first) return w.second;
+      return std::nullopt;
+    };
+    n.name = [](E v) {
+      for (const auto& w : EnumWords<E>::words)
+        if (w.second == v) return std::string(w.first);
+      return std::string("unknown");
+    };
+    return n;
+  }();
   return t;
 }
 
-template <typename E>
-const NameTable<E>& names_of();
-
-template <>
-const NameTable<Backend>& names_of<Backend>() {
-  static const auto t =
-      enum_table<Backend>("backend", {{"auto", Backend::Auto}, {"cpu", Backend::Cpu}, {"cuda", Backend::Cuda}});
-  return t;
-}
-template <>
-const NameTable<FitnessCriterion>& names_of<FitnessCriterion>() {
-  static const auto t =
-      enum_table<FitnessCriterion>("criterion", {{"max", FitnessCriterion::Max}, {"min", FitnessCriterion::Min}});
-  return t;
-}
-template <>
-const NameTable<InitialConnection>& names_of<InitialConnection>() {
-  static const auto t = enum_table<InitialConnection>(
-      "initial connection",
-      {{"full", InitialConnection::Full}, {"none", InitialConnection::None}, {"partial", InitialConnection::Partial}});
-  return t;
-}
-template <>
-const NameTable<Distribution>& names_of<Distribution>() {
-  static const auto t = enum_table<Distribution>(
-      "distribution", {{"gaussian", Distribution::Gaussian}, {"uniform", Distribution::Uniform}});
-  return t;
-}
 template <>
 const NameTable<Activation>& names_of<Activation>() {
   static const NameTable<Activation> t{

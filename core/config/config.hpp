@@ -28,6 +28,13 @@ namespace ganglion {
 
 enum class Backend { Auto, Cpu, Cuda };
 
+template <>
+struct EnumWords<Backend> {
+  static constexpr const char* what = "backend";
+  static constexpr std::pair<const char*, Backend> words[] = {
+      {"auto", Backend::Auto}, {"cpu", Backend::Cpu}, {"cuda", Backend::Cuda}};
+};
+
 // The top-level keys, then the sections, in the order of the YAML file. `backend` and `threads`
 // may change on resume: results do not depend on them (CPU and GPU agree; streams are per genome).
 #define GANGLION_CONFIG_SETTINGS(KEY, SUB)                                                                \

@@ -15,6 +15,19 @@ namespace ganglion {
 enum class InitialConnection { Full, None, Partial };
 enum class Distribution { Gaussian, Uniform };
 
+template <>
+struct EnumWords<InitialConnection> {
+  static constexpr const char* what = "initial connection";
+  static constexpr std::pair<const char*, InitialConnection> words[] = {
+      {"full", InitialConnection::Full}, {"none", InitialConnection::None}, {"partial", InitialConnection::Partial}};
+};
+template <>
+struct EnumWords<Distribution> {
+  static constexpr const char* what = "distribution";
+  static constexpr std::pair<const char*, Distribution> words[] = {{"gaussian", Distribution::Gaussian},
+                                                                   {"uniform", Distribution::Uniform}};
+};
+
 // Initialisation and mutation of one float attribute of a gene (weight, bias or response). The
 // defaults here are placeholders: each attribute's own come with it in GANGLION_GENOME_SETTINGS.
 #define GANGLION_GENE_ATTRIBUTE_SETTINGS(KEY, SUB)                                                              \

@@ -13,6 +13,13 @@ namespace ganglion {
 
 enum class FitnessCriterion { Max, Min };  // maximise or minimise fitness
 
+template <>
+struct EnumWords<FitnessCriterion> {
+  static constexpr const char* what = "criterion";
+  static constexpr std::pair<const char*, FitnessCriterion> words[] = {{"max", FitnessCriterion::Max},
+                                                                       {"min", FitnessCriterion::Min}};
+};
+
 // run.generations may change on resume: a resumed run goes further (or stops earlier), and
 // generation N is the same either way.
 #define GANGLION_RUN_SETTINGS(KEY, SUB)                                                                      \

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ganglion {
@@ -90,6 +91,15 @@ inline Allowed registered_names() {
 }
 
 }  // namespace settings
+
+// The words a config uses for the values of an enum key, declared next to the enum by
+// specialising this template:
+//   template <> struct EnumWords<Distribution> {
+//     static constexpr const char* what = "distribution";  // "unknown distribution 'x'"
+//     static constexpr std::pair<const char*, Distribution> words[] = {{"gaussian", Distribution::Gaussian}, ...};
+//   };
+template <typename E>
+struct EnumWords;
 
 // A row as a struct member with its default.
 #define GANGLION_SETTING_FIELD(type, name, default_value, ...) type name = default_value;
