@@ -759,9 +759,9 @@ TEST_CASE("`ganglion config` prints a config that loads back equal; errors exit 
   // docs/config.md's tables are `ganglion config --keys --markdown`: regenerate them when a key changes.
   const std::string markdown = std::string(binary) + " config --keys --markdown > " + out;
   REQUIRE(std::system(markdown.c_str()) == 0);
-  std::ifstream min(out);
+  std::ifstream md_in(out);
   std::stringstream mtext;
-  mtext << min.rdbuf();
+  mtext << md_in.rdbuf();
   const char* root = std::getenv("GANGLION_SOURCE_DIR");
   std::ifstream docs(std::string(root ? root : ".") + "/docs/config.md");
   std::stringstream dtext;
