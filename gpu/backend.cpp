@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/network/cpu_evaluator.hpp"
+#include "gpu/dispatch.hpp"
 
 #if GANGLION_HAVE_CUDA
 #include "gpu/cuda_backend.hpp"
@@ -29,6 +30,10 @@ std::string cuda_device_info() {
 namespace {
 // Whether config.backend resolves to CUDA on this machine; throws when it asks for CUDA and there is none.
 bool wants_cuda(const Config& config) {
+  // Loading checked the kernel name already (against the names gpu/dispatch.cpp registers); this
+  // also catches configs built in code, and keeps that registration linked into every program that
+  // builds a backend, in builds without CUDA too.
+  parse_kernel_strategy(config.cuda.kernel);
   switch (config.backend) {
     case BackendKind::Cpu: return false;
     case BackendKind::Cuda:

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/config/registered_names.hpp"
 #include "core/error.hpp"
 #include "gpu/shared_layout.hpp"
 
@@ -13,6 +14,9 @@ const std::vector<std::string>& kernel_strategy_names() {
   static const std::vector<std::string> names = {"auto", "level", "block", "warp", "global", "subwarp", "paper"};
   return names;
 }
+
+// The config loader checks `cuda.kernel` against these names when a config is loaded.
+static const ConfigNamesRegistration kernel_names_for_config("cuda.kernel", [] { return kernel_strategy_names(); });
 
 std::string kernel_strategy_name(KernelStrategy s) {
   return kernel_strategy_names()[static_cast<size_t>(s)];

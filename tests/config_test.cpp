@@ -1,5 +1,6 @@
 // Tests of core/config/config.cpp: defaults, every kind of config error (each message must name the key
-// path and the place), `--set` overrides, the YAML round trip and TaskParams.
+// path and the place), `--set` overrides, the YAML round trip, task values and TaskParams, the
+// names gpu/ registers for cuda.kernel, and which keys may change on resume.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -15,8 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/config/config.hpp"
+#include "core/config/registered_names.hpp"
 #include "core/error.hpp"
+#include "gpu/dispatch.hpp"
 
 using namespace ganglion;
 
@@ -84,7 +89,7 @@ TEST_CASE("an empty file, a comment-only file and empty text give all defaults")
   CHECK(c.genome.weight.mutate_rate == 0.9);
   CHECK(c.genome.weight.mutate_type == Distribution::Uniform);
   CHECK(!c.run.fitness_threshold.has_value());
-  CHECK(c.task.params.IsMap());
+  CHECK(c.task.params.is_map());
   CHECK(c.task.params.size() == 0);
   // Empty sections are allowed too.
   CHECK(config_to_yaml(parse_config("genome:\nspeciation:\n", "t")) == defaults);
@@ -132,9 +137,10 @@ TEST_CASE("a full file sets every section") {
   CHECK(c.reproduction.survival_threshold == 0.3);
   CHECK(c.task.name == "cartpole");
   CHECK(c.task.plugin.empty());
-  CHECK(c.task.params["max_steps"].as<int>() == 500);
-  CHECK(c.task.params["noise"].as<double>() == 0.25);
-  CHECK(!c.task.params["name"]);
+  REQUIRE(c.task.params.find("max_steps"));
+  CHECK(c.task.params.find("max_steps")->text() == "500");
+  CHECK(c.task.params.find("noise")->text() == "0.25");
+  CHECK(!c.task.params.find("name"));
   CHECK(c.cuda.kernel == "warp");
   CHECK(c.cuda.device == 1);
   CHECK(c.checkpoint.every == 10);
@@ -420,10 +426,10 @@ TEST_CASE("a failed apply_override leaves the config unchanged; copies do not sh
   Config copy = c;
   apply_override(copy, "task.steps=7");
   apply_override(copy, "task.extra=x");
-  CHECK(c.task.params["steps"].as<int>() == 5);
-  CHECK(!c.task.params["extra"]);
-  CHECK(copy.task.params["steps"].as<int>() == 7);
-  CHECK(copy.task.params["extra"].as<std::string>() == "x");
+  CHECK(c.task.params.find("steps")->text() == "5");
+  CHECK(!c.task.params.find("extra"));
+  CHECK(copy.task.params.find("steps")->text() == "7");
+  CHECK(copy.task.params.find("extra")->text() == "x");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,7 +574,8 @@ TEST_CASE("round trip: config_to_yaml() reads back to an equal config, with ever
   CHECK(back.seed == c.seed);
   CHECK(back.genome.activation_options == c.genome.activation_options);
   CHECK(back.genome.response.min_value == c.genome.response.min_value);
-  CHECK(back.task.params["schedule"].size() == 3);
+  REQUIRE(back.task.params.find("schedule"));
+  CHECK(back.task.params.find("schedule")->size() == 3);
 
   // The file examples round-trip as well, and so do the defaults.
   Config full = load_config(data_path("full.yaml"), {"genome.weight.mutate_rate=0.3"});
@@ -685,7 +692,13 @@ TEST_CASE("task keys are names; keys nested in task values are short enough to w
   e = parse_error(std::string("task: {a: {") + std::string(450, '\x1c') + ": 1}}\n");
   CHECK(contains(e, "task.a: keys inside a task value must be names of at most 256"));
   Config c = parse_config("task:\n  name: xor\n  my-key_2: {a b: [1, {c: 2}]}\n", "ok.yaml");
-  CHECK(parse_config(config_to_yaml(c), "back.yaml").task.params["my-key_2"]["a b"][1]["c"].as<int>() == 2);
+  const Config back = parse_config(config_to_yaml(c), "back.yaml");
+  const ConfigValue* nested = back.task.params.find("my-key_2");
+  REQUIRE(nested);
+  REQUIRE(nested->find("a b"));
+  REQUIRE(nested->find("a b")->size() == 2);
+  REQUIRE((*nested->find("a b"))[1].find("c"));
+  CHECK((*nested->find("a b"))[1].find("c")->text() == "2");
   CHECK_THROWS_WITH_AS(apply_override(c, "task.a\x01=1"), doctest::Contains("task key 'a?'"), ConfigError);
 }
 
@@ -699,12 +712,12 @@ TEST_CASE("nearest_name") {
   CHECK(nearest_name("anything", {}) == "");
 }
 
-TEST_CASE("assigning a config rebinds task params instead of overwriting a shared node") {
+TEST_CASE("task params are values: copies and assignments share nothing") {
   Config a = parse_config("task:\n  name: demo\n  steps: 1\n", "a.yaml");
-  Config b = a;  // shares a's params
+  Config b = a;
   b = parse_config("task:\n  name: demo\n  steps: 2\n", "b.yaml");
-  CHECK(a.task.params["steps"].as<int>() == 1);
-  CHECK(b.task.params["steps"].as<int>() == 2);
+  CHECK(a.task.params.find("steps")->text() == "1");
+  CHECK(b.task.params.find("steps")->text() == "2");
 }
 
 TEST_CASE("`ganglion config` prints a config that loads back equal; errors exit 1") {
@@ -743,5 +756,147 @@ TEST_CASE("`ganglion config` prints a config that loads back equal; errors exit 
   std::stringstream ktext;
   ktext << kin.rdbuf();
   for (const auto& key : config_keys()) CHECK(contains(ktext.str(), key + " = "));
+  // docs/config.md's tables are `ganglion config --keys --markdown`: regenerate them when a key changes.
+  const std::string markdown = std::string(binary) + " config --keys --markdown > " + out;
+  REQUIRE(std::system(markdown.c_str()) == 0);
+  std::ifstream md_in(out);
+  std::stringstream mtext;
+  mtext << md_in.rdbuf();
+  const char* root = std::getenv("GANGLION_SOURCE_DIR");
+  std::ifstream docs(std::string(root ? root : ".") + "/docs/config.md");
+  std::stringstream dtext;
+  dtext << docs.rdbuf();
+  const std::string page = dtext.str();
+  const size_t tables = page.find("\n## Keys\n");
+  REQUIRE(tables != std::string::npos);
+  CHECK(page.substr(tables + std::string("\n## Keys\n").size()) == mtext.str());
+  // The program knows gpu/'s kernel names (registered at static-initialisation time) in every build.
+  CHECK(contains(ktext.str(),
+                 "cuda.kernel = auto    (string: one of: auto, level, block, warp, global, subwarp, paper)"));
   std::remove(out.c_str());
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST_CASE("cuda.kernel takes the names gpu/ registers, checked when the config is loaded") {
+  // gpu/dispatch.cpp registers its strategies (in every build: it is plain C++).
+  CHECK(registered_config_names("cuda.kernel") == kernel_strategy_names());
+  for (const auto& name : kernel_strategy_names())
+    CHECK(parse_config("cuda:\n  kernel: " + name + "\n", "t").cuda.kernel == name);
+
+  try {
+    load_config(data_path("bad_kernel.yaml"));
+    FAIL("no error");
+  } catch (const ConfigError& err) {
+    const std::string e = err.what();
+    CAPTURE(e);
+    CHECK(contains(e, data_path("bad_kernel.yaml") + ":4:11: cuda.kernel: unknown value 'wrap'"));
+    CHECK(contains(e, "(did you mean 'warp'?)"));
+    CHECK(contains(e, "allowed: one of: auto, level, block, warp, global, subwarp, paper"));
+  }
+  std::string e = parse_error("cuda: {kernel: subwrap}\n");
+  CHECK(contains(e, "test.yaml:1:16: cuda.kernel: unknown value 'subwrap' (did you mean 'subwarp'?)"));
+  e = parse_error("", {"cuda.kernel=blok"});
+  CHECK(contains(e, "--set cuda.kernel=blok: cuda.kernel: unknown value 'blok' (did you mean 'block'?)"));
+  e = parse_error("cuda:\n  kernel: fastest\n");
+  CHECK(contains(e, "test.yaml:2:11: cuda.kernel: unknown value 'fastest'; allowed: one of: auto"));
+
+  // `ganglion config --keys` and docs/config.md show the registered names.
+  bool listed = false;
+  for (const auto& k : config_key_docs())
+    if (k.path == "cuda.kernel") listed = k.allowed == "one of: auto, level, block, warp, global, subwarp, paper";
+  CHECK(listed);
+}
+
+TEST_CASE("which keys may change on resume is declared with each key") {
+  // The rule `ganglion resume` applied before it was declared per key: how, where or how long the
+  // run goes, never what it computes.
+  auto rule = [](const std::string& key) {
+    auto under = [&](const char* section) { return key.rfind(section, 0) == 0; };
+    return key == "run.generations" || key == "backend" || key == "threads" || under("log.") ||
+           under("checkpoint.") || under("cuda.");
+  };
+  std::vector<std::string> expected;
+  for (const auto& key : config_keys()) {
+    CAPTURE(key);
+    CHECK(key_resumable(key) == rule(key));
+    if (rule(key)) expected.push_back(key);
+  }
+  CHECK(resumable_keys() == expected);
+  CHECK(resumable_keys() == std::vector<std::string>{"backend", "threads", "run.generations", "cuda.kernel",
+                                                     "cuda.device", "checkpoint.every", "checkpoint.keep",
+                                                     "log.level", "log.progress"});
+  for (const char* key : {"seed", "population_size", "speciation.compatibility_threshold", "genome.weight.mutate_rate",
+                          "task.name", "task.steps", "run.out_dir", "no.such.key", "log", ""})
+    CHECK_FALSE(key_resumable(key));
+  for (const auto& doc : config_key_docs()) CHECK(doc.resumable == key_resumable(doc.path));
+}
+
+TEST_CASE("task values keep their shape, places and quoting; config_to_yaml writes them as before") {
+  Config c = load_config(data_path("task_values.yaml"));
+  const ConfigValue& p = c.task.params;
+  REQUIRE(p.is_map());
+  CHECK(p.entries().size() == 17);
+  CHECK(p.entries()[0].key == "steps");
+  CHECK(p.entries()[0].key_place == data_path("task_values.yaml") + ":6:3");
+  CHECK(p.find("steps")->place() == data_path("task_values.yaml") + ":6:10");
+  CHECK(p.find("steps")->text() == "100");
+  CHECK_FALSE(p.find("steps")->quoted());
+  CHECK(p.find("quoted")->quoted());
+  CHECK(p.find("quoted")->text() == "3");
+  CHECK(p.find("single")->text() == "it's");
+  CHECK(p.find("nothing")->is_null());
+  CHECK(p.find("tilde")->is_null());
+  CHECK(p.find("words")->is_list());
+  CHECK(p.find("words")->style() == ConfigValue::Style::Flow);
+  CHECK((*p.find("words"))[1].text() == "beta gamma");
+  CHECK(p.find("block_list")->style() == ConfigValue::Style::Block);
+  CHECK(p.find("nested")->find("b")->size() == 2);
+  CHECK(p.find("block_map")->find("deeper")->find("map")->is_map());
+  CHECK(p.find("multiline")->text() == "line one\nline two\n");
+
+  // Byte for byte what `ganglion config` wrote when task values were yaml-cpp nodes (recorded
+  // then): run folders' config.yaml files are compared byte for byte.
+  std::ifstream in(data_path("task_values.expected.yaml"), std::ios::binary);
+  std::stringstream expected;
+  expected << in.rdbuf();
+  CHECK(config_to_yaml(c) == expected.str());
+  CHECK(config_to_yaml(parse_config(config_to_yaml(c), "again")) == expected.str());
+
+  // The task reads them through TaskParams with their places.
+  TaskParams params(c.task.params, c.source, c.task.name);
+  CHECK(params.get_string("quoted", "") == "3");
+  const std::string quoted_error =
+      data_path("task_values.yaml") + ":8:11: task.quoted: expected an integer, got the string '3'";
+  CHECK_THROWS_WITH_AS(params.get_int("quoted", 0, 0, 9), doctest::Contains(quoted_error.c_str()), ConfigError);
+  CHECK(params.get_bool("flag", false));
+  CHECK(params.get_double("float", 0.0, 0.0, 1.0) == 1e-3);
+
+  // Values built in code.
+  ConfigValue v = ConfigValue::map();
+  v.set("a", ConfigValue::scalar("1"));
+  v.set("a", ConfigValue::scalar("2"));
+  v.append("b", ConfigValue::list());
+  CHECK(v.size() == 2);
+  CHECK(v.find("a")->text() == "2");
+  v.erase("a");
+  CHECK(v.size() == 1);
+  CHECK(!v.find("a"));
+  CHECK_THROWS_AS(ConfigValue::scalar("x").push_back(ConfigValue()), Error);
+
+  const ConfigValue parsed = parse_config_value("{x: [1, 'two']}", "snippet");
+  CHECK(parsed.find("x")->place() == "snippet:1:5");
+  CHECK((*parsed.find("x"))[1].quoted());
+  CHECK_THROWS_WITH_AS(parse_config_value("{x: [1", "snippet"), doctest::Contains("snippet:"), ConfigError);
+}
+
+TEST_CASE("a YAML alias that expands past a million values is refused, not expanded") {
+  std::string text = "task:\n  name: xor\n  a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (int i = 1; i <= 7; ++i)
+    text += "  a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + ", *a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+  const std::string e = parse_error(text);
+  CHECK(contains(e, "test.yaml:"));
+  CHECK(contains(e, "more than 1000000 values"));
 }

@@ -7,8 +7,6 @@
 #include <functional>
 #include <random>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config/config.hpp"
 #include "core/task/control_task.hpp"
 #include "core/network/cpu_evaluator.hpp"
@@ -392,7 +390,8 @@ TEST_CASE("control task keys from the config, checked strictly") {
   c.genome.num_inputs = 4;
   c.genome.num_outputs = 2;
   c.task.name = "cartpole";
-  c.task.params = YAML::Load("{episodes: 3, aggregate: min, episode_runner: per_step, max_steps: 200}");
+  c.task.params =
+      parse_config_value("{episodes: 3, aggregate: min, episode_runner: per_step, max_steps: 200}", "params");
   auto task = TaskRegistry::instance().create(c);
   auto* cp = dynamic_cast<ControlTask<GymCartPole>*>(task.get());
   REQUIRE(cp);
@@ -401,7 +400,7 @@ TEST_CASE("control task keys from the config, checked strictly") {
   CHECK(cp->options().aggregate == EpisodeAggregate::Min);
   CHECK_FALSE(cp->options().allow_fused);
 
-  c.task.params = YAML::Load("{aggregate: mim}");
+  c.task.params = parse_config_value("{aggregate: mim}", "params");
   CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(c), doctest::Contains("task.aggregate"), ConfigError);
   CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(c), doctest::Contains("did you mean 'min'"), ConfigError);
 

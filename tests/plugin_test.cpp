@@ -7,8 +7,6 @@
 #include <functional>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config/config.hpp"
 #include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
@@ -35,7 +33,7 @@ Config plugin_config(const std::string& plugin, const std::string& name, const s
   c.genome.num_outputs = 1;
   c.task.name = name;
   c.task.plugin = plugin;
-  c.task.params = YAML::Load(params);
+  c.task.params = parse_config_value(params, "params");
   return c;
 }
 

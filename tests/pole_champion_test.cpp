@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config/config.hpp"
 #include "core/network/cpu_evaluator.hpp"
 #include "core/error.hpp"
@@ -142,10 +140,10 @@ TEST_CASE("a task without state refuses a checkpoint's state, naming the task") 
 TEST_CASE("task.champion_test is read from the config and a wrong word is named") {
   Config c;
   c.task.name = "double_pole_nv";
-  c.task.params = YAML::Load("{champion_test: best_untested}");
+  c.task.params = parse_config_value("{champion_test: best_untested}", "params");
   CHECK(TaskRegistry::instance().create(c));
 
-  c.task.params = YAML::Load("{champion_test: best_untestd}");
+  c.task.params = parse_config_value("{champion_test: best_untestd}", "params");
   CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(c), doctest::Contains("task.champion_test"), ConfigError);
   CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(c), doctest::Contains("best_untested"), ConfigError);
 }

@@ -1,6 +1,7 @@
 // `ganglion config`: shows the effective config (file + `--set` overrides, every key, defaults
 // included) after the same strict validation a run does, or with `--keys` lists every key with its
-// type, default and allowed values (`--markdown` gives the tables of docs/config.md).
+// type, default, allowed values and whether it may change on resume (`--markdown` gives the tables
+// of docs/config.md). Everything listed comes from the key tables (core/config/settings.hpp).
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -45,10 +46,10 @@ void print_keys_markdown(std::ostream& out) {
     if (section != current) {
       current = section;
       out << "\n### " << (section.empty() ? std::string("Top level") : "`" + section + ":`") << "\n\n";
-      out << "| key | type | default | allowed | meaning |\n| --- | --- | --- | --- | --- |\n";
+      out << "| key | type | default | allowed | on resume | meaning |\n| --- | --- | --- | --- | --- | --- |\n";
     }
     out << "| `" << k.path << "` | " << cell(k.type) << " | `" << cell(k.default_value) << "` | " << cell(k.allowed)
-        << " | " << cell(k.doc) << " |\n";
+        << " | " << (k.resumable ? "may change" : "fixed") << " | " << cell(k.doc) << " |\n";
   }
 }
 
@@ -60,10 +61,13 @@ void print_keys_text(std::ostream& out) {
       current = section;
       out << "\n[" << (section.empty() ? std::string("top level") : section) << "]\n";
     }
-    out << "  " << k.path << " = " << k.default_value << "    (" << k.type << ": " << k.allowed << ")\n"
+    out << "  " << k.path << " = " << k.default_value << "    (" << k.type << ": " << k.allowed << ")"
+        << (k.resumable ? "  [may change on resume]" : "") << "\n"
         << "      " << k.doc << "\n";
   }
-  out << "\nThe task section also takes the task's own keys (`ganglion tasks` lists them).\n";
+  out << "\nThe task section also takes the task's own keys (`ganglion tasks` lists them).\n"
+         "Keys marked [may change on resume] may be given to `ganglion resume --set`; the others decide what\n"
+         "the run computes and stay as the checkpoint has them.\n";
 }
 
 int run_config(const ConfigArgs& args) {

@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config/config.hpp"
 #include "core/error.hpp"
 #include "core/task/plugin.hpp"
@@ -38,7 +36,7 @@ int list_tasks(const TasksArgs& args) {
     const TaskInfo* info = registry.find(name);
     Config config;  // defaults: the task sees an empty section
     config.task.name = name;
-    TaskParams params(YAML::Node(YAML::NodeType::Map), "(defaults)", name);
+    TaskParams params(ConfigValue::map(), "(defaults)", name);
     std::string note, shape;
     try {
       auto task = info->factory(config, params);

@@ -25,7 +25,9 @@
 
 // Bump when Task, Evaluator, PopulationLayout, Config, TaskParams or TaskInfo change shape.
 // 2: Task::save_state / restore_state (checkpointed task state).
-#define GANGLION_PLUGIN_ABI_VERSION 2u
+// 3: task parameters are a ConfigValue (core/config/config_value.hpp), no longer a yaml-cpp node,
+//    and Config's sections come from their key tables: plug-ins need no yaml-cpp (docs/tasks.md).
+#define GANGLION_PLUGIN_ABI_VERSION 3u
 
 namespace ganglion {
 

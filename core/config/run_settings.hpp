@@ -1,0 +1,59 @@
+// The sections of how a run goes: `run` (generation limit, stopping, run folders; read by the
+// engine and the session), `checkpoint` (evolution/checkpoint) and `log` (the session and the
+// CLI). Key table format: core/config/settings.hpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/config/settings.hpp"
+
+namespace ganglion {
+
+enum class FitnessCriterion { Max, Min };  // maximise or minimise fitness
+
+template <>
+struct EnumWords<FitnessCriterion> {
+  static constexpr const char* what = "criterion";
+  static constexpr std::pair<const char*, FitnessCriterion> words[] = {{"max", FitnessCriterion::Max},
+                                                                       {"min", FitnessCriterion::Min}};
+};
+
+// run.generations may change on resume: a resumed run goes further (or stops earlier), and
+// generation N is the same either way.
+#define GANGLION_RUN_SETTINGS(KEY, SUB)                                                                      \
+  KEY(uint32_t, generations, 300, at_least(1), may_change, "generation limit")                               \
+  KEY(FitnessCriterion, fitness_criterion, FitnessCriterion::Max, any(), fixed,                               \
+      "max: larger fitness is better; min: smaller is better")                                               \
+  KEY(std::optional<double>, fitness_threshold, std::nullopt, any(), fixed,                                   \
+      "stop once the best fitness reaches it; null: no threshold")                                           \
+  KEY(bool, stop_when_solved, true, any(), fixed, "stop when the task reports a solution")                    \
+  KEY(std::string, out_dir, "runs", non_empty(), fixed, "run folders are created under it")
+
+struct RunConfig {
+  GANGLION_RUN_SETTINGS(GANGLION_SETTING_FIELD, GANGLION_SETTING_FIELD)
+  GANGLION_SETTINGS_DESCRIBE(RunConfig, GANGLION_RUN_SETTINGS)
+};
+
+#define GANGLION_CHECKPOINT_SETTINGS(KEY, SUB)                                                    \
+  KEY(uint32_t, every, 0, at_least(0), may_change,                                                \
+      "generations between checkpoints; 0: only at the end (and on Ctrl-C/SIGTERM)")              \
+  KEY(uint32_t, keep, 3, at_least(1), may_change, "most recent checkpoints kept")
+
+struct CheckpointConfig {
+  GANGLION_CHECKPOINT_SETTINGS(GANGLION_SETTING_FIELD, GANGLION_SETTING_FIELD)
+  GANGLION_SETTINGS_DESCRIBE(CheckpointConfig, GANGLION_CHECKPOINT_SETTINGS)
+};
+
+#define GANGLION_LOG_SETTINGS(KEY, SUB)                                                                   \
+  KEY(std::string, level, "info", one_of({"trace", "debug", "info", "warn", "error", "off"}), may_change, \
+      "log verbosity")                                                                                    \
+  KEY(bool, progress, true, any(), may_change, "a progress line on terminals")
+
+struct LogConfig {
+  GANGLION_LOG_SETTINGS(GANGLION_SETTING_FIELD, GANGLION_SETTING_FIELD)
+  GANGLION_SETTINGS_DESCRIBE(LogConfig, GANGLION_LOG_SETTINGS)
+};
+
+}  // namespace ganglion
