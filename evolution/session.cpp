@@ -22,13 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Exact keys and whole sections ("log.*") that resuming may change.
-const std::vector<std::string>& resumable_patterns() {
-  static const std::vector<std::string> patterns = {"run.generations", "log.*", "checkpoint.*",
-                                                    "backend",         "threads", "cuda.*"};
-  return patterns;
-}
-
 std::string trim(std::string s) {
   const char* ws = " \t";
   s.erase(0, s.find_first_not_of(ws));
@@ -49,18 +42,9 @@ std::unique_ptr<ExecutionContext> make_execution(const SessionBackends& backends
 
 }  // namespace
 
-bool resumable_key(const std::string& key) {
-  for (const std::string& p : resumable_patterns()) {
-    if (p.size() > 2 && p.compare(p.size() - 2, 2, ".*") == 0) {
-      if (key.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0) return true;
-    } else if (key == p) {
-      return true;
-    }
-  }
-  return false;
-}
+bool resumable_key(const std::string& key) { return key_resumable(key); }
 
-std::string resumable_keys_text() { return fmt::format("{}", fmt::join(resumable_patterns(), ", ")); }
+std::string resumable_keys_text() { return fmt::format("{}", fmt::join(resumable_keys(), ", ")); }
 
 void apply_resume_override(Config& config, const std::string& assignment) {
   const auto eq = assignment.find('=');

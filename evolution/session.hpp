@@ -72,10 +72,9 @@ struct RunSummary {
 };
 
 // Whether `key` may change when a run resumes: only keys that change how, where or how long the
-// run goes, never what it computes. One small function, so a per-key flag of the config schema
-// can take its place.
+// run goes, never what it computes. Each key's table row in core/config says so (key_resumable).
 bool resumable_key(const std::string& key);
-// The keys resumable_key accepts, for messages and help texts ("run.generations, log.*, ...").
+// The keys resumable_key accepts, for messages and help texts ("run.generations, checkpoint.every, ...").
 std::string resumable_keys_text();
 // Applies one "key=value" change to a resumed run's config; throws ConfigError naming the key when
 // it may not change on resume or is unknown (with "did you mean").

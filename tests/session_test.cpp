@@ -157,7 +157,7 @@ TEST_CASE("resume refuses a change that alters the run, naming the key") {
   CHECK(resumable_key("cuda.kernel"));
   CHECK(!resumable_key("run.fitness_threshold"));
   CHECK(!resumable_key("logx"));
-  CHECK(resumable_keys_text().find("checkpoint.*") != std::string::npos);
+  CHECK(resumable_keys_text().find("checkpoint.every") != std::string::npos);
 }
 
 TEST_CASE("a session without an evaluator factory says what is missing") {
