@@ -234,10 +234,10 @@ TEST_CASE("fused episodes equal the CUDA evaluator's batched path, every kernel 
     const PopulationLayout layout = grown_population(4, 2, 200, 12, recurrent, seed + recurrent);
     ControlOptions fused_o = options(2, 200, false);
     ControlTask<GymCartPole> fused("cartpole", GymCartPole{}, fused_o, 1e9);
-    auto gpu = make_cuda_evaluator(CudaConfig{"auto", 0});
-    gpu->load(layout);
+    ExecutionContext gpu(2, make_cuda_backend(CudaConfig{"auto", 0}));
+    gpu.backend().evaluator().load(layout);
     std::vector<double> fused_fitness;
-    fused.evaluate(layout, *gpu, TaskContext{seed, 2}, fused_fitness);
+    fused.evaluate(layout, gpu.backend().evaluator(), TaskContext{seed, 2, &gpu}, fused_fitness);
     REQUIRE(fused.last_stats().fused);
     // `paper` is left out: a launch per network and level at every step; it runs level_kernel.
     for (const char* kernel : {"level", "block", "warp", "global", "subwarp"}) {
