@@ -149,24 +149,4 @@ ThreadPool& serial_pool() {
   return pool;
 }
 
-namespace {
-std::mutex g_instance_m;
-unsigned g_default_threads = 0;
-std::unique_ptr<ThreadPool> g_instance;
-}  // namespace
-
-ThreadPool& ThreadPool::instance() {
-  std::lock_guard<std::mutex> lock(g_instance_m);
-  if (!g_instance) g_instance = std::make_unique<ThreadPool>(g_default_threads);
-  return *g_instance;
-}
-
-void ThreadPool::set_default_threads(unsigned threads) {
-  std::lock_guard<std::mutex> lock(g_instance_m);
-  g_default_threads = threads;
-  // Replacing the pool is only safe while nobody uses it, hence "before first use" in the header;
-  // we still rebuild it when the size changes so a late call takes effect.
-  if (g_instance && g_instance->size() != resolve_threads(threads)) g_instance.reset();
-}
-
 }  // namespace ganglion

@@ -24,12 +24,6 @@ class ThreadPool {
   // Calls fn(i) for every i in [0, n).
   void for_each(size_t n, const std::function<void(size_t)>& fn, size_t min_chunk = 1);
 
-  // A process-wide pool for code that is not handed an ExecutionContext: checkpoint and genome
-  // (de)compression (core/io, core/genome) and tests. Nothing on a run's path (engine, decoder,
-  // evaluators, tasks) uses it. set_default_threads() before first use changes its size.
-  static ThreadPool& instance();
-  static void set_default_threads(unsigned threads);
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

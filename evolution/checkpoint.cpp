@@ -91,7 +91,7 @@ GenerationStats get_stats(BinaryReader& r) {
 
 }  // namespace
 
-Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c) {
+Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c, ThreadPool* pool) {
   BinaryWriter w;
   size_t s = w.begin_section("RUN ");
   w.boolean(c.needs_reproduce);
@@ -115,7 +115,7 @@ Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c) {
   w.end_section(s);
 
   s = w.begin_section("GENS");
-  encode_genomes(w, st.genomes);
+  encode_genomes(w, st.genomes, pool);
   w.end_section(s);
 
   s = w.begin_section("SPEC");
@@ -169,7 +169,7 @@ Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c) {
   return w.take();
 }
 
-Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin) {
+Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, ThreadPool* pool) {
   Checkpoint checkpoint;
   EvolutionState& st = checkpoint.state;
   CheckpointInfo& c = checkpoint.info;
@@ -197,7 +197,7 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin) {
   stat.expect_end("section STAT");
 
   BinaryReader gens = r.section("GENS");
-  st.genomes = decode_genomes(gens, "population");
+  st.genomes = decode_genomes(gens, "population", pool);
   gens.expect_end("section GENS");
 
   BinaryReader spec = r.section("SPEC");
@@ -281,11 +281,11 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin) {
 
 void save_checkpoint(const std::string& path, const EvolutionState& state, const CheckpointInfo& info,
                      const ContainerOptions& options) {
-  write_container_file(path, encode_checkpoint(state, info), options);
+  write_container_file(path, encode_checkpoint(state, info, options.pool), options);
 }
 
-Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header) {
-  return decode_checkpoint(read_container_file(path, header), path);
+Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header, ThreadPool* pool) {
+  return decode_checkpoint(read_container_file(path, header, pool), path, pool);
 }
 
 std::string find_checkpoint(const std::string& p) {
@@ -309,10 +309,11 @@ std::string run_folder_of_checkpoint(const std::string& checkpoint_path) {
 }
 
 // ------------------------------------------------------------------------ CheckpointWriter
-CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config, const Task* task)
+CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config, const Task* task, ThreadPool* pool)
     : dir_((fs::path(run_dir) / "checkpoints").string()),
       config_yaml_(config_to_yaml(config)),
       task_(task),
+      pool_(pool),
       every_(config.checkpoint.every),
       keep_(config.checkpoint.keep) {
   std::error_code ec;
@@ -329,7 +330,9 @@ void CheckpointWriter::write(const EvolutionState& state, bool needs_reproduce, 
   if (task_) info.task_state = task_->save_state();
   info.stop_reason = reason == StopReason::None ? "" : stop_reason_name(reason);
   std::string path = (fs::path(dir_) / checkpoint_file_name(n)).string();
-  save_checkpoint(path, state, info);
+  ContainerOptions options;
+  options.pool = pool_;
+  save_checkpoint(path, state, info, options);
   rotate_checkpoints(dir_, keep_);
   last_completed_ = n;
   last_path_ = path;

@@ -38,13 +38,16 @@ struct Checkpoint {
   uint32_t completed_generations() const { return info.needs_reproduce ? state.generation + 1 : state.generation; }
 };
 
-Bytes encode_checkpoint(const EvolutionState& state, const CheckpointInfo& info);
+// `pool`, when given (a run's ExecutionContext), encodes and decodes genome chunks and zstd frames
+// in parallel; without one the work is serial. The bytes never depend on it.
+Bytes encode_checkpoint(const EvolutionState& state, const CheckpointInfo& info, ThreadPool* pool = nullptr);
 // `origin` (the file) names the place in every error.
-Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin);
+Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, ThreadPool* pool = nullptr);
 
+// options.pool serves both the encoding and the compression.
 void save_checkpoint(const std::string& path, const EvolutionState& state, const CheckpointInfo& info,
                      const ContainerOptions& options = {});
-Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header = nullptr);
+Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header = nullptr, ThreadPool* pool = nullptr);
 
 // A checkpoint file from a path: a .gck file itself, a run folder (its newest checkpoint in
 // checkpoints/) or a checkpoints folder. Throws CheckpointError when there is none.
@@ -56,8 +59,9 @@ std::string run_folder_of_checkpoint(const std::string& checkpoint_path);
 // the end of a run and when it is interrupted, keeping the newest `config.checkpoint.keep`.
 class CheckpointWriter final : public Reporter {
  public:
-  // `task`, when given, is asked for its state (Task::save_state) at every checkpoint.
-  CheckpointWriter(std::string run_dir, const Config& config, const Task* task = nullptr);
+  // `task`, when given, is asked for its state (Task::save_state) at every checkpoint; `pool`, when
+  // given (the run's), encodes and compresses in parallel.
+  CheckpointWriter(std::string run_dir, const Config& config, const Task* task = nullptr, ThreadPool* pool = nullptr);
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
   void on_finish(const EvolutionState& state, StopReason reason) override;
   const std::string& last_written() const { return last_path_; }
@@ -67,6 +71,7 @@ class CheckpointWriter final : public Reporter {
   std::string dir_;
   std::string config_yaml_;
   const Task* task_;
+  ThreadPool* pool_;
   uint32_t every_;
   uint32_t keep_;
   int64_t last_completed_ = -1;

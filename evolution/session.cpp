@@ -91,7 +91,7 @@ struct Session::Impl {
     engine = std::make_unique<Engine>(config, *task, *execution);
   }
   void attach(const SessionOptions& options, const Config& config) {
-    checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get());
+    checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get(), &execution->pool());
     reporters = options.reporters;
     reporters.push_back(folder.get());
     reporters.push_back(checkpoints.get());
@@ -138,7 +138,12 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
                         const SessionBackends& backends, const SessionOptions& options) {
   auto impl = std::make_unique<Impl>();
   const std::string file = find_checkpoint(run_dir_or_checkpoint);
-  Checkpoint ck = load_checkpoint(file);
+  // The run's threads are in the checkpoint's config, so the checkpoint is read on a pool of its
+  // own (every core), gone before the run's execution context is made.
+  Checkpoint ck = [&] {
+    ThreadPool loader;
+    return load_checkpoint(file, nullptr, &loader);
+  }();
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
   for (const auto& s : overrides) apply_resume_override(config, s);
 

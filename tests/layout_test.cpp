@@ -215,7 +215,7 @@ TEST_CASE("thread pool: covers every index once, rethrows, nests and serves seve
     pool.for_each(50, [&](size_t) { count++; });
     CHECK(count.load() == 50);
   }
-  CHECK(ThreadPool::instance().size() >= 1);
+  CHECK(serial_pool().size() >= 1);
 }
 
 TEST_CASE("layout: compiling into a reused layout gives the same result as a fresh one") {

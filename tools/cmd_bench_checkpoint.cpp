@@ -95,13 +95,15 @@ int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, 
   double best_write = 1e30, best_read = 1e30, best_encode = 1e30, best_decode = 1e30;
   double cpu_write = 0, cpu_read = 0;
   size_t file_size = 0, body_size = 0;
+  ThreadPool pool;  // every core, as a run's pool would have
   ContainerOptions options;
+  options.pool = &pool;
   options.compress = !raw;
   options.zstd_level = level;
   for (int rep = 0; rep < repeats; ++rep) {
     double c0 = cpu_now();
     auto t0 = clock::now();
-    Bytes body = encode_checkpoint(state, info);
+    Bytes body = encode_checkpoint(state, info, &pool);
     auto t1 = clock::now();
     write_container_file(path, body, options);
     auto t2 = clock::now();
@@ -112,9 +114,9 @@ int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, 
 
     double c2 = cpu_now();
     auto t3 = clock::now();
-    body = read_container_file(path);
+    body = read_container_file(path, nullptr, &pool);
     auto t4 = clock::now();
-    Checkpoint back = decode_checkpoint(body, path);
+    Checkpoint back = decode_checkpoint(body, path, &pool);
     auto t5 = clock::now();
     double c3 = cpu_now();
     if (back.state.genomes.size() != genomes || !(back.state.genomes[genomes / 2] == state.genomes[genomes / 2]))
@@ -136,7 +138,7 @@ int run_bench(size_t genomes, size_t connections, int repeats, std::string dir, 
   (void)level;
 #endif
   fmt::print("checkpoint of {} genomes, {} connections ({:.1f} per genome), {}, {} threads; best of {}\n", genomes,
-             total_conns, double(total_conns) / genomes, comp, ThreadPool::instance().size(), repeats);
+             total_conns, double(total_conns) / genomes, comp, pool.size(), repeats);
   fmt::print("  {:<28} {:>10.3f} s   (encode {:.3f} s, compress + atomic write + fsync {:.3f} s; CPU time {:.3f} s)\n",
              "write", best_write, best_encode, best_write - best_encode, cpu_write);
   fmt::print("  {:<28} {:>10.3f} s   (read + checksum + decompress {:.3f} s, decode {:.3f} s; CPU time {:.3f} s)\n",

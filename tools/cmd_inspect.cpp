@@ -7,6 +7,7 @@
 
 #include "core/config/config.hpp"
 #include "evolution/checkpoint.hpp"
+#include "core/parallel.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {
@@ -15,7 +16,8 @@ namespace {
 int inspect_command(const std::string& target, bool show_config) {
   const std::string file = find_checkpoint(target);
   CheckpointHeader h;
-  Checkpoint c = load_checkpoint(file, &h);
+  ThreadPool pool;  // every core decodes a large checkpoint
+  Checkpoint c = load_checkpoint(file, &h, &pool);
   const EvolutionState& st = c.state;
 
   fmt::print("checkpoint   {}\n", file);

@@ -42,7 +42,6 @@ int resume_command(const ResumeOptions& o) {
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   if (o.quiet) spdlog::set_level(spdlog::level::warn);
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
-  if (config.threads) ThreadPool::set_default_threads(config.threads);
 
   if (!origin.stopped_as.empty() && origin.stopped_as != stop_reason_name(StopReason::Interrupted) &&
       origin.stopped_as != stop_reason_name(StopReason::GenerationLimit))

@@ -62,7 +62,6 @@ int run_command(const RunOptions& o) {
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   if (o.quiet) spdlog::set_level(spdlog::level::warn);
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
-  if (config.threads) ThreadPool::set_default_threads(config.threads);
 
   LogReporter log;
   std::unique_ptr<ProgressReporter> progress;

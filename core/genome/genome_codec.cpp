@@ -287,7 +287,7 @@ void decode_chunk(BinaryReader& r, Genome* genomes, size_t g_count, size_t first
 
 }  // namespace
 
-void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes) {
+void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes, ThreadPool* pool) {
   const size_t g_count = genomes.size();
   const size_t chunks = (g_count + kGenomeChunk - 1) / kGenomeChunk;
   w.varint(g_count);
@@ -297,8 +297,8 @@ void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes) {
     const size_t first = c * kGenomeChunk;
     encode_chunk(parts[c], genomes.data() + first, std::min(kGenomeChunk, g_count - first));
   };
-  if (chunks > 1) ThreadPool::instance().for_each(chunks, encode_one);
-  else if (chunks == 1) encode_one(0);
+  if (chunks > 1 && pool) pool->for_each(chunks, encode_one);
+  else for (size_t c = 0; c < chunks; ++c) encode_one(c);
   size_t total = 0;
   for (const auto& p : parts) total += p.size() + 10;
   w.data().reserve(w.size() + total);
@@ -309,7 +309,7 @@ void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes) {
   }
 }
 
-std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
+std::vector<Genome> decode_genomes(BinaryReader& r, const char* what, ThreadPool* pool) {
   const std::string w = what;
   const size_t at = r.position();
   const size_t g_count = r.count((w + " genome count").c_str(), 1);
@@ -332,8 +332,8 @@ std::vector<Genome> decode_genomes(BinaryReader& r, const char* what) {
     const size_t first = c * chunk;
     decode_chunk(parts[c], genomes.data() + first, std::min<size_t>(chunk, g_count - first), first, w);
   };
-  if (chunks > 1) ThreadPool::instance().for_each(chunks, decode_one);
-  else if (chunks == 1) decode_one(0);
+  if (chunks > 1 && pool) pool->for_each(chunks, decode_one);
+  else for (size_t c = 0; c < chunks; ++c) decode_one(c);
   return genomes;
 }
 

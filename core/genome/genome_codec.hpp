@@ -11,14 +11,16 @@
 
 namespace ganglion {
 
-// Genomes per chunk. Chunks are encoded and decoded independently (in parallel on the process
-// thread pool); the chunk size is fixed so the bytes written never depend on the thread count.
+// Genomes per chunk. Chunks are encoded and decoded independently (in parallel on the caller's
+// pool, when it gives one); the chunk size is fixed so the bytes written never depend on the thread count.
 constexpr size_t kGenomeChunk = 2048;
 
-void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes);
+// Chunks are encoded (and decoded) in parallel on `pool` when one is given, else serially; the
+// bytes never depend on it.
+void encode_genomes(BinaryWriter& w, const std::vector<Genome>& genomes, ThreadPool* pool = nullptr);
 // Reads what encode_genomes() wrote. Values are range-checked (node kinds, activation and
 // aggregation enums, 32-bit ids) so that a damaged body is an error naming genome and byte, never
 // a misread genome. `what` names the block in messages ("population", "best genome").
-std::vector<Genome> decode_genomes(BinaryReader& r, const char* what = "genomes");
+std::vector<Genome> decode_genomes(BinaryReader& r, const char* what = "genomes", ThreadPool* pool = nullptr);
 
 }  // namespace ganglion

@@ -110,13 +110,8 @@ Genome grow_genome(const GrowOptions& o, uint64_t seed, uint64_t genome_id) {
 
 std::vector<Genome> grow_population(const GrowOptions& options, size_t count, uint64_t seed, unsigned threads) {
   std::vector<Genome> out(count);
-  std::unique_ptr<ThreadPool> own;
-  ThreadPool* pool = &ThreadPool::instance();
-  if (threads != 0 && threads != pool->size()) {
-    own = std::make_unique<ThreadPool>(threads);
-    pool = own.get();
-  }
-  pool->for_each(count, [&](size_t i) { out[i] = grow_genome(options, seed, uint64_t(i)); }, 8);
+  ThreadPool pool(threads);
+  pool.for_each(count, [&](size_t i) { out[i] = grow_genome(options, seed, uint64_t(i)); }, 8);
   return out;
 }
 

@@ -220,7 +220,7 @@ uint64_t get_le(const uint8_t* p, int n) {
 }
 
 #if defined(GANGLION_HAVE_ZSTD)
-// The body is cut into frames of kZstdFrame bytes, compressed independently on the thread pool;
+// The body is cut into frames of kZstdFrame bytes, compressed independently on the caller's pool (ContainerOptions::pool);
 // their concatenation is a valid zstd stream, and a reader can decompress the frames in parallel
 // too (libzstd's own multithreading, ZSTD_c_nbWorkers, speeds up compression only).
 constexpr size_t kZstdFrame = size_t(8) << 20;
@@ -244,7 +244,7 @@ Bytes zstd_compress(const Bytes& body, const ContainerOptions& o) {
     if (ZSTD_isError(n)) throw CheckpointError(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
     out.resize(n);
   };
-  if (frames > 1 && o.zstd_workers != 1) ThreadPool::instance().for_each(frames, compress_one);
+  if (frames > 1 && o.zstd_workers != 1 && o.pool) o.pool->for_each(frames, compress_one);
   else for (size_t f = 0; f < frames; ++f) compress_one(f);
   size_t total = kCheckpointHeaderSize;
   for (const auto& p : parts) total += p.size();
@@ -259,7 +259,8 @@ Bytes zstd_compress(const Bytes& body, const ContainerOptions& o) {
 }
 
 // Decompresses the frames of `stored` into `raw` (already sized to the header's raw size).
-void zstd_decompress(const uint8_t* stored, size_t stored_size, Bytes& raw, const std::string& origin) {
+void zstd_decompress(const uint8_t* stored, size_t stored_size, Bytes& raw, const std::string& origin,
+                     ThreadPool* pool) {
   auto fail = [&](const std::string& problem) {
     return CheckpointError(fmt::format("{}: {} (corrupt file)", origin, problem));
   };
@@ -290,8 +291,8 @@ void zstd_decompress(const uint8_t* stored, size_t stored_size, Bytes& raw, cons
     if (n != f.out_size)
       throw fail(fmt::format("zstd frame at body byte {} gave {} bytes instead of {}", f.in, n, f.out_size));
   };
-  if (frames.size() > 1) ThreadPool::instance().for_each(frames.size(), one);
-  else if (frames.size() == 1) one(0);
+  if (frames.size() > 1 && pool) pool->for_each(frames.size(), one);
+  else for (size_t i = 0; i < frames.size(); ++i) one(i);
 }
 #endif
 }  // namespace
@@ -381,8 +382,8 @@ CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::stri
   return h;
 }
 
-Bytes decode_container(const uint8_t* data, size_t size, const std::string& origin,
-                                      CheckpointHeader* header_out) {
+Bytes decode_container(const uint8_t* data, size_t size, const std::string& origin, CheckpointHeader* header_out,
+                       ThreadPool* pool) {
   CheckpointHeader h = decode_header(data, size, origin);
   auto fail = [&](const std::string& problem) -> CheckpointError {
     return CheckpointError(fmt::format("{}: {}", origin, problem));
@@ -401,7 +402,7 @@ Bytes decode_container(const uint8_t* data, size_t size, const std::string& orig
   if (h.flags & kCheckpointFlagZstd) {
 #if defined(GANGLION_HAVE_ZSTD)
     raw.resize(h.raw_size);
-    zstd_decompress(body, h.stored_size, raw, origin);
+    zstd_decompress(body, h.stored_size, raw, origin, pool);
 #else
     throw fail("the body is zstd-compressed but this Ganglion was built without libzstd; rebuild with "
                "libzstd-dev installed");
@@ -489,9 +490,9 @@ void write_container_file(const std::string& path, const Bytes& body, const Cont
   write_file_atomic(path, file.data(), file.size());
 }
 
-Bytes read_container_file(const std::string& path, CheckpointHeader* header) {
+Bytes read_container_file(const std::string& path, CheckpointHeader* header, ThreadPool* pool) {
   Bytes data = read_file_bytes(path, "checkpoint");
-  return decode_container(data.data(), data.size(), path, header);
+  return decode_container(data.data(), data.size(), path, header, pool);
 }
 
 // ------------------------------------------------------------------------------- rotation

@@ -17,6 +17,10 @@
 #include "core/error.hpp"
 
 namespace ganglion {
+class ThreadPool;
+}
+
+namespace ganglion {
 
 // Format version written by this build, and the oldest one it still reads.
 constexpr uint32_t kCheckpointFormatVersion = 1;
@@ -205,15 +209,17 @@ struct CheckpointHeader {
 
 struct ContainerOptions {
   int zstd_level = 1;        // low level: checkpoints must be quick to write
-  unsigned zstd_workers = 0; // 0 = the process thread pool compresses 8 MiB frames in parallel; 1 = serially
+  unsigned zstd_workers = 0; // 0 = `pool` compresses 8 MiB frames in parallel; 1 = serially
+  ThreadPool* pool = nullptr; // the caller's threads (a run's ExecutionContext); none: serially
   bool compress = true;      // false stores the body raw even where zstd is available
 };
 
 // Header + (compressed) body as file bytes.
 Bytes encode_container(const Bytes& body, const ContainerOptions& options = {});
 // Checks and unpacks file bytes; `origin` (the path) names the file in every message.
+// Frames are decompressed in parallel on `pool` when one is given, else serially.
 Bytes decode_container(const uint8_t* data, size_t size, const std::string& origin,
-                                      CheckpointHeader* header = nullptr);
+                       CheckpointHeader* header = nullptr, ThreadPool* pool = nullptr);
 // Only the header (for `inspect` of a damaged file, and cheap version checks).
 CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::string& origin);
 
@@ -223,7 +229,7 @@ void write_container_file(const std::string& path, const Bytes& body,
 // Reads and checks a container file, returning the raw body. A missing file, a directory, an
 // empty or truncated file, a bad checksum, a wrong magic or an unknown version each throw a
 // CheckpointError naming the path and the problem.
-Bytes read_container_file(const std::string& path, CheckpointHeader* header = nullptr);
+Bytes read_container_file(const std::string& path, CheckpointHeader* header = nullptr, ThreadPool* pool = nullptr);
 
 // Replaces `path` with `bytes` so that a crash at any moment leaves either the old or the new file:
 // write to a temp file in the same folder (".<name>.tmp-<pid>-<n>"), fsync it, rename it over

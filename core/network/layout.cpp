@@ -119,12 +119,13 @@ void fill_shape_summary(PopulationLayout& L) {
   }
 }
 
-PopulationLayout pack(const std::vector<CompiledNetwork>& networks) {
+PopulationLayout pack(const std::vector<CompiledNetwork>& networks, ThreadPool* pool) {
   std::vector<const CompiledNetwork*> ptrs(networks.size());
   for (size_t i = 0; i < networks.size(); ++i) ptrs[i] = &networks[i];
   PopulationLayout L;
   allocate(L, ptrs);
-  ThreadPool::instance().for_each(networks.size(), [&](size_t i) { copy_network(L, i, networks[i]); }, 64);
+  ThreadPool& threads = pool ? *pool : serial_pool();
+  threads.for_each(networks.size(), [&](size_t i) { copy_network(L, i, networks[i]); }, 64);
   return L;
 }
 

@@ -54,7 +54,8 @@ struct PopulationLayout {
 void fill_shape_summary(PopulationLayout& layout);
 
 // Packs already compiled networks (all with the same input and output counts, else GenomeError).
-PopulationLayout pack(const std::vector<CompiledNetwork>& networks);
+// The copying runs on `pool` when one is given, else on the calling thread.
+PopulationLayout pack(const std::vector<CompiledNetwork>& networks, ThreadPool* pool = nullptr);
 
 // Compiles and packs a whole population, in parallel on a pool of `threads` threads made for the
 // call (0 = all cores).
