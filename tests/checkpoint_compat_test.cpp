@@ -7,28 +7,13 @@
 #include <string>
 
 #include "tests/cli_runner.hpp"
+#include "tests/run_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace ganglion::testing;
 
 namespace {
 
-std::string without_time_fields(const std::string& text) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t k = text.find(",\"time_", i);
-    if (k == std::string::npos) {
-      out.append(text, i, std::string::npos);
-      break;
-    }
-    out.append(text, i, k - i);
-    size_t j = k + 1;
-    while (j < text.size() && text[j] != ',' && text[j] != '}') ++j;
-    i = j;
-  }
-  return out;
-}
 
 void check_resume(const std::string& folder, const std::string& checkpoint, int generations) {
   const fs::path data = fs::path(source_dir()) / "tests/data/checkpoint_v1" / folder;
@@ -44,7 +29,7 @@ void check_resume(const std::string& folder, const std::string& checkpoint, int 
   INFO(r.output);
   REQUIRE((r.exit_code == 0 || r.exit_code == 3));
   CHECK(read_text(run / "best_genome.json") == read_text(data / "best_genome.json"));
-  CHECK(without_time_fields(read_text(run / "stats.jsonl")) == read_text(data / "stats.jsonl"));
+  CHECK(strip_time_fields(read_text(run / "stats.jsonl")) == read_text(data / "stats.jsonl"));
 }
 
 }  // namespace

@@ -20,27 +20,13 @@
 #include "evolution/engine.hpp"
 #include "gpu/backend.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/run_files.hpp"
 
 using namespace ganglion;
 using namespace ganglion::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-// stats.jsonl without the time_ fields, which are the only non-deterministic content.
-std::string stats_without_times(const std::string& path) {
-  std::istringstream in(read_text(path));
-  std::string line, out;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::ordered_json::parse(line);
-    for (auto it = j.begin(); it != j.end();) {
-      if (it.key().rfind("time_", 0) == 0) it = j.erase(it);
-      else ++it;
-    }
-    out += j.dump() + "\n";
-  }
-  return out;
-}
 
 void check_same_run(const std::string& a, const std::string& b) {
   const std::string sa = stats_without_times(a + "/stats.jsonl");

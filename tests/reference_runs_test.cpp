@@ -10,36 +10,12 @@
 #include <vector>
 
 #include "tests/cli_runner.hpp"
+#include "tests/run_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace ganglion::testing;
 
 namespace {
-
-// stats.jsonl without its time_ fields (",\"time_<name>\":<number>"), as the recorder writes it.
-std::string without_time_fields(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  const std::string key = ",\"time_";
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t k = text.find(key, i);
-    if (k == std::string::npos) {
-      out.append(text, i, std::string::npos);
-      break;
-    }
-    out.append(text, i, k - i);
-    size_t j = text.find("\":", k + key.size());
-    if (j == std::string::npos) {
-      out.append(text, k, std::string::npos);
-      break;
-    }
-    j += 2;
-    while (j < text.size() && text[j] != ',' && text[j] != '}') ++j;
-    i = j;
-  }
-  return out;
-}
 
 // The first line where two texts differ, for the failure message.
 std::string first_difference(const std::string& want, const std::string& got) {
@@ -88,7 +64,7 @@ TEST_CASE("shipped configs on the CPU give the recorded run folders (seeds 1-3)"
       const std::string cfg_want = read_text(want / "config.yaml"), cfg_got = read_text(out / "config.yaml");
       CHECK_MESSAGE(cfg_want == cfg_got, "config.yaml " << first_difference(cfg_want, cfg_got));
       const std::string stats_want = read_text(want / "stats.jsonl");
-      const std::string stats_got = without_time_fields(read_text(out / "stats.jsonl"));
+      const std::string stats_got = strip_time_fields(read_text(out / "stats.jsonl"));
       CHECK_MESSAGE(stats_want == stats_got, "stats.jsonl " << first_difference(stats_want, stats_got));
     }
   }

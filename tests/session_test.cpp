@@ -17,6 +17,7 @@
 #include "evolution/session.hpp"
 #include "gpu/backend.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/run_files.hpp"
 
 using namespace ganglion;
 using namespace ganglion::testing;
@@ -24,19 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string stats_without_times(const std::string& path) {
-  std::istringstream in(read_text(path));
-  std::string line, out;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::ordered_json::parse(line);
-    for (auto it = j.begin(); it != j.end();) {
-      if (it.key().rfind("time_", 0) == 0) it = j.erase(it);
-      else ++it;
-    }
-    out += j.dump() + "\n";
-  }
-  return out;
-}
 
 size_t lines_of(const std::string& text) { return size_t(std::count(text.begin(), text.end(), '\n')); }
 

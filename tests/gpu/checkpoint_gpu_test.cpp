@@ -16,6 +16,7 @@
 
 #include "gpu/backend.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/run_files.hpp"
 
 using namespace ganglion;
 using namespace ganglion::testing;
@@ -23,19 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string stats_without_times(const std::string& path) {
-  std::istringstream in(read_text(path));
-  std::string line, out;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::ordered_json::parse(line);
-    for (auto it = j.begin(); it != j.end();) {
-      if (it.key().rfind("time_", 0) == 0) it = j.erase(it);
-      else ++it;
-    }
-    out += j.dump() + "\n";
-  }
-  return out;
-}
 
 const std::string kArgs =
     " --set population_size=150 --set run.stop_when_solved=false --set backend=cuda"
