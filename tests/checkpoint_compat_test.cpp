@@ -14,7 +14,6 @@ using namespace ganglion::testing;
 
 namespace {
 
-
 void check_resume(const std::string& folder, const std::string& checkpoint, int generations) {
   const fs::path data = fs::path(source_dir()) / "tests/data/checkpoint_v1" / folder;
   CAPTURE(folder);

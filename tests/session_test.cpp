@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 size_t lines_of(const std::string& text) { return size_t(std::count(text.begin(), text.end(), '\n')); }
 
 // XOR, population 50, solving does not stop the run, a checkpoint every 5 generations.

@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 const std::string kArgs =
     " --set population_size=150 --set run.stop_when_solved=false --set backend=cuda"
     " --set checkpoint.every=5 --set checkpoint.keep=10 -q";
