@@ -10,6 +10,7 @@
 // Error messages follow one shape: "<where>: <key path>: <what is wrong>; allowed: <what is valid>",
 // where <where> is file:line:column (1-based, from yaml-cpp's marks) or the override text
 // "--set a.b=value".
+#include "core/io/read_file.hpp"
 #include "core/config/config.hpp"
 
 #include <algorithm>
@@ -669,12 +670,8 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open config file: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError(path + ": cannot read config file");
-  return parse_impl(text.str(), path, fs::path(path).stem().string(), overrides);
+  const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file");
+  return parse_impl(text, path, fs::path(path).stem().string(), overrides);
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& origin,

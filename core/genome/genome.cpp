@@ -1,6 +1,7 @@
 // Genome helpers and the JSON genome format (format_version 1). Loading never trusts its input:
 // every field is type-checked and the result goes through validate_genome(), so a bad file ends in
 // a GenomeError naming the file, the genome and the gene, never in a crash.
+#include "core/io/read_file.hpp"
 #include "core/genome/genome.hpp"
 
 #include <algorithm>
@@ -280,11 +281,7 @@ void save_genome(const Genome& g, const std::string& path) {
 }
 
 Genome load_genome(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw GenomeError(path + ": cannot open genome file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return genome_from_json(ss.str(), path);
+  return genome_from_json(read_regular_file_or_throw<GenomeError>(path, "genome file"), path);
 }
 
 }  // namespace ganglion

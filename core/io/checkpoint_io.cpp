@@ -431,7 +431,8 @@ Bytes read_file_bytes(const std::string& path, const char* what) {
   if (fs::is_directory(st))
     throw CheckpointError(fmt::format("{}: is a directory, expected a {} file", path, what));
   Fd f;
-  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO without a writer does not block the open; fstat below refuses it.
+  f.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (f.fd < 0) throw CheckpointError(fmt::format("{}: cannot open: {}", path, errno_text()));
   struct stat sb;
   if (::fstat(f.fd, &sb) != 0) throw CheckpointError(fmt::format("{}: cannot stat: {}", path, errno_text()));

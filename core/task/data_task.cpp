@@ -1,3 +1,4 @@
+#include "core/io/read_file.hpp"
 #include "core/task/data_task.hpp"
 
 #include <algorithm>
@@ -94,11 +95,7 @@ Dataset parse_csv_dataset(const std::string& text, const std::string& origin, ui
 }
 
 Dataset load_csv_dataset(const std::string& path, uint32_t num_inputs, uint32_t num_targets) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ConfigError(path + ": cannot open the data file (" + std::strerror(errno) + ")");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return parse_csv_dataset(ss.str(), path, num_inputs, num_targets);
+  return parse_csv_dataset(read_regular_file_or_throw<ConfigError>(path, "data file"), path, num_inputs, num_targets);
 }
 
 double compute_loss(Loss loss, const float* outputs, const float* targets, size_t rows, uint32_t k) {

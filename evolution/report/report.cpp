@@ -1,3 +1,4 @@
+#include "core/io/read_file.hpp"
 #include "evolution/report/report.hpp"
 
 #include <filesystem>
@@ -22,11 +23,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CheckpointError(fmt::format("{}: cannot read", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return read_regular_file_or_throw<CheckpointError>(path.string(), "run folder file");
 }
 
 std::string html_escape(std::string_view text) {
@@ -58,10 +55,11 @@ std::string script_safe_json(const Json& j) {
 }
 
 std::vector<Json> read_stats(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw CheckpointError(fmt::format("{}: cannot read (a run folder holds config.yaml, stats.jsonl and "
-                                      "best_genome.json)", path.string()));
+  std::string text, problem;
+  if (!read_regular_file(path.string(), "stats.jsonl", text, problem))
+    throw CheckpointError(fmt::format("{}: {} (a run folder holds config.yaml, stats.jsonl and best_genome.json)",
+                                      path.string(), problem));
+  std::istringstream in(text);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::vector<Json> rows;
