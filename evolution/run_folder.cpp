@@ -4,6 +4,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "core/error.hpp"
 #include "core/genome/genome.hpp"
 
@@ -21,6 +28,38 @@ std::string default_run_folder(const Config& config) {
   std::string dir = base;
   for (int k = 2; fs::exists(dir); ++k) dir = base + "-" + std::to_string(k);
   return dir;
+}
+
+RunFolderLock::RunFolderLock(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(dir + ": cannot create the run folder: " + ec.message());
+  const std::string path = (fs::path(dir) / ".lock").string();
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(path + ": cannot open the run folder's lock file: " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int e = errno;
+    std::string holder(256, '\0');
+    const ssize_t n = ::pread(fd_, &holder[0], holder.size(), 0);
+    holder.resize(n > 0 ? size_t(n) : 0);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
+    ::close(fd_);
+    fd_ = -1;
+    if (e == EWOULDBLOCK)
+      throw Error(dir + ": the run folder is in use" + (holder.empty() ? "" : " by " + holder) +
+                  "; one run or resume at a time writes a folder (wait for it to end, or use another --out)");
+    throw Error(path + ": cannot lock the run folder: " + std::strerror(e));
+  }
+  char host[256] = "?";
+  ::gethostname(host, sizeof host - 1);
+  const std::string me = "pid " + std::to_string(::getpid()) + " on " + host + "\n";
+  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) != ssize_t(me.size())) {
+    // The lock holds without the note; only the refusal's message of a second process is poorer.
+  }
+}
+
+RunFolderLock::~RunFolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
 }
 
 RunFolder::RunFolder(std::string dir, const Config& config, bool resume) : dir_(std::move(dir)) {

@@ -14,6 +14,23 @@ namespace ganglion {
 // runs/<config name>-<YYYYmmdd-HHMMSS> under config.run.out_dir (a numeric suffix when taken).
 std::string default_run_folder(const Config& config);
 
+// One process (and one session) per run folder: holds an exclusive lock on RUN_DIR/.lock for its
+// lifetime, so that a second `run` or `resume` into the same folder is refused instead of mixing
+// two runs' files. The lock is flock(2)'s, so the kernel releases it when the holder dies, however
+// it dies; the file itself stays and names the last holder (pid, host), for the refusal's message.
+class RunFolderLock {
+ public:
+  // Creates `dir` (and parents) and takes the lock; throws Error naming the folder and the holder
+  // when another process or session has it.
+  explicit RunFolderLock(const std::string& dir);
+  ~RunFolderLock();
+  RunFolderLock(const RunFolderLock&) = delete;
+  RunFolderLock& operator=(const RunFolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 class RunFolder final : public Reporter {
  public:
   // Creates `dir` (and parents) and writes config.yaml at once. `resume` appends to stats.jsonl.

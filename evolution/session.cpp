@@ -70,6 +70,9 @@ void apply_resume_override(Config& config, const std::string& assignment) {
 struct Session::Impl {
   SessionOrigin origin;
   std::string run_dir;
+  // Held while the run can write its folder: released when it stops (every file written then), or
+  // with the session; declared before the writers so that it outlives them.
+  std::unique_ptr<RunFolderLock> lock;
   std::unique_ptr<Task> task;
   std::unique_ptr<ExecutionContext> execution;
   std::unique_ptr<Engine> engine;
@@ -105,6 +108,7 @@ struct Session::Impl {
   void finish(StopReason why) {
     reason = why;
     for (Reporter* r : reporters) r->on_finish(engine->state(), why);
+    lock.reset();  // a stopped session writes nothing more; the folder may be resumed at once
   }
   StopReason step() {
     if (reason != StopReason::None)
@@ -128,6 +132,7 @@ Session Session::start(const Config& config, const SessionBackends& backends, co
   impl->make_task_for(config, backends);
   impl->make_engine_for(config, backends);
   impl->run_dir = options.run_dir.empty() ? default_run_folder(config) : options.run_dir;
+  impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
   impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
   impl->attach(options, config);
   impl->engine->init();
@@ -168,9 +173,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
 
   // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
   // did not get saved), then the run folder appends to it.
-  std::error_code ec;
-  fs::create_directories(impl->run_dir, ec);
-  if (ec) throw Error(impl->run_dir + ": cannot create the run folder: " + ec.message());
+  impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);  // creates the folder
   std::string lines;
   for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
   write_file_atomic((fs::path(impl->run_dir) / "stats.jsonl").string(), lines.data(), lines.size());

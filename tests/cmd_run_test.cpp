@@ -5,10 +5,14 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <chrono>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,5 +79,29 @@ TEST_CASE("ganglion run: SIGINT finishes the generation, saves and exits 130") {
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 130);
   CHECK(fs::exists(dir / "best_genome.json"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("ganglion run and resume refuse a run folder another process writes") {
+  if (binary().empty() || !fs::exists(binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  const fs::path dir = temp_dir("locked");
+  REQUIRE(run("run configs/xor.yaml -q --generations 3 --out " + dir.string()) == 3);
+  // This process takes the folder's lock as a running `ganglion run` would.
+  const int fd = ::open((dir / ".lock").c_str(), O_RDWR | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  const std::string before = [&] {
+    std::ifstream in(dir / "stats.jsonl");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  CHECK(run("run configs/xor.yaml -q --generations 3 --out " + dir.string()) == 1);
+  CHECK(run("resume " + dir.string() + " -q --generations 5") == 1);
+  std::ifstream in(dir / "stats.jsonl");
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == before);  // nothing written
+  ::close(fd);  // the lock goes with the descriptor, as with a process that ends
+  CHECK(run("resume " + dir.string() + " -q --generations 5") == 3);
   fs::remove_all(dir);
 }

@@ -120,6 +120,24 @@ TEST_CASE("a session stepped, interrupted and resumed is the uninterrupted run")
   CHECK(read_text(full + "/best_genome.json") == read_text(part + "/best_genome.json"));
 }
 
+TEST_CASE("one session at a time writes a run folder") {
+  ScratchDir dir("session-lock");
+  const std::string run = dir / "run";
+  Session a = Session::start(short_xor(6), backends(), into(run));
+  CHECK(fs::exists(run + "/.lock"));
+  CHECK(a.step() == StopReason::None);
+  // A second writer, new run or resume, is refused while the first can still write, and the
+  // message names the folder and the holder.
+  const std::string in_use = run + ": the run folder is in use by pid ";
+  CHECK_THROWS_WITH_AS(Session::start(short_xor(6), backends(), into(run)), doctest::Contains(in_use.c_str()), Error);
+  a.interrupt();  // writes ckpt-1 and stops: the folder is free
+  Session r = Session::resume(run, {}, backends());
+  CHECK_THROWS_WITH_AS(Session::resume(run, {}, backends()), doctest::Contains("in use"), Error);
+  CHECK(r.run() == StopReason::GenerationLimit);
+  Session again = Session::resume(run, {"run.generations=8"}, backends());
+  CHECK(again.run() == StopReason::GenerationLimit);
+}
+
 TEST_CASE("resume refuses a change that alters the run, naming the key") {
   ScratchDir dir("session-refuse");
   Session s = Session::start(short_xor(3), backends(), into(dir / "run"));
