@@ -217,7 +217,7 @@ TEST_CASE("genome: validate_genome catches what only code can produce") {
 
 TEST_CASE("genome: files that cannot be read") {
   std::string missing = temp_path("does-not-exist.json");
-  const std::string missing_msg = missing + ": cannot open genome file";
+  const std::string missing_msg = missing + ": no such file (expected a genome file)";
   CHECK_THROWS_WITH(load_genome(missing), doctest::Contains(missing_msg.c_str()));
   std::string path = temp_path("truncated.json");
   {

@@ -142,7 +142,7 @@ TEST_CASE("missing pieces and bad stats") {
   }
   SUBCASE("no stats.jsonl") {
     fs::remove(run.dir / "stats.jsonl");
-    CHECK_THROWS_WITH_AS(render_report(run.dir.string()), doctest::Contains("stats.jsonl: cannot read"), CheckpointError);
+    CHECK_THROWS_WITH_AS(render_report(run.dir.string()), doctest::Contains("stats.jsonl: no such file"), CheckpointError);
   }
   SUBCASE("not a folder") {
     CHECK_THROWS_AS(render_report((run.dir / "nope").string()), CheckpointError);
