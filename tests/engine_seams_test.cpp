@@ -74,22 +74,6 @@ Config small_config(uint64_t seed) {
   return c;
 }
 
-void check_same_runs(const EvolutionState& a, const EvolutionState& b) {
-  CHECK(a.generation == b.generation);
-  REQUIRE(a.genomes.size() == b.genomes.size());
-  for (size_t i = 0; i < a.genomes.size(); ++i) {
-    CHECK(a.genomes[i] == b.genomes[i]);
-    CHECK(a.genomes[i].fitness == b.genomes[i].fitness);
-  }
-  REQUIRE(a.history.size() == b.history.size());
-  for (size_t i = 0; i < a.history.size(); ++i) {
-    GenerationStats x = a.history[i], y = b.history[i];
-    x.time_compile = x.time_evaluate = x.time_reproduce = x.time_total = 0;
-    y.time_compile = y.time_evaluate = y.time_reproduce = y.time_total = 0;
-    CHECK(stats_to_json(x) == stats_to_json(y));
-  }
-}
-
 }  // namespace
 
 TEST_CASE("a fake evaluation drives the engine; the decoder is called once per generation") {
@@ -109,7 +93,7 @@ TEST_CASE("a fake evaluation drives the engine; the decoder is called once per g
     for (const Genome& g : st.genomes)
       CHECK(g.fitness == double(g.enabled_connections()) + double((g.id * 2654435761u) % 1000) / 1000.0);
     if (threads == 1) first = st;
-    else check_same_runs(first, st);
+    else testing::check_same_runs(first, st);
   }
 }
 
@@ -167,7 +151,7 @@ TEST_CASE("the default seams on an ExecutionContext give the bare-evaluator run,
     ExecutionContext execution(threads);
     Engine engine(c, *task, execution);
     engine.run();
-    check_same_runs(bare.state(), engine.state());
+    testing::check_same_runs(bare.state(), engine.state());
   }
 }
 

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <doctest/doctest.h>
+
 #include "core/config/config.hpp"
 #include "core/genome/genome.hpp"
 #include "core/rng.hpp"
@@ -11,6 +13,7 @@
 #include "evolution/initial_population.hpp"
 #include "evolution/innovation.hpp"
 #include "evolution/mutation.hpp"
+#include "evolution/reporter.hpp"
 #include "evolution/state.hpp"
 #include "tests/random_genome.hpp"
 
@@ -64,5 +67,23 @@ class FunctionTask : public Task {
   uint32_t inputs_, outputs_;
   Fn fn_;
 };
+
+// Two runs' states are the same run: generation, every genome and its fitness, and every
+// generation's statistics apart from the time_ fields.
+inline void check_same_runs(const EvolutionState& a, const EvolutionState& b) {
+  CHECK(a.generation == b.generation);
+  REQUIRE(a.genomes.size() == b.genomes.size());
+  for (size_t i = 0; i < a.genomes.size(); ++i) {
+    CHECK(a.genomes[i] == b.genomes[i]);
+    CHECK(a.genomes[i].fitness == b.genomes[i].fitness);
+  }
+  REQUIRE(a.history.size() == b.history.size());
+  for (size_t i = 0; i < a.history.size(); ++i) {
+    GenerationStats x = a.history[i], y = b.history[i];
+    x.time_compile = x.time_evaluate = x.time_reproduce = x.time_total = 0;
+    y.time_compile = y.time_evaluate = y.time_reproduce = y.time_total = 0;
+    CHECK(stats_to_json(x) == stats_to_json(y));
+  }
+}
 
 }  // namespace ganglion::testing
