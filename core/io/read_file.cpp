@@ -32,9 +32,10 @@ bool read_regular_file(const std::string& path, const char* what, std::string& o
     return false;
   }
   struct stat sb;
-  if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    problem = ::fstat(fd, &sb) != 0 ? std::string("cannot stat: ") + std::strerror(errno)
-                                    : std::string(kind_of(sb.st_mode)) + ", expected a " + what;
+  const bool stated = ::fstat(fd, &sb) == 0;
+  if (!stated || !S_ISREG(sb.st_mode)) {
+    problem = !stated ? std::string("cannot stat: ") + std::strerror(errno)
+                      : std::string(kind_of(sb.st_mode)) + ", expected a " + what;
     ::close(fd);
     return false;
   }
