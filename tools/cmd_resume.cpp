@@ -35,6 +35,7 @@ int resume_command(const ResumeOptions& o) {
   SessionOptions options;
   options.run_dir = o.out;
   options.reporters.push_back(&log);
+  StopOnSignal signals;  // before the session: its whole life, not only run()
   Session session = Session::resume(o.from, overrides, cli_backends(), options);
   const Config& config = session.config();
   const SessionOrigin& origin = session.origin();
@@ -53,7 +54,7 @@ int resume_command(const ResumeOptions& o) {
     spdlog::info("changed on resume (none of these alters the course of the run): {}",
                  fmt::format("{}", fmt::join(overrides, ", ")));
 
-  const RunSummary summary = run_until_stopped(session);
+  const RunSummary summary = run_until_stopped(session, signals);
   spdlog::info("run folder: {}; checkpoint: {}", summary.run_dir, summary.checkpoint);
   return exit_code_for(summary.reason);
 }

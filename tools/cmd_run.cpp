@@ -73,12 +73,13 @@ int run_command(const RunOptions& o) {
   } else {
     options.reporters.push_back(&log);  // plain log lines when not on a terminal
   }
+  StopOnSignal signals;  // before the session: its whole life, not only run()
   Session session = Session::start(config, cli_backends(), options);
   spdlog::info("run '{}': task {}, backend {}, population {}, seed {}, up to {} generations -> {}", config.name,
                session.task_name(), session.evaluator_name(), config.population_size, config.seed,
                config.run.generations, session.run_dir());
 
-  const RunSummary summary = run_until_stopped(session);
+  const RunSummary summary = run_until_stopped(session, signals);
   spdlog::info("run folder: {}", summary.run_dir);
   if (o.report) spdlog::info("report: {}", write_report(summary.run_dir));
   return exit_code_for(summary.reason);

@@ -36,11 +36,8 @@ const std::atomic<bool>* StopOnSignal::flag() const { return &g_stop; }
 
 SessionBackends cli_backends() { return SessionBackends{make_execution_context, {}}; }
 
-RunSummary run_until_stopped(Session& session) {
-  {
-    StopOnSignal signals;
-    session.run(signals.flag());
-  }
+RunSummary run_until_stopped(Session& session, const StopOnSignal& signals) {
+  session.run(signals.flag());
   const RunSummary s = session.summary();
   spdlog::info("{} after {} generation(s), {} evaluations, {:.2f}s", stop_reason_name(s.reason), s.generations,
                s.evaluations, s.seconds);

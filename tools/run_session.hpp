@@ -11,6 +11,9 @@ namespace ganglion::cli {
 
 // While it lives, SIGINT and SIGTERM set flag() (the current generation finishes, files are
 // saved); a second signal ends the process at once. The default handlers come back with it.
+// A command makes one before it starts its session and keeps it until the session is gone, so a
+// signal that comes while the run folder is being set up or the last files are written is a stop
+// request too, never the default action that kills the process mid-write.
 class StopOnSignal {
  public:
   StopOnSignal();
@@ -23,9 +26,9 @@ class StopOnSignal {
 // The evaluator and task makers of the `ganglion` program: the config's backend through
 // gpu/backend.hpp, tasks from the registry (built-ins and plug-ins).
 SessionBackends cli_backends();
-// Runs the session with signals turned into a stop request; logs the summary lines (stop reason,
+// Runs the session until it stops or `signals` asks it to; logs the summary lines (stop reason,
 // generations, evaluations, time, best genome) and returns the summary.
-RunSummary run_until_stopped(Session& session);
+RunSummary run_until_stopped(Session& session, const StopOnSignal& signals);
 // 0 solved / threshold, 130 interrupted, 3 generation limit.
 int exit_code_for(StopReason reason);
 
