@@ -297,8 +297,8 @@ std::string find_checkpoint(const std::string& p) {
   if (!fs::is_directory(dir, ec)) dir = p;
   auto files = list_checkpoints(dir.string());
   if (files.empty())
-    throw CheckpointError(fmt::format("{}: no checkpoints (files ckpt-<generation>.gck) in {}; enable them with "
-                                      "`checkpoint: {{every: N}}` in the config", p, dir.string()));
+    throw CheckpointError(fmt::format("{}: no checkpoints (files ckpt-<generation>.gck) in {}: is it a run folder? (a run "
+                                      "writes its first checkpoint when it starts)", p, dir.string()));
   return files.back().path;
 }
 
@@ -315,6 +315,7 @@ CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config, co
       task_(task),
       pool_(pool),
       every_(config.checkpoint.every),
+      seconds_(config.checkpoint.seconds),
       keep_(config.checkpoint.keep) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -336,13 +337,25 @@ void CheckpointWriter::write(const EvolutionState& state, bool needs_reproduce, 
   rotate_checkpoints(dir_, keep_);
   last_completed_ = n;
   last_path_ = path;
+  last_time_ = std::chrono::steady_clock::now();
   spdlog::debug("checkpoint {}", path);
+}
+
+void CheckpointWriter::on_start(const EvolutionState& state) {
+  // A new run: its first generation, so a run killed before any other checkpoint still resumes
+  // (from the start, exactly). A resumed run starts from a checkpoint that exists already.
+  if (state.history.empty()) write(state, false, StopReason::None);
+  last_time_ = std::chrono::steady_clock::now();
 }
 
 void CheckpointWriter::on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) {
   (void)stats;
   // Mid-run checkpoints are taken when the state already holds the next generation.
-  if (reason == StopReason::None && every_ > 0 && state.generation % every_ == 0) write(state, false, reason);
+  if (reason != StopReason::None) return;
+  const bool by_count = every_ > 0 && state.generation % every_ == 0;
+  const bool by_time =
+      seconds_ > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - last_time_).count() >= seconds_;
+  if (by_count || by_time) write(state, false, reason);
 }
 
 void CheckpointWriter::on_finish(const EvolutionState& state, StopReason reason) {

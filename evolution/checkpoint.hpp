@@ -7,6 +7,7 @@
 // number of generations evaluated: resuming from it evaluates generation N next.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -55,13 +56,17 @@ std::string find_checkpoint(const std::string& run_dir_or_file);
 // The run folder a checkpoint file belongs to (RUN_DIR for RUN_DIR/checkpoints/ckpt-N.gck).
 std::string run_folder_of_checkpoint(const std::string& checkpoint_path);
 
-// Writes checkpoints every `config.checkpoint.every` generations (0: never in between), always at
-// the end of a run and when it is interrupted, keeping the newest `config.checkpoint.keep`.
+// Writes checkpoints when a run starts (its first generation, before it is evaluated), every
+// `config.checkpoint.every` generations and whenever `config.checkpoint.seconds` have passed since
+// the last one (0: neither), always at the end of a run (before the run folder's last files) and
+// when it is interrupted, keeping the newest `config.checkpoint.keep`. So a run killed at any
+// moment resumes, losing at most that much work.
 class CheckpointWriter final : public Reporter {
  public:
   // `task`, when given, is asked for its state (Task::save_state) at every checkpoint; `pool`, when
   // given (the run's), encodes and compresses in parallel.
   CheckpointWriter(std::string run_dir, const Config& config, const Task* task = nullptr, ThreadPool* pool = nullptr);
+  void on_start(const EvolutionState& state) override;
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
   void on_finish(const EvolutionState& state, StopReason reason) override;
   const std::string& last_written() const { return last_path_; }
@@ -73,7 +78,9 @@ class CheckpointWriter final : public Reporter {
   const Task* task_;
   ThreadPool* pool_;
   uint32_t every_;
+  double seconds_;
   uint32_t keep_;
+  std::chrono::steady_clock::time_point last_time_ = std::chrono::steady_clock::now();
   int64_t last_completed_ = -1;
   std::string last_path_;
 };

@@ -1,5 +1,11 @@
 #include "evolution/reporter.hpp"
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -68,17 +74,39 @@ std::string stats_to_json(const GenerationStats& s) {
   return j.dump();
 }
 
-StatsWriter::StatsWriter(const std::string& path, bool append)
-    : path_(path), out_(path, append ? std::ios::app : std::ios::trunc) {
-  if (!out_) throw Error(path + ": cannot open for writing");
+StatsWriter::StatsWriter(const std::string& path, bool append) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (append ? 0 : O_TRUNC), 0644);
+  if (fd_ < 0) throw Error(path + ": cannot open for writing: " + std::strerror(errno));
+  last_sync_ = std::chrono::steady_clock::now();
+}
+
+StatsWriter::~StatsWriter() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void StatsWriter::on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) {
   (void)state;
   (void)reason;
-  out_ << stats_to_json(stats) << '\n';
-  out_.flush();
-  if (!out_) throw Error(path_ + ": write failed");
+  const std::string line = stats_to_json(stats) + '\n';
+  size_t done = 0;
+  while (done < line.size()) {  // a regular file takes it whole unless the disk is full
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(path_ + ": write failed: " + std::strerror(n < 0 ? errno : ENOSPC));
+    done += size_t(n);
+  }
+  if (std::chrono::steady_clock::now() - last_sync_ >= std::chrono::seconds(1)) sync();
+}
+
+void StatsWriter::on_finish(const EvolutionState& state, StopReason reason) {
+  (void)state;
+  (void)reason;
+  sync();
+}
+
+void StatsWriter::sync() {
+  if (::fdatasync(fd_) != 0) throw Error(path_ + ": sync to disk failed: " + std::strerror(errno));
+  last_sync_ = std::chrono::steady_clock::now();
 }
 
 }  // namespace ganglion

@@ -3,6 +3,8 @@
 // engine does not change.
 #pragma once
 
+#include <chrono>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -46,16 +48,24 @@ class LogReporter final : public Reporter {
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
 };
 
-// Appends one JSON object per generation to a stats.jsonl file (keys: docs/run-folder.md).
+// Appends one JSON object per generation to a stats.jsonl file (keys: docs/run-folder.md). Each
+// line goes out in one write(2) to a file opened for appending, so a process killed at any moment
+// leaves whole lines; the file is synced to disk at most once a second and at the end of the run.
 class StatsWriter final : public Reporter {
  public:
   // `append` keeps existing lines (a resumed run); otherwise the file is truncated.
   explicit StatsWriter(const std::string& path, bool append = false);
+  ~StatsWriter() override;
+  StatsWriter(const StatsWriter&) = delete;
+  StatsWriter& operator=(const StatsWriter&) = delete;
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
+  void on_finish(const EvolutionState& state, StopReason reason) override;
 
  private:
+  void sync();
   std::string path_;
-  std::ofstream out_;
+  int fd_ = -1;
+  std::chrono::steady_clock::time_point last_sync_;
 };
 
 // The stats.jsonl line of one generation, without the newline.

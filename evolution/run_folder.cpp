@@ -2,7 +2,6 @@
 
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
 #include <cerrno>
 #include <cstring>
@@ -13,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/genome/genome.hpp"
+#include "core/io/checkpoint_io.hpp"
 
 namespace ganglion {
 
@@ -66,10 +66,9 @@ RunFolder::RunFolder(std::string dir, const Config& config, bool resume) : dir_(
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw Error(dir_ + ": cannot create the run folder: " + ec.message());
-  const std::string path = (fs::path(dir_) / "config.yaml").string();
-  std::ofstream out(path);
-  out << config_to_yaml(config);
-  if (!out) throw Error(path + ": cannot write the effective config");
+  // Atomically: a kill while it is written leaves the old file or the new one, never half of one.
+  const std::string text = config_to_yaml(config);
+  write_file_atomic((fs::path(dir_) / "config.yaml").string(), text.data(), text.size());
   stats_ = std::make_unique<StatsWriter>((fs::path(dir_) / "stats.jsonl").string(), resume);
 }
 
@@ -83,7 +82,7 @@ void RunFolder::write_best(const EvolutionState& state) const {
 }
 
 void RunFolder::on_finish(const EvolutionState& state, StopReason reason) {
-  (void)reason;
+  stats_->on_finish(state, reason);
   write_best(state);
 }
 

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <random>
 #include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/config/config_paths.hpp"
 #include "core/error.hpp"
 #include "core/io/checkpoint_io.hpp"
 #include "core/parallel.hpp"
@@ -38,6 +40,83 @@ std::unique_ptr<ExecutionContext> make_execution(const SessionBackends& backends
     throw Error("session: no execution-context factory was given (SessionBackends::make_execution; the "
                 "library's is gpu/backend.hpp's make_execution_context)");
   return std::make_unique<ExecutionContext>(backends.make_execution(config));
+}
+
+// What a new run may find in its folder: nothing, or only the lock file of an earlier session.
+// `overwrite` removes what a run writes first; anything else left is refused.
+void prepare_new_run_folder(const std::string& dir, bool overwrite) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (a run writes a folder of files there)");
+  if (overwrite) {
+    for (const char* name : {"config.yaml", "stats.jsonl", "best_genome.json", "report.html"})
+      fs::remove(fs::path(dir) / name, ec);
+    const fs::path ckpt = fs::path(dir) / "checkpoints";
+    if (fs::is_directory(ckpt, ec)) {
+      for (const auto& e : fs::directory_iterator(ckpt, ec)) {
+        const std::string n = e.path().filename().string();
+        const bool ours = (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck") ||
+                          (n.rfind(".ckpt-", 0) == 0 && n.find(".gck.tmp-") != std::string::npos);
+        if (ours) fs::remove(e.path(), ec);
+      }
+      fs::remove(ckpt, ec);  // only when it is empty now
+    }
+  }
+  std::vector<std::string> found;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().filename() != ".lock") found.push_back(e.path().filename().string());
+  if (found.empty()) return;
+  std::sort(found.begin(), found.end());
+  const size_t shown = std::min<size_t>(found.size(), 5);
+  std::string list = fmt::format("{}", fmt::join(found.begin(), found.begin() + long(shown), ", "));
+  if (found.size() > shown) list += fmt::format(" and {} more", found.size() - shown);
+  if (overwrite)
+    throw Error(fmt::format("{}: the folder holds files a run does not write ({}); a new run starts only in an empty "
+                            "folder or a run folder: move them, or choose another --out",
+                            dir, list));
+  throw Error(fmt::format("{}: the folder is not empty ({}); resume the run there with `ganglion resume {}`, choose "
+                          "another --out, or start over with --force (deletes the run's files)",
+                          dir, list, dir));
+}
+
+// A run's identity: 64 random bits as 16 hex digits. Random, not derived from the seed: two runs
+// of one config are two runs.
+std::string new_run_id() {
+  std::random_device rd;
+  const uint64_t v = (uint64_t(rd()) << 32) ^ uint64_t(rd()) ^
+                     uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+  return fmt::format("{:016x}", v);
+}
+
+StopReason stop_reason_from_name(const std::string& name) {
+  for (StopReason r : {StopReason::Solved, StopReason::Threshold, StopReason::GenerationLimit, StopReason::Interrupted})
+    if (name == stop_reason_name(r)) return r;
+  return StopReason::None;
+}
+
+// A checkpoint belongs to the run folder it resumes into: the folder's config.yaml (when there is
+// one) must be of the same run and, apart from keys that may change on resume, the same config.
+void check_same_run(const std::string& run_dir, const std::string& checkpoint, const Config& ck_config) {
+  const std::string path = (fs::path(run_dir) / "config.yaml").string();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;  // a folder of checkpoints alone: the checkpoint is the run
+  Config folder;
+  try {
+    folder = load_config(path);
+  } catch (const Error& e) {
+    throw CheckpointError(fmt::format("{}: the run folder's config.yaml cannot be read ({}); move it away to resume "
+                                      "from {} alone",
+                                      path, e.what(), checkpoint));
+  }
+  if (!folder.run.id.empty() && !ck_config.run.id.empty() && folder.run.id != ck_config.run.id)
+    throw CheckpointError(fmt::format("{}: the checkpoint is of run {}, but the run folder {} is of run {} (its "
+                                      "config.yaml); resume the checkpoint into its own folder with --out",
+                                      checkpoint, ck_config.run.id, run_dir, folder.run.id));
+  const auto differ = fixed_keys_that_differ(folder, ck_config);
+  if (!differ.empty())
+    throw CheckpointError(fmt::format("{}: the checkpoint's config differs from the run folder's {} in {}; it is of "
+                                      "another config: resume it into its own folder with --out",
+                                      checkpoint, path, fmt::join(differ, ", ")));
 }
 
 }  // namespace
@@ -96,8 +175,10 @@ struct Session::Impl {
   void attach(const SessionOptions& options, const Config& config) {
     checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get(), &execution->pool());
     reporters = options.reporters;
-    reporters.push_back(folder.get());
+    // The checkpoint first: at the end of a run it is written before best_genome.json, so a
+    // failure while writing the folder's files leaves a run that resumes.
     reporters.push_back(checkpoints.get());
+    reporters.push_back(folder.get());
     for (Reporter* r : reporters) engine->add_reporter(r);
   }
   void begin() {
@@ -127,12 +208,16 @@ Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
-Session Session::start(const Config& config, const SessionBackends& backends, const SessionOptions& options) {
+Session Session::start(const Config& given, const SessionBackends& backends, const SessionOptions& options) {
+  Config config = given;
+  config.run.id = new_run_id();
+  record_file_hashes(config);  // a resume, or a re-run of config.yaml, then reads the same data
   auto impl = std::make_unique<Impl>();
   impl->make_task_for(config, backends);
   impl->make_engine_for(config, backends);
   impl->run_dir = options.run_dir.empty() ? default_run_folder(config) : options.run_dir;
   impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
+  prepare_new_run_folder(impl->run_dir, options.overwrite);
   impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
   impl->attach(options, config);
   impl->engine->init();
@@ -153,15 +238,29 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   for (const auto& s : overrides) apply_resume_override(config, s);
 
   const uint32_t done = ck.completed_generations();
-  if (config.run.generations <= done)
-    throw Error(fmt::format("{}: the run has {} generation(s) evaluated already and its limit is run.generations = {}; "
-                            "pass --generations N with N > {} to run further",
-                            file, done, config.run.generations, done));
+  const StopReason stopped = stop_reason_from_name(ck.info.stop_reason);
   impl->origin.checkpoint = file;
   impl->origin.generations_done = done;
   impl->origin.stopped_as = ck.info.stop_reason;
   impl->origin.overrides = overrides;
   impl->run_dir = options.run_dir.empty() ? run_folder_of_checkpoint(file) : options.run_dir;
+  check_same_run(impl->run_dir, file, config);
+  // A finished run resumed again with nothing new to do stays as it is: resuming twice must not
+  // add a generation each time. A solved or threshold-stopped run would stop again at once; a run
+  // at its generation limit goes on only when the limit is raised.
+  if ((stopped == StopReason::Solved || stopped == StopReason::Threshold) ||
+      (stopped == StopReason::GenerationLimit && config.run.generations <= done)) {
+    impl->origin.nothing_to_do = true;
+    impl->reason = stopped;
+    impl->make_task_for(config, backends);
+    impl->make_engine_for(config, backends);
+    impl->engine->restore(std::move(ck.state));
+    return Session(std::move(impl));
+  }
+  if (config.run.generations <= done)
+    throw Error(fmt::format("{}: the run has {} generation(s) evaluated already and its limit is run.generations = {}; "
+                            "pass --generations N with N > {} to run further",
+                            file, done, config.run.generations, done));
 
   impl->make_task_for(config, backends);
   try {
@@ -197,6 +296,7 @@ StopReason Session::step() {
 }
 
 StopReason Session::run(const std::atomic<bool>* stop) {
+  if (impl_->reason != StopReason::None) return impl_->reason;  // a resumed run with nothing to do
   StopReason r = StopReason::None;
   while (r == StopReason::None) {
     r = impl_->step();
@@ -230,7 +330,7 @@ RunSummary Session::summary() const {
   s.solved = st.solved;
   s.best = st.solved ? st.solution : st.best;
   s.run_dir = impl_->run_dir;
-  s.checkpoint = impl_->checkpoints->last_written();
+  s.checkpoint = impl_->checkpoints ? impl_->checkpoints->last_written() : impl_->origin.checkpoint;
   return s;
 }
 

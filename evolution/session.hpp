@@ -46,9 +46,13 @@ struct SessionOptions {
   // The run folder. Empty: default_run_folder(config) for a new run, the checkpoint's own run
   // folder on resume.
   std::string run_dir;
-  // Called before the session's own run folder and checkpoint writer, in this order; not owned,
+  // Called before the session's own checkpoint writer and run folder, in this order; not owned,
   // they must outlive the session.
   std::vector<Reporter*> reporters;
+  // A new run into a folder that holds anything (but its lock file): false refuses, naming what is
+  // there; true removes the files a run writes (config.yaml, stats.jsonl, best_genome.json,
+  // report.html, checkpoints/) and starts clean. Files of other kinds are left alone.
+  bool overwrite = false;
 };
 
 // What a session started from.
@@ -57,6 +61,10 @@ struct SessionOrigin {
   uint32_t generations_done = 0;       // generations evaluated before this session
   std::string stopped_as;              // resume: the checkpointed run's stop reason ("" while it ran)
   std::vector<std::string> overrides;  // resume: the key=value changes applied
+  // resume: the run had finished and there is nothing to do (solved, threshold reached, or its
+  // generation limit reached and not raised). The session is finished from the start; it wrote
+  // nothing.
+  bool nothing_to_do = false;
 };
 
 // The end-of-run figures (also available mid-run, with reason None).
@@ -83,11 +91,15 @@ void apply_resume_override(Config& config, const std::string& assignment);
 class Session {
  public:
   // A new run of `config`: creates the run folder and writes config.yaml; generation 0 exists.
+  // The run gets a fresh run.id (config().run.id), recorded in config.yaml and every checkpoint.
   static Session start(const Config& config, const SessionBackends& backends, const SessionOptions& options = {});
   // Resumes from a run folder (its newest checkpoint), a checkpoints folder or a .gck file, with
   // `overrides` ("key=value", each checked by apply_resume_override). The limit run.generations
   // must lie beyond the generations already evaluated. stats.jsonl is rewritten to the
   // checkpoint's generations, then appended to, so the folder ends as the uninterrupted run's.
+  // A checkpoint of another run than the folder's config.yaml (run.id), or of another config
+  // (a key that cannot change on resume differs), is refused naming both. A finished run with
+  // nothing left to do gives a finished session (origin().nothing_to_do) and writes nothing.
   static Session resume(const std::string& run_dir_or_checkpoint, const std::vector<std::string>& overrides,
                         const SessionBackends& backends, const SessionOptions& options = {});
 

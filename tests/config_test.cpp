@@ -447,6 +447,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"run.fitness_threshold", "-0.125"},
       {"run.stop_when_solved", "false"},
       {"run.out_dir", "'out dir: with # specials'"},
+      {"run.id", "0123456789abcdef"},
       {"genome.num_inputs", "9"},
       {"genome.num_outputs", "4"},
       {"genome.num_hidden", "2"},
@@ -519,6 +520,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"cuda.kernel", "block"},
       {"cuda.device", "2"},
       {"checkpoint.every", "25"},
+      {"checkpoint.seconds", "7.5"},
       {"checkpoint.keep", "1"},
       {"log.level", "warn"},
       {"log.progress", "false"},
@@ -823,7 +825,7 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   }
   CHECK(resumable_keys() == expected);
   CHECK(resumable_keys() == std::vector<std::string>{"backend", "threads", "run.generations", "cuda.kernel",
-                                                     "cuda.device", "checkpoint.every", "checkpoint.keep",
+                                                     "cuda.device", "checkpoint.every", "checkpoint.seconds", "checkpoint.keep",
                                                      "log.level", "log.progress"});
   for (const char* key : {"seed", "population_size", "speciation.compatibility_threshold", "genome.weight.mutate_rate",
                           "task.name", "task.steps", "run.out_dir", "no.such.key", "log", ""})

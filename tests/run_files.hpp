@@ -31,6 +31,23 @@ inline std::string strip_time_fields(const std::string& text) {
   return out;
 }
 
+// A config.yaml without what differs between two runs of one seed and config: the run's id (fresh
+// for every run) becomes <run id>, and `source_dir` (the paths of data files are recorded absolute)
+// becomes <source>; as scripts/record_reference_runs.sh writes the recorded references.
+inline std::string normalise_config_yaml(const std::string& text, const std::string& source_dir) {
+  std::istringstream in(text);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    const size_t id = line.find("  id: ");
+    if (id != std::string::npos && line.find_first_not_of(' ') == id + 2 && line.size() >= id + 6 + 16)
+      line = line.substr(0, id + 6) + "<run id>" + line.substr(id + 6 + 16);
+    for (size_t k; !source_dir.empty() && (k = line.find(source_dir)) != std::string::npos;)
+      line.replace(k, source_dir.size(), "<source>");
+    out += line + "\n";
+  }
+  return out;
+}
+
 // The stats.jsonl file at `path`, each line parsed and written again without its time_ keys.
 inline std::string stats_without_times(const std::string& path) {
   std::istringstream in(read_text(path));

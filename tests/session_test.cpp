@@ -109,7 +109,7 @@ TEST_CASE("a session stepped, interrupted and resumed is the uninterrupted run")
   SUBCASE("a finished run resumed with a higher limit") {
     Session a = Session::start(short_xor(8), backends(), into(part));
     CHECK(a.run() == StopReason::GenerationLimit);
-    CHECK_THROWS_WITH_AS(Session::resume(part, {}, backends()), doctest::Contains("--generations"), Error);
+    CHECK(Session::resume(part, {}, backends()).origin().nothing_to_do);  // the limit was not raised
     Session r = Session::resume(part, {"run.generations=12"}, backends());
     CHECK(r.origin().generations_done == 8);
     CHECK(r.run() == StopReason::GenerationLimit);

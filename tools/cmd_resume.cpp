@@ -44,9 +44,15 @@ int resume_command(const ResumeOptions& o) {
   if (o.quiet) spdlog::set_level(spdlog::level::warn);
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
 
-  if (!origin.stopped_as.empty() && origin.stopped_as != stop_reason_name(StopReason::Interrupted) &&
-      origin.stopped_as != stop_reason_name(StopReason::GenerationLimit))
-    spdlog::warn("the run had stopped ({}); it goes on as if it had not", origin.stopped_as);
+  if (origin.nothing_to_do) {
+    // Shown at warning level so that it is seen with -q too: the command did nothing.
+    spdlog::warn("{}: nothing to do: the run has finished ({}) after {} generation(s){}; its folder is unchanged",
+                 session.run_dir(), origin.stopped_as, origin.generations_done,
+                 session.stop_reason() == StopReason::GenerationLimit
+                     ? "; pass --generations N with N > " + std::to_string(origin.generations_done) + " to go further"
+                     : "");
+    return exit_code_for(session.stop_reason());
+  }
   spdlog::info("resume '{}' from {} (generation {}): task {}, backend {}, up to {} generations -> {}", config.name,
                origin.checkpoint, origin.generations_done, session.task_name(), session.evaluator_name(),
                config.run.generations, session.run_dir());

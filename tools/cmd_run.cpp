@@ -50,6 +50,7 @@ struct RunOptions {
   bool quiet = false;
   bool verbose = false;
   bool report = false;
+  bool force = false;
 };
 
 int run_command(const RunOptions& o) {
@@ -67,6 +68,7 @@ int run_command(const RunOptions& o) {
   std::unique_ptr<ProgressReporter> progress;
   SessionOptions options;
   options.run_dir = o.out;
+  options.overwrite = o.force;
   if (config.log.progress && !o.quiet && !o.verbose && ::isatty(STDERR_FILENO)) {
     progress = std::make_unique<ProgressReporter>(config);
     options.reporters.push_back(progress.get());
@@ -92,7 +94,8 @@ std::function<int()> setup(CLI::App& app) {
   app.add_option("--seed", o->seed, "the run's seed (same as --set seed=N)");
   app.add_option("--generations", o->generations, "generation limit (same as --set run.generations=N)");
   app.add_option("--threads", o->threads, "threads, 0 = all cores (same as --set threads=N)");
-  app.add_option("--out", o->out, "run folder (default: <run.out_dir>/<config name>-<timestamp>)");
+  app.add_option("--out", o->out, "run folder (default: <run.out_dir>/<config name>-<timestamp>); must be empty or new");
+  app.add_flag("--force", o->force, "start over in a --out folder that holds a run: delete its files first");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
   app.add_flag("--report", o->report, "write RUN_DIR/report.html at the end (see `ganglion report`)");

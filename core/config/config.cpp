@@ -12,6 +12,7 @@
 // "--set a.b=value".
 #include "core/io/read_file.hpp"
 #include "core/config/config.hpp"
+#include "core/config/config_paths.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -207,10 +208,14 @@ Key make_key(std::string path, std::function<T&(Config&)> at, const Allowed& a, 
                 : allow_empty  ? "any string (may be empty)"
                                : "a non-empty string";
     k.registered = a.registered;
+    if (a.file_name) k.allowed = "a file name: no '/' or '\\', not '.' or '..'";
     const std::string path_copy = k.path;
     const bool registered = a.registered;
-    k.read = [at, allow_empty, words, registered, path_copy](Config& c, const ConfigValue& n) {
+    const bool file_name = a.file_name;
+    k.read = [at, allow_empty, words, registered, file_name, path_copy](Config& c, const ConfigValue& n) {
       std::string s = decode_string(n, allow_empty);
+      if (file_name && (s == "." || s == ".." || s.find_first_of(std::string("/\\\0", 3)) != std::string::npos))
+        throw BadValue{"'" + s + "' is not a file name (it names a folder of its own: no '/', '\\', '.' or '..')"};
       const std::vector<std::string> valid = registered ? registered_config_names(path_copy) : words;
       if (!valid.empty() && std::find(valid.begin(), valid.end(), s) == valid.end())
         throw BadValue{"unknown value '" + s + "'" + did_you_mean(s, valid)};
@@ -671,12 +676,17 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
   const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file");
-  return parse_impl(text, path, fs::path(path).stem().string(), overrides);
+  Config config = parse_impl(text, path, fs::path(path).stem().string(), overrides);
+  resolve_config_paths(config, fs::path(path).parent_path().string());
+  check_file_hashes(config);
+  return config;
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& origin,
                     const std::vector<std::string>& overrides) {
-  return parse_impl(yaml_text, origin, "", overrides);
+  Config config = parse_impl(yaml_text, origin, "", overrides);
+  check_file_hashes(config);
+  return config;
 }
 
 void apply_override(Config& config, const std::string& assignment) {
@@ -722,6 +732,24 @@ std::string config_to_yaml(const Config& config) {
   out << YAML::EndMap;
   if (!out.good()) throw Error("config_to_yaml: " + out.GetLastError());
   return std::string(out.c_str()) + "\n";
+}
+
+std::vector<std::string> fixed_keys_that_differ(const Config& a, const Config& b) {
+  auto text = [](const Key& k, const Config& c) {
+    YAML::Emitter out;
+    k.write(c, out);
+    return std::string(out.c_str());
+  };
+  std::vector<std::string> out;
+  for (const auto& k : schema())
+    if (k.on_resume == OnResume::Keep && text(k, a) != text(k, b)) out.push_back(k.path);
+  auto params = [](const Config& c) {
+    YAML::Emitter out;
+    out << to_yaml(c.task.params);
+    return std::string(out.c_str());
+  };
+  if (params(a) != params(b)) out.push_back("task (its own keys)");
+  return out;
 }
 
 std::vector<std::string> config_keys() {

@@ -38,7 +38,7 @@ struct EnumWords<BackendKind> {
 // The top-level keys, then the sections, in the order of the YAML file. `backend` and `threads`
 // may change on resume: results do not depend on them (CPU and GPU agree; streams are per genome).
 #define GANGLION_CONFIG_SETTINGS(KEY, SUB)                                                                \
-  KEY(std::string, name, "experiment", non_empty(), fixed, "experiment name (defaults to the config file's stem)") \
+  KEY(std::string, name, "experiment", file_name(), fixed, "experiment name (defaults to the config file's stem); names the run folder") \
   KEY(uint64_t, seed, 1, at_least(0), fixed, "the one seed that decides the whole run")                    \
   KEY(BackendKind, backend, BackendKind::Auto, any(), may_change,                                                 \
       "evaluator: cpu, cuda, or auto (cuda when a device is present)")                                    \
@@ -69,6 +69,10 @@ Config parse_config(const std::string& yaml_text, const std::string& origin,
 void apply_override(Config& config, const std::string& assignment);
 // The effective config as YAML (every key, defaults included); parse_config() of it is equal.
 std::string config_to_yaml(const Config& config);
+
+// The keys that cannot change on resume (key_resumable false) whose values differ between `a` and
+// `b`, in schema order; "task (its own keys)" when the task's own keys differ.
+std::vector<std::string> fixed_keys_that_differ(const Config& a, const Config& b);
 
 // Every valid key path ("speciation.compatibility_threshold", ...), for help texts and suggestions.
 std::vector<std::string> config_keys();

@@ -29,16 +29,22 @@ struct EnumWords<FitnessCriterion> {
   KEY(std::optional<double>, fitness_threshold, std::nullopt, any(), fixed,                                   \
       "stop once the best fitness reaches it; null: no threshold")                                           \
   KEY(bool, stop_when_solved, true, any(), fixed, "stop when the task reports a solution")                    \
-  KEY(std::string, out_dir, "runs", non_empty(), fixed, "run folders are created under it")
+  KEY(std::string, out_dir, "runs", non_empty(), fixed, "run folders are created under it")                   \
+  KEY(std::string, id, "", may_be_empty(), fixed,                                                             \
+      "the run's identity, set when it starts (a new run always gets a fresh one); its checkpoints carry it")
 
 struct RunConfig {
   GANGLION_RUN_SETTINGS(GANGLION_SETTING_FIELD, GANGLION_SETTING_FIELD)
   GANGLION_SETTINGS_DESCRIBE(RunConfig, GANGLION_RUN_SETTINGS)
 };
 
+// Checkpoints are also written when a run starts, when it ends and when it is interrupted, so a
+// run killed at any moment resumes (docs/run-folder.md).
 #define GANGLION_CHECKPOINT_SETTINGS(KEY, SUB)                                                    \
   KEY(uint32_t, every, 0, at_least(0), may_change,                                                \
-      "generations between checkpoints; 0: only at the end (and on Ctrl-C/SIGTERM)")              \
+      "generations between checkpoints; 0: none by count (see seconds)")                          \
+  KEY(double, seconds, 30, at_least(0), may_change,                                               \
+      "at most this much run time between checkpoints (a kill loses no more); 0: none by time")    \
   KEY(uint32_t, keep, 3, at_least(1), may_change, "most recent checkpoints kept")
 
 struct CheckpointConfig {

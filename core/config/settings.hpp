@@ -44,6 +44,7 @@ struct Allowed {
   bool allow_empty = false;        // strings
   std::vector<std::string> words;  // strings: the only valid values, when not empty
   bool registered = false;         // strings: the valid values are registered under the key's path
+  bool file_name = false;          // strings: one file name (no folder separators, not "." or "..")
 };
 
 namespace settings {
@@ -75,6 +76,13 @@ inline Allowed non_empty() { return {}; }
 inline Allowed may_be_empty() {
   Allowed a;
   a.allow_empty = true;
+  return a;
+}
+// A name that becomes part of a path (a run folder's name): one non-empty file name, so that it can
+// never point outside the folder it is made in.
+inline Allowed file_name() {
+  Allowed a;
+  a.file_name = true;
   return a;
 }
 inline Allowed one_of(std::vector<std::string> words) {

@@ -1,4 +1,5 @@
 #include "core/config/task_params.hpp"
+#include "core/config/config_paths.hpp"
 
 #include <algorithm>
 
@@ -79,6 +80,10 @@ void TaskParams::finish() const {
     if (std::find(names.begin(), names.end(), k.first) == names.end()) names.push_back(k.first);
   for (const auto& e : params_.entries()) {
     if (std::find(names.begin(), names.end(), e.key) != names.end()) continue;
+    // A data file's recorded hash (core/config/config_paths.hpp) goes with the file key it pins.
+    if (is_file_hash_task_key(e.key) &&
+        std::find(names.begin(), names.end(), e.key.substr(0, e.key.size() - 5)) != names.end())
+      continue;
     std::string msg = place_or(e.key_place, origin_) + ": unknown key 'task." + e.key + "' for task '" + task_ + "'" +
                       did_you_mean(e.key, names);
     msg += names.empty() ? "; task '" + task_ + "' takes no keys of its own"

@@ -3,6 +3,7 @@
 // a GenomeError naming the file, the genome and the gene, never in a crash.
 #include "core/io/read_file.hpp"
 #include "core/genome/genome.hpp"
+#include "core/io/checkpoint_io.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -273,11 +274,12 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
 
 void save_genome(const Genome& g, const std::string& path) {
   validate_genome(g, path);  // so that an error names the file being written
-  std::string text = genome_to_json(g);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw GenomeError(path + ": cannot open for writing");
-  out << text << '\n';
-  if (!out) throw GenomeError(path + ": write failed");
+  const std::string text = genome_to_json(g) + '\n';
+  try {
+    write_file_atomic(path, text.data(), text.size());  // a kill mid-write leaves the old file whole
+  } catch (const Error& e) {
+    throw GenomeError(e.what());
+  }
 }
 
 Genome load_genome(const std::string& path) {
