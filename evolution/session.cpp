@@ -12,6 +12,7 @@
 #include "core/config/config_paths.hpp"
 #include "core/error.hpp"
 #include "core/io/checkpoint_io.hpp"
+#include "core/io/read_file.hpp"
 #include "core/parallel.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
@@ -49,8 +50,13 @@ void prepare_new_run_folder(const std::string& dir, bool overwrite) {
   if (!fs::exists(dir, ec)) return;
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (a run writes a folder of files there)");
   if (overwrite) {
-    for (const char* name : {"config.yaml", "stats.jsonl", "best_genome.json", "report.html"})
-      fs::remove(fs::path(dir) / name, ec);
+    const std::vector<std::string> files = {"config.yaml", "stats.jsonl", "best_genome.json", "report.html"};
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const std::string n = e.path().filename().string();
+      // The files, and the temp files of their atomic writes (".<file>.tmp-<pid>-<n>") a kill left.
+      for (const auto& f : files)
+        if (n == f || n.rfind("." + f + ".tmp-", 0) == 0) fs::remove(e.path(), ec);
+    }
     const fs::path ckpt = fs::path(dir) / "checkpoints";
     if (fs::is_directory(ckpt, ec)) {
       for (const auto& e : fs::directory_iterator(ckpt, ec)) {
@@ -117,6 +123,23 @@ void check_same_run(const std::string& run_dir, const std::string& checkpoint, c
     throw CheckpointError(fmt::format("{}: the checkpoint's config differs from the run folder's {} in {}; it is of "
                                       "another config: resume it into its own folder with --out",
                                       checkpoint, path, fmt::join(differ, ", ")));
+}
+
+// A finished run's folder as the end of the run leaves it. The final checkpoint is written first,
+// so a run killed just after it may lack its last stats.jsonl lines or best_genome.json: they are
+// written from the checkpoint. A complete folder is left untouched.
+void complete_finished_folder(const std::string& run_dir, const EvolutionState& state) {
+  const std::string stats_path = (fs::path(run_dir) / "stats.jsonl").string();
+  std::string now, problem;
+  read_regular_file(stats_path, "stats file", now, problem);
+  if (size_t(std::count(now.begin(), now.end(), '\n')) != state.history.size()) {
+    std::string lines;
+    for (const auto& st : state.history) lines += stats_to_json(st) + "\n";
+    write_file_atomic(stats_path, lines.data(), lines.size());
+  }
+  const fs::path best = fs::path(run_dir) / "best_genome.json";
+  std::error_code ec;
+  if (state.has_best && !fs::exists(best, ec)) save_genome(state.solved ? state.solution : state.best, best.string());
 }
 
 }  // namespace
@@ -227,6 +250,11 @@ Session Session::start(const Config& given, const SessionBackends& backends, con
 Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vector<std::string>& overrides,
                         const SessionBackends& backends, const SessionOptions& options) {
   auto impl = std::make_unique<Impl>();
+  // The folder is locked before its checkpoints are looked at: a run that holds it may be
+  // replacing them. Then the newest checkpoint is found again, under the lock.
+  impl->run_dir = options.run_dir.empty() ? run_folder_of_checkpoint(find_checkpoint(run_dir_or_checkpoint))
+                                          : options.run_dir;
+  impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
   const std::string file = find_checkpoint(run_dir_or_checkpoint);
   // The run's threads are in the checkpoint's config, so the checkpoint is read on a pool of its
   // own (every core), gone before the run's execution context is made.
@@ -243,7 +271,6 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   impl->origin.generations_done = done;
   impl->origin.stopped_as = ck.info.stop_reason;
   impl->origin.overrides = overrides;
-  impl->run_dir = options.run_dir.empty() ? run_folder_of_checkpoint(file) : options.run_dir;
   check_same_run(impl->run_dir, file, config);
   // A finished run resumed again with nothing new to do stays as it is: resuming twice must not
   // add a generation each time. A solved or threshold-stopped run would stop again at once; a run
@@ -252,6 +279,8 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
       (stopped == StopReason::GenerationLimit && config.run.generations <= done)) {
     impl->origin.nothing_to_do = true;
     impl->reason = stopped;
+    complete_finished_folder(impl->run_dir, ck.state);
+    impl->lock.reset();
     impl->make_task_for(config, backends);
     impl->make_engine_for(config, backends);
     impl->engine->restore(std::move(ck.state));
@@ -272,7 +301,6 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
 
   // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
   // did not get saved), then the run folder appends to it.
-  impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);  // creates the folder
   std::string lines;
   for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
   write_file_atomic((fs::path(impl->run_dir) / "stats.jsonl").string(), lines.data(), lines.size());

@@ -1,9 +1,11 @@
 // Kill safety: `ganglion run` (then `ganglion resume`) writes a checkpoint every generation and is
 // killed with SIGKILL at random moments, over and over, for about ten seconds. After every kill
 // the newest checkpoint must load, temp files left by a kill must never be taken for checkpoints,
-// and the run must resume from what is there.
+// and the run must resume from what is there. And every shipped config with its default
+// checkpoint settings, killed once at a random moment, resumes to the uninterrupted run's files.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -19,6 +21,7 @@
 #include "core/io/checkpoint_io.hpp"
 #include "evolution/checkpoint.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/run_files.hpp"
 
 using namespace ganglion;
 using namespace ganglion::testing;
@@ -47,7 +50,7 @@ TEST_CASE("SIGKILL at random moments never leaves an unloadable newest checkpoin
 
   // Population 300 makes each checkpoint big enough (tens of KB) that kills land inside writes too.
   const std::vector<std::string> run_args = {
-      ganglion_binary(), "run", source_dir() + "/configs/xor.yaml", "--out", run_dir, "-q",
+      ganglion_binary(), "run", source_dir() + "/configs/xor.yaml", "--out", run_dir, "-q", "--force",
       "--set", "population_size=300", "--set", "run.stop_when_solved=false", "--set", "backend=cpu",
       "--set", "checkpoint.every=1", "--set", "checkpoint.keep=3", "--generations", "1000000"};
   const std::vector<std::string> resume_args = {ganglion_binary(), "resume", run_dir, "-q"};
@@ -128,4 +131,61 @@ TEST_CASE("SIGKILL at random moments never leaves an unloadable newest checkpoin
   CHECK(temps == 0);
   CHECK(loaded > 0);
   CHECK(last_generation > 0);
+}
+
+TEST_CASE("every shipped config with its default checkpoints, killed at a random moment, resumes to the same run") {
+  if (ganglion_binary().empty()) {
+    MESSAGE("GANGLION_BINARY not set: run through ctest");
+    return;
+  }
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (GANGLION_TEST_SEED replays it)");
+  std::mt19937_64 rng(seed);
+  ScratchDir dir("ckpt-kill-configs");
+  std::vector<fs::path> configs;
+  for (const auto& e : fs::directory_iterator(fs::path(source_dir()) / "configs"))
+    if (e.path().extension() == ".yaml") configs.push_back(e.path());
+  std::sort(configs.begin(), configs.end());
+  REQUIRE(!configs.empty());
+  for (const auto& config : configs) {
+    const std::string name = config.stem().string();
+    CAPTURE(name);
+    const std::string full = dir / (name + "-full"), cut = dir / (name + "-cut");
+    // Only the backend and the length are set: checkpoints are the config's and the defaults'.
+    auto args = [&](const std::string& out) {
+      return std::vector<std::string>{ganglion_binary(), "run", config.string(), "-q", "--set", "backend=cpu",
+                                      "--generations", "12", "--out", out};
+    };
+    const auto t0 = std::chrono::steady_clock::now();
+    int status = 0;
+    pid_t pid = spawn_quiet(args(full));
+    ::waitpid(pid, &status, 0);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE((WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3));
+
+    pid = spawn_quiet(args(cut));
+    const auto wait = std::chrono::milliseconds(int64_t(rng() % uint64_t(took.count() + 1)));
+    std::this_thread::sleep_for(wait);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    INFO("killed after " << wait.count() << " ms of " << took.count() << " ms");
+    if (list_checkpoints(cut + "/checkpoints").empty()) {
+      // Killed before the run's first checkpoint: it had evaluated nothing, so nothing is lost.
+      CHECK(read_text(cut + "/stats.jsonl").empty());
+      auto again = args(cut);
+      again.push_back("--force");
+      pid = spawn_quiet(again);
+      ::waitpid(pid, &status, 0);
+      CHECK(WIFEXITED(status));
+      CHECK((WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3));
+    } else {
+      const auto r = run_ganglion("resume '" + cut + "' -q");
+      INFO(r.output);
+      CHECK((r.exit_code == 0 || r.exit_code == 3));
+    }
+    CHECK(stats_without_times(full + "/stats.jsonl") == stats_without_times(cut + "/stats.jsonl"));
+    CHECK(read_text(full + "/best_genome.json") == read_text(cut + "/best_genome.json"));
+    CHECK(!read_text(cut + "/best_genome.json").empty());
+  }
 }

@@ -10,11 +10,15 @@
 #include <string>
 #include <chrono>
 #include <thread>
+#include <algorithm>
+#include <sstream>
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "tests/cli_runner.hpp"
 
 namespace fs = std::filesystem;
 
@@ -104,4 +108,75 @@ TEST_CASE("ganglion run and resume refuse a run folder another process writes") 
   ::close(fd);  // the lock goes with the descriptor, as with a process that ends
   CHECK(run("resume " + dir.string() + " -q --generations 5") == 3);
   fs::remove_all(dir);
+}
+
+TEST_CASE("ganglion run refuses a folder that holds files unless --force; resume of a finished run does nothing") {
+  using namespace ganglion::testing;
+  if (binary().empty() || !fs::exists(binary())) return;
+  ScratchDir scratch("cmd-run-nonempty");
+  const std::string dir = scratch / "run";
+  const std::string args = "run configs/xor.yaml -q --set run.stop_when_solved=false --out '" + dir + "'";
+  REQUIRE(run_ganglion(args + " --generations 3").exit_code == 3);
+  const std::string stats = read_text(dir + "/stats.jsonl");
+  auto r = run_ganglion(args + " --generations 4");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("the folder is not empty") != std::string::npos);
+  CHECK(r.output.find("--force") != std::string::npos);
+  CHECK(read_text(dir + "/stats.jsonl") == stats);
+  r = run_ganglion(args + " --generations 4 --force");
+  CHECK(r.exit_code == 3);
+  // Twice: nothing to do, said even with -q, exit code of the finished run, folder unchanged.
+  const std::string after = read_text(dir + "/stats.jsonl");
+  CHECK(std::count(after.begin(), after.end(), '\n') == 4);
+  for (int i = 0; i < 2; ++i) {
+    r = run_ganglion("resume '" + dir + "' -q");
+    CHECK(r.exit_code == 3);
+    CHECK(r.output.find("nothing to do") != std::string::npos);
+    CHECK(read_text(dir + "/stats.jsonl") == after);
+  }
+  // A name that would leave run.out_dir is refused where it is given.
+  r = run_ganglion("run configs/xor.yaml -q --set name=../../escaped --set run.out_dir='" + (scratch / "runs") + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("not a file name") != std::string::npos);
+  CHECK(!fs::exists(scratch.path / "escaped"));
+}
+
+TEST_CASE("ganglion run and resume on one folder at once: one is refused, no line is lost") {
+  using namespace ganglion::testing;
+  if (binary().empty() || !fs::exists(binary())) return;
+  ScratchDir scratch("cmd-run-race");
+  const std::string dir = scratch / "run";
+  const int generations = 60;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    CAPTURE(attempt);
+    fs::remove_all(dir);  // so that a line in stats.jsonl is this attempt's run, which holds the folder by then
+    const pid_t pid = spawn_quiet({binary(), "run", "configs/xor.yaml", "-q", "--force", "--out", dir, "--set",
+                                   "run.stop_when_solved=false", "--set", "checkpoint.every=1", "--set", "backend=cpu",
+                                   "--generations", std::to_string(generations)});
+    REQUIRE(pid > 0);
+    // Resume as soon as the run has begun (it has written a line), or a little later.
+    for (int i = 0; i < 3000 && read_text(dir + "/stats.jsonl").empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+    const auto r = run_ganglion("resume '" + dir + "' -q");
+    INFO(r.output);
+    // Refused while the run holds the folder; once it has ended, there is nothing to do.
+    const bool refused = r.exit_code == 1 && r.output.find("is in use by pid") != std::string::npos;
+    const bool after_end = r.exit_code == 3 && r.output.find("nothing to do") != std::string::npos;
+    CHECK((refused || after_end));
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 3);
+    // Every generation's line, once, in order, each whole.
+    std::istringstream lines(read_text(dir + "/stats.jsonl"));
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      CHECK(line.rfind("{\"generation\":" + std::to_string(n) + ",", 0) == 0);
+      CHECK(line.back() == '}');
+      ++n;
+    }
+    CHECK(n == generations);
+  }
 }
