@@ -62,7 +62,8 @@ class PythonReporter final : public Reporter {
       py::object r = fn_(stats_dict(stats));
       if (r.ptr() == Py_True) *stop_ = true;
     } catch (py::error_already_set& e) {
-      error_->emplace(std::move(e));
+      if (e.matches(PyExc_KeyboardInterrupt)) *stop_ = true;  // Ctrl-C while the reporter ran
+      else error_->emplace(std::move(e));
     } catch (const std::exception& e) {
       error_->emplace([&] {
         PyErr_SetString(PyExc_RuntimeError, e.what());
@@ -165,8 +166,8 @@ class PySession {
 
   StopReason step_once() {
     if (session_->finished())
-      throw error_class("Error")(session_->run_dir() + ": the run has stopped (" +
-                                 reason_word(session_->stop_reason()) + "); resume it to go further");
+      throw Error(session_->run_dir() + ": the run has stopped (" + reason_word(session_->stop_reason()) +
+                  "); resume it to go further");
     StopReason r = StopReason::None;
     try {
       py::gil_scoped_release nogil;
