@@ -13,6 +13,17 @@ namespace ganglion::python {
 
 py::object error_class(const char* name) { return py::module_::import("ganglion.errors").attr(name); }
 
+py::array as_array(const py::object& value, const char* what) {
+  if (py::isinstance<py::array>(value)) return py::reinterpret_borrow<py::array>(value);
+  py::array a = py::array::ensure(value);
+  if (!a) {
+    PyErr_Clear();
+    throw py::type_error(std::string(what) + ": inputs must be a numpy array (or a sequence numpy can read), got " +
+                         std::string(py::str(py::type::of(value).attr("__name__"))));
+  }
+  return a;
+}
+
 namespace {
 
 void raise_as(const char* name, const char* message) {

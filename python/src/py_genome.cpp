@@ -29,7 +29,8 @@ class Network {
   uint32_t num_inputs() const { return layout_.num_inputs; }
   uint32_t num_outputs() const { return layout_.num_outputs; }
 
-  py::array_t<float> activate(const py::array& inputs) {
+  py::array_t<float> activate(const py::object& given) {
+    const py::array inputs = as_array(given, "Network.activate");
     const char kind = inputs.dtype().kind();
     if (kind != 'f' && kind != 'i' && kind != 'u')
       throw py::type_error("Network.activate: inputs must be numbers, got dtype " + std::string(py::str(inputs.dtype())));

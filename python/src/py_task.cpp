@@ -37,8 +37,9 @@ class Population {
   uint64_t seed() const { return seed_; }
   const std::string& backend() const { return backend_; }
 
-  py::array_t<float> activate(const py::array& inputs, const py::object& out) {
+  py::array_t<float> activate(const py::object& given, const py::object& out) {
     const PopulationLayout& l = check();
+    const py::array inputs = as_array(given, "Population.activate");
     const char kind = inputs.dtype().kind();
     if (kind != 'f' && kind != 'i' && kind != 'u')
       throw py::type_error("Population.activate: inputs must be numbers (float32; other float and integer arrays are "
