@@ -39,7 +39,8 @@ if __name__ == "__main__":
     import ganglion
 
     here = os.path.dirname(os.path.abspath(__file__))
-    config = ganglion.load_config(os.path.join(here, "xor.yaml"))
+    # The built-in XOR's config; task= puts the Python task in its place.
+    config = ganglion.load_config(os.path.join(here, "..", "..", "configs", "xor.yaml"))
     session = ganglion.Session.start(config, task=XorTask(), log=False,
                                      reporters=[lambda s: print(f"generation {s['generation']}: best "
                                                                 f"{s['best_fitness']:.3f}")])
