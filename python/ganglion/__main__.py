@@ -11,7 +11,7 @@ import signal
 import sys
 import traceback
 
-from . import ConfigError, Error, Session, load_config, set_log_level
+from . import ConfigError, Error, Session, _ganglion, load_config, set_log_level
 
 EXIT_CODES = {"solved": 0, "threshold": 0, "generation_limit": 3, "interrupted": 130}
 
@@ -57,6 +57,7 @@ def main(argv=None):
         overrides.append(f"run.generations={args.generations}")
     if args.threads is not None:
         overrides.append(f"threads={args.threads}")
+    _ganglion._set_log_pattern("[%H:%M:%S] %^%l%$ %v")  # the ganglion program's
     if args.quiet:
         set_log_level("warn")
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)

@@ -65,6 +65,8 @@ PYBIND11_MODULE(_ganglion, m) {
         spdlog::set_level(l);
       },
       py::arg("level"), "Sets the library's log level (process-wide): trace, debug, info, warn, error, critical, off.");
+  // `python -m ganglion` prints the program's log lines ("[12:00:00] info ...").
+  m.def("_set_log_pattern", [](const std::string& pattern) { spdlog::set_pattern(pattern); });
   gp::bind_config(m);
   gp::bind_genome(m);
   gp::bind_task(m);
