@@ -35,3 +35,9 @@ TEST_CASE("a Python task is refused naming the Python command") {
     CHECK(what.find("python -m ganglion run CONFIG") != std::string::npos);
   }
 }
+
+TEST_CASE("a run of a Python task object is refused naming the Python call") {
+  const Config config = parse_config("task: {name: python}\n", "run/config.yaml");
+  CHECK_THROWS_WITH_AS(TaskRegistry::instance().create(config),
+                       doctest::Contains("ganglion.Session.resume(RUN_DIR, task=...)"), ConfigError);
+}

@@ -25,7 +25,11 @@ def main():
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
-    config = ganglion.load_config(os.path.join(here, "cartpole.yaml"), {
+    with open(os.path.join(here, "cartpole.yaml")) as f:
+        text = f.read()
+    # cartpole.yaml's settings with the task passed as an object (to read its timing) instead of named.
+    text = text[:text.index("\ntask:")] + "\ntask:\n  name: python_cartpole\n"
+    config = ganglion.parse_config(text, "cartpole.yaml (task as an object)", {
         "population_size": args.population, "run.generations": args.generations, "run.stop_when_solved": False,
         "backend": args.backend, "threads": args.threads})
     print(f"population {args.population}, backend {args.backend}, up to {args.steps} steps per episode")

@@ -66,10 +66,12 @@ class Population {
     if (out.is_none()) {
       result = py::array_t<float>(shape);
     } else {
-      result = py::reinterpret_borrow<py::array_t<float>>(out);
-      const bool ok = py::isinstance<py::array_t<float>>(out) && result.ndim() == 3 && result.shape(0) == shape[0] &&
-                      result.shape(1) == shape[1] && result.shape(2) == shape[2] && result.writeable() &&
-                      (result.flags() & py::array::c_style);
+      bool ok = py::isinstance<py::array_t<float>>(out);
+      if (ok) {
+        result = py::reinterpret_borrow<py::array_t<float>>(out);
+        ok = result.ndim() == 3 && result.shape(0) == shape[0] && result.shape(1) == shape[1] &&
+             result.shape(2) == shape[2] && result.writeable() && (result.flags() & py::array::c_style);
+      }
       if (!ok)
         throw py::value_error("Population.activate: out must be a writable C-contiguous float32 array of shape (" +
                               std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ", " +

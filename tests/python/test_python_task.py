@@ -40,6 +40,12 @@ class Probe:
         self.log["float64_equal"] = bool(np.array_equal(pop.activate(INPUTS.astype(np.float64)), shared))
         out = np.empty((n, 4, 1), dtype=np.float32)
         self.log["out_is_used"] = pop.activate(INPUTS, out=out) is not None and bool(np.array_equal(out, shared))
+        for name, bad_out in {"out_list": [0.0], "out_shape": np.empty((n, 4, 2), dtype=np.float32),
+                              "out_dtype": np.empty((n, 4, 1))}.items():
+            try:
+                pop.activate(INPUTS, out=bad_out)
+            except ValueError as e:
+                self.log[name] = str(e)
         for name, bad in {"cols": np.zeros((4, 3)), "nets": np.zeros((n + 1, 4, 2)), "1d": np.zeros(2),
                           "rows0": np.zeros((0, 2))}.items():
             try:
@@ -66,6 +72,7 @@ def test_population_activate_shapes_and_refusals(tmp_path, xor_config):
     assert "shape (4, 3)" in log["cols"] and "expected (rows, 2) shared by all networks or (150, rows, 2)" in log["cols"]
     assert "shape (151, 4, 2)" in log["nets"] and "shape (2,)" in log["1d"] and "no rows" in log["rows0"]
     assert "dtype <U1" in log["dtype"]
+    assert all("float32 array of shape (150, 4, 1)" in log[k] for k in ("out_list", "out_shape", "out_dtype"))
     assert log["meta"] == (0, 1, "cpu", 150)
     with pytest.raises(ValueError, match="only be used inside its evaluate"):
         probe.kept.activate(INPUTS)
