@@ -11,7 +11,7 @@ import signal
 import sys
 import traceback
 
-from . import ConfigError, Error, Session, _ganglion, load_config, set_log_level
+from . import ConfigError, Error, Session, _ganglion, load_config, set_log_level, write_report
 
 EXIT_CODES = {"solved": 0, "threshold": 0, "generation_limit": 3, "interrupted": 130}
 
@@ -42,12 +42,14 @@ def main(argv=None):
     run.add_argument("--threads", type=int)
     run.add_argument("--out", default="", help="run folder (default: <run.out_dir>/<name>-<timestamp>)")
     run.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    run.add_argument("--report", action="store_true", help="write RUN_DIR/report.html at the end")
     resume = sub.add_parser("resume", help="continue a run from its folder or a checkpoint")
     resume.add_argument("path")
     resume.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     resume.add_argument("--generations", type=int)
     resume.add_argument("--threads", type=int)
     resume.add_argument("-q", "--quiet", action="store_true")
+    resume.add_argument("--report", action="store_true", help="write RUN_DIR/report.html at the end")
     args = parser.parse_args(argv)
 
     overrides = list(args.set)
@@ -71,6 +73,10 @@ def main(argv=None):
                   f"-> {session.run_dir}", file=sys.stderr)
         reason = session.run()
         _log_end(session, args.quiet)
+        if args.report:
+            path = write_report(session.run_dir)
+            if not args.quiet:
+                print(f"report: {path}", file=sys.stderr)
         return EXIT_CODES.get(reason, 1)
     except (ConfigError, Error) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -6,15 +6,17 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import EXAMPLES, config_path, run_module, stats_without_time
 
 
 def test_run_a_config_naming_a_python_task(tmp_path):
     out = str(tmp_path / "xor")
-    r = run_module(["run", os.path.join(EXAMPLES, "xor.yaml"), "--out", out])
+    r = run_module(["run", os.path.join(EXAMPLES, "xor.yaml"), "--out", out, "--report"])
     assert r.returncode == 0, r.stderr
     assert "task python_xor" in r.stderr and "solved after" in r.stderr
-    for f in ("config.yaml", "stats.jsonl", "best_genome.json"):
+    for f in ("config.yaml", "stats.jsonl", "best_genome.json", "report.html"):
         assert os.path.exists(os.path.join(out, f))
     assert os.listdir(os.path.join(out, "checkpoints"))
 
@@ -40,7 +42,8 @@ def test_an_exception_in_the_task_shows_the_traceback(tmp_path):
     assert len(stats_without_time(str(tmp_path / "f"))) == 2
 
 
-def test_ctrl_c_saves_and_exits_130(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_save_and_exit_130(tmp_path, sig):
     out = str(tmp_path / "c")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     p = subprocess.Popen([sys.executable, "-m", "ganglion", "run", os.path.join(EXAMPLES, "xor.yaml"), "--generations",
@@ -51,7 +54,7 @@ def test_ctrl_c_saves_and_exits_130(tmp_path):
         time.sleep(0.05)
     while time.time() < deadline and os.path.getsize(os.path.join(out, "stats.jsonl")) == 0:
         time.sleep(0.05)
-    p.send_signal(signal.SIGINT)
+    p.send_signal(sig)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 130, err
     assert "interrupted after" in err
