@@ -259,6 +259,14 @@ void bind_session(py::module_& m) {
       .def("run", &PySession::run, "Steps until the run stops; returns the stop reason (see step()).")
       .def("interrupt", &PySession::interrupt,
            "Ends a running session now as 'interrupted', writing a checkpoint that resumes exactly.")
+      .def("__enter__", [](py::object self) { return self; })
+      .def(
+          "__exit__",
+          [](PySession& s, py::args) {
+            if (!s.session().finished()) s.interrupt();
+            return false;
+          },
+          "Leaving a `with` block ends a session that still runs as interrupt() does (saved, resumable).")
       .def_property_readonly("finished", [](const PySession& s) { return s.session().finished(); })
       .def_property_readonly("stop_reason", [](const PySession& s) { return reason_word(s.session().stop_reason()); })
       .def_property_readonly("run_dir", [](const PySession& s) { return s.session().run_dir(); })

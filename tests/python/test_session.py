@@ -103,3 +103,12 @@ def test_report(tmp_path, xor_config):
     ganglion.Session.start(xor_config, run_dir=str(tmp_path / "x"), log=False).run()
     path = ganglion.write_report(str(tmp_path / "x"))
     assert path.endswith("report.html") and os.path.getsize(path) > 1000
+
+
+def test_leaving_a_with_block_saves_a_running_session(tmp_path, xor_config):
+    config = xor_config.with_overrides(["run.stop_when_solved=false", "run.generations=10"])
+    with ganglion.Session.start(config, run_dir=str(tmp_path / "w"), log=False) as s:
+        s.step()
+        s.step()
+    assert s.finished and s.stop_reason == "interrupted"
+    assert ganglion.Session.resume(str(tmp_path / "w"), log=False).run() == "generation_limit"
