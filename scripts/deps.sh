@@ -5,11 +5,13 @@
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev doctest-dev
-          libcli11-dev libzstd-dev libxxhash-dev graphviz)
+          libcli11-dev libzstd-dev libxxhash-dev graphviz
+          python3-dev pybind11-dev python3-numpy)  # the Python module (python/, docs/python.md)
 if [[ "${1:-}" == "--test" ]]; then
   # clang + its runtime for the libFuzzer targets.
   # chromium + fonts: the report page is opened headless in a test.
-  packages+=(clang libclang-rt-dev chromium fonts-liberation)
+  # python3-pytest: the Python module's tests (tests/python/).
+  packages+=(clang libclang-rt-dev chromium fonts-liberation python3-pytest)
 fi
 
 missing=()

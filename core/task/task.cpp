@@ -36,9 +36,20 @@ std::vector<std::string> TaskRegistry::names() const {
 }
 
 std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
+  // `task: {python: "module:factory"}` is a task written in Python: only the Python module can
+  // make it (its session hands in its own task maker), so a C++ program refuses it by name.
+  if (const ConfigValue* py = config.task.params.find("python"))
+    throw ConfigError((config.source.empty() ? std::string("config") : config.source) + ": task.python: '" +
+                      (py->is_scalar() ? py->text() : std::string("...")) +
+                      "' is a task written in Python, which this program cannot run; run the config with "
+                      "`python -m ganglion run CONFIG` (docs/python.md)");
   // A plug-in named in the config registers its tasks before the lookup.
   if (!config.task.plugin.empty()) load_task_plugin(config.task.plugin, config.source);
   const TaskInfo* info = find(config.task.name);
+  if (!info && config.task.name == "python")  // what the Python module writes for a task object
+    throw ConfigError((config.source.empty() ? std::string("config") : config.source) +
+                      ": task.name: 'python' is a task object made in Python, which this program cannot run; resume "
+                      "the run from Python with ganglion.Session.resume(RUN_DIR, task=...) (docs/python.md)");
   if (!info) {
     std::string msg = (config.source.empty() ? std::string("config") : config.source) + ": task.name: unknown task '" +
                       config.task.name + "'";
