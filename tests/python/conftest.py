@@ -25,6 +25,12 @@ def stats_without_time(run_dir):
         return [{k: v for k, v in json.loads(line).items() if not k.startswith("time_")} for line in f]
 
 
+def config_text(path):
+    """A run folder's config.yaml with its run id masked: every run has a fresh one."""
+    import re
+    return re.sub(rb"(?m)^(  id: )[0-9a-f]{16}", rb"\1<run id>", read(path))
+
+
 def read(path):
     with open(path, "rb") as f:
         return f.read()

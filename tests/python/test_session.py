@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import ganglion
-from conftest import BINARY, assert_same_run, config_path, read
+from conftest import BINARY, assert_same_run, config_path, config_text, read
 
 
 def test_run_folder_is_the_clis(tmp_path, xor_config):
@@ -19,7 +19,7 @@ def test_run_folder_is_the_clis(tmp_path, xor_config):
     subprocess.run([BINARY, "run", config_path("xor.yaml"), "--threads", "2", "--out", str(tmp_path / "cli"), "-q"],
                    check=False, timeout=60)
     assert_same_run(str(tmp_path / "py"), str(tmp_path / "cli"))
-    assert read(tmp_path / "py" / "config.yaml") == read(tmp_path / "cli" / "config.yaml")
+    assert config_text(tmp_path / "py" / "config.yaml") == config_text(tmp_path / "cli" / "config.yaml")
     summary = s.summary()
     assert summary["reason"] == "solved" and summary["solved"] and summary["run_dir"] == str(tmp_path / "py")
     assert os.path.exists(summary["checkpoint"])
