@@ -40,7 +40,8 @@ def main(argv=None):
     run.add_argument("--seed", type=int)
     run.add_argument("--generations", type=int)
     run.add_argument("--threads", type=int)
-    run.add_argument("--out", default="", help="run folder (default: <run.out_dir>/<name>-<timestamp>)")
+    run.add_argument("--out", default="", help="run folder (default: <run.out_dir>/<name>-<timestamp>); must be empty or new")
+    run.add_argument("--force", action="store_true", help="start over in a --out folder that holds a run: delete its files first")
     run.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     run.add_argument("--report", action="store_true", help="write RUN_DIR/report.html at the end")
     resume = sub.add_parser("resume", help="continue a run from its folder or a checkpoint")
@@ -65,7 +66,8 @@ def main(argv=None):
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         if args.command == "run":
-            session = Session.start(load_config(args.config, overrides), run_dir=args.out, log=not args.quiet)
+            session = Session.start(load_config(args.config, overrides), run_dir=args.out, log=not args.quiet,
+                                    overwrite=args.force)
         else:
             session = Session.resume(args.path, overrides, log=not args.quiet)
         if not args.quiet:

@@ -83,7 +83,7 @@ py::dict summary_dict(const RunSummary& s);
 class PySession {
  public:
   static std::unique_ptr<PySession> start(const Config& config, py::object task, std::string run_dir,
-                                          std::vector<py::object> reporters, bool log) {
+                                          std::vector<py::object> reporters, bool log, bool overwrite) {
     auto self = std::unique_ptr<PySession>(new PySession());
     Config c = config;
     // A Python task's config must not name a built-in task (a resume from config.yaml would then run
@@ -91,6 +91,7 @@ class PySession {
     const bool python_task = !task.is_none() || c.task.params.find("python");
     if (python_task && TaskRegistry::instance().find(c.task.name)) c.task.name = "python";
     SessionOptions options = self->options(std::move(run_dir), reporters, log);
+    options.overwrite = overwrite;
     self->session_ = std::make_unique<Session>(Session::start(c, self->backends(task), options));
     return self;
   }
@@ -106,6 +107,8 @@ class PySession {
   std::string step() { return reason_word(step_once()); }
 
   std::string run() {
+    // A resumed run with nothing left to do (Session::resume) is finished from the start.
+    if (session_->finished()) return reason_word(session_->stop_reason());
     StopReason r = StopReason::None;
     while (r == StopReason::None) r = step_once();
     return reason_word(r);
@@ -243,7 +246,9 @@ void bind_session(py::module_& m) {
                         "generation runs.")
       .def_static("start", &PySession::start, py::arg("config"), py::kw_only(), py::arg("task") = py::none(),
                   py::arg("run_dir") = "", py::arg("reporters") = std::vector<py::object>{}, py::arg("log") = true,
-                  "A new run of `config`: creates the run folder and its config.yaml. task: a Python task object "
+                  py::arg("overwrite") = false,
+                  "A new run of `config`: creates the run folder and its config.yaml; a run_dir that holds files "
+                  "is refused unless overwrite=True, which deletes a run's files there first. task: a Python task object "
                   "(else task.python or a built-in task by task.name). reporters: callables called once per "
                   "generation with a dict of the stats.jsonl fields; returning True stops the run (resumably). "
                   "log: one log line per generation on stderr.")

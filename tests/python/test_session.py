@@ -112,3 +112,17 @@ def test_leaving_a_with_block_saves_a_running_session(tmp_path, xor_config):
         s.step()
     assert s.finished and s.stop_reason == "interrupted"
     assert ganglion.Session.resume(str(tmp_path / "w"), log=False).run() == "generation_limit"
+
+
+def test_a_folder_that_holds_a_run_is_refused_unless_overwrite(tmp_path, xor_config):
+    s = ganglion.Session.start(xor_config, run_dir=str(tmp_path / "r"), log=False)
+    s.run()
+    with pytest.raises(ganglion.Error, match="the folder is not empty"):
+        ganglion.Session.start(xor_config, run_dir=str(tmp_path / "r"), log=False)
+    again = ganglion.Session.start(xor_config, run_dir=str(tmp_path / "r"), log=False, overwrite=True)
+    assert again.run() == s.summary()["reason"]
+    # A finished run resumed with nothing to do stays finished and writes nothing.
+    before = read(tmp_path / "r" / "stats.jsonl")
+    r = ganglion.Session.resume(str(tmp_path / "r"), log=False)
+    assert r.run() == again.summary()["reason"]
+    assert read(tmp_path / "r" / "stats.jsonl") == before
