@@ -208,7 +208,7 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
           const bool a_fitter = sa > sb || (sa == sb && state.genomes[a].connections.size() <= state.genomes[b].connections.size());
           const Genome& fitter = a_fitter ? state.genomes[a] : state.genomes[b];
           const Genome& other = a_fitter ? state.genomes[b] : state.genomes[a];
-          children[i] = crossover(fitter, other, sa == sb, rc.disabled_gene_inherit_prob, config.genome.feed_forward, rng,
+          children[i] = crossover(fitter, other, sa == sb && rc.equal_parents_share_genes, rc.disabled_gene_inherit_prob, config.genome.feed_forward, rng,
                                   ids[i]);
         }
         children[i].id = ids[i];

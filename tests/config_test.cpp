@@ -514,6 +514,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"reproduction.mutate_only_rate", "0.5"},
       {"reproduction.interspecies_rate", "0.01"},
       {"reproduction.disabled_gene_inherit_prob", "0.5"},
+      {"reproduction.equal_parents_share_genes", "false"},
       {"reproduction.reset_on_extinction", "false"},
       {"task.name", "cartpole"},
       {"task.plugin", "./libmytask.so"},

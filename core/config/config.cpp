@@ -13,6 +13,7 @@
 #include "core/io/read_file.hpp"
 #include "core/config/config.hpp"
 #include "core/config/config_paths.hpp"
+#include "core/config/neat_python_import.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -676,6 +677,10 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
   const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file");
+  if (looks_like_neat_python_config(text))
+    throw ConfigError(path + ": this is a neat-python config (INI, a [NEAT] section), not a Ganglion YAML config; "
+                      "convert it with: ganglion import neat-python " + path + " --out " +
+                      (fs::path(path).parent_path() / (fs::path(path).stem().string() + ".yaml")).string());
   Config config = parse_impl(text, path, fs::path(path).stem().string(), overrides);
   resolve_config_paths(config, fs::path(path).parent_path().string());
   check_file_hashes(config);

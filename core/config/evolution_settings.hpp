@@ -50,6 +50,9 @@ struct StagnationConfig {
       "probability that a crossover takes its second parent from another species")                         \
   KEY(double, disabled_gene_inherit_prob, 0.75, probability(), fixed,                                       \
       "probability that a gene disabled in either parent stays disabled")                                  \
+  KEY(bool, equal_parents_share_genes, true, any(), fixed,                                                  \
+      "parents of equal fitness both pass on their disjoint and excess genes (NEAT paper); false: only the "  \
+      "one with fewer genes does (neat-python)")                                                           \
   KEY(bool, reset_on_extinction, true, any(), fixed, "start a fresh population when every species is gone")
 
 struct ReproductionConfig {
