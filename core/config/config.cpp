@@ -28,12 +28,12 @@
 #include <sstream>
 #include <type_traits>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/decode.hpp"
 #include "core/config/registered_names.hpp"
 #include "core/config/yaml_bridge.hpp"
+#include "core/config/yaml_limits.hpp"
 #include "core/error.hpp"
 
 namespace ganglion {
@@ -487,7 +487,7 @@ std::string trim(const std::string& s) {
 // A flow-end bracket that closes nothing (e.g. ",a: b}" -- found by fuzz/fuzz_config.cpp) is never
 // a sensible config, and yaml-cpp 0.7 reads some such texts without complaint ("a: b}" gives the
 // value "b}"), so it is refused before yaml-cpp sees it, with the place. (The endless loop the
-// fuzzer first met on these texts was YAML::LoadAll's at the stray comma: refuse_second_document.)
+// fuzzer first met on these texts was YAML::LoadAll's at the stray comma: check_yaml_bounds.)
 void refuse_unmatched_flow_end(const std::string& text, const std::string& origin) {
   int depth = 0;
   size_t line = 1, col = 0;
@@ -538,40 +538,6 @@ void refuse_unmatched_flow_end(const std::string& text, const std::string& origi
   }
 }
 
-// Events of a parse that nobody wants: refuse_second_document only needs where documents start.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-// A config file holds exactly one YAML document. The documents are counted by parsing at most
-// two, never with YAML::LoadAll: on a ',' outside any [...] or {...} before or after the root
-// node (",a: 1", "[a],b", "- a\n,b"), yaml-cpp 0.7 (Debian 12) starts a new empty document at the
-// comma without consuming it, so LoadAll collects documents until memory runs out (found by
-// fuzz/fuzz_config.cpp).
-void refuse_second_document(const std::string& text, const std::string& origin) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentStarts events;
-  if (!parser.HandleNextDocument(events) || !parser.HandleNextDocument(events) || events.starts.size() < 2) return;
-  const YAML::Mark& second = events.starts[1];
-  const bool comma = second.pos >= 0 && static_cast<size_t>(second.pos) < text.size() && text[second.pos] == ',';
-  if (comma)
-    throw ConfigError(mark_place(origin, second) +
-                      ": invalid YAML: ',' outside any [...] or {...} (quote the value if the comma belongs to it)");
-  throw ConfigError(mark_place(origin, second) + ": a second YAML document ('---'); a config file holds exactly one");
-}
-
-
 void apply_override_to(Config& config, const std::string& assignment, Places& places) {
   const std::string where = "--set " + assignment;
   auto eq = assignment.find('=');
@@ -583,6 +549,7 @@ void apply_override_to(Config& config, const std::string& assignment, Places& pl
   YAML::Node node;
   refuse_unmatched_flow_end(text, where);
   try {
+    check_yaml_bounds(text, where);
     node = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where + ": the value is not valid YAML: " + e.msg);
@@ -647,8 +614,8 @@ Config parse_impl(const std::string& text, const std::string& origin, const std:
   refuse_unmatched_flow_end(text, origin);
   YAML::Node root;
   try {
+    check_yaml_bounds(text, origin);
     root = YAML::Load(text);
-    refuse_second_document(text, origin);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_place(origin, e.mark) + ": invalid YAML: " + e.msg);
   }
@@ -670,7 +637,7 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
-  const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file");
+  const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file", kMaxConfigBytes);
   return parse_impl(text, path, fs::path(path).stem().string(), overrides);
 }
 
