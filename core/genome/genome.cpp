@@ -8,7 +8,9 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -146,6 +148,10 @@ void validate_genome(const Genome& g, const std::string& origin) {
     if (!std::isfinite(n.bias)) throw GenomeError(place + ": bias is not finite (NaN or Inf)");
     if (!std::isfinite(n.response)) throw GenomeError(place + ": response is not finite (NaN or Inf)");
   }
+  for (NodeKind k : {NodeKind::Input, NodeKind::Output})
+    if (g.count(k) == 0)
+      throw GenomeError(at + ": no " + std::string(node_kind_name(k)) +
+                        " node; a genome needs at least one input and one output node");
   auto kind_of = [&](int32_t id) -> const NodeGene* {
     auto it = std::lower_bound(ids.begin(), ids.end(), std::make_pair(id, size_t(0)));
     return (it != ids.end() && it->first == id) ? &g.nodes[it->second] : nullptr;
@@ -160,6 +166,36 @@ void validate_genome(const Genome& g, const std::string& origin) {
       throw GenomeError(place + ": target node " + std::to_string(c.target) + " is an " +
                         std::string(node_kind_name(t->kind)) + " node; connections may only enter hidden and output nodes");
     if (!std::isfinite(c.weight)) throw GenomeError(place + ": weight is not finite (NaN or Inf)");
+  }
+  // One gene per edge and one edge per innovation number: two genes for one edge would be summed
+  // twice by the network and crossed over as strangers; one innovation number on two edges would
+  // make crossover align genes that are not the same. Checked on sorted copies, as above.
+  auto edge_text = [](const ConnectionGene& c) {
+    return std::to_string(c.source) + " -> " + std::to_string(c.target);
+  };
+  std::vector<size_t> order(g.connections.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto by_edge = [&](size_t a, size_t b) {
+    const ConnectionGene &x = g.connections[a], &y = g.connections[b];
+    return std::tie(x.source, x.target, x.innovation) < std::tie(y.source, y.target, y.innovation);
+  };
+  std::sort(order.begin(), order.end(), by_edge);
+  for (size_t i = 1; i < order.size(); ++i) {
+    const ConnectionGene &a = g.connections[order[i - 1]], &b = g.connections[order[i]];
+    if (a.source == b.source && a.target == b.target)
+      throw GenomeError(at + ", connection " + std::to_string(b.innovation) + " (" + edge_text(b) +
+                        "): duplicates connection " + std::to_string(a.innovation) + " (" + edge_text(a) +
+                        "); each (source, target) pair may appear once");
+  }
+  auto by_innovation = [&](size_t a, size_t b) {
+    return std::tie(g.connections[a].innovation, a) < std::tie(g.connections[b].innovation, b);
+  };
+  std::sort(order.begin(), order.end(), by_innovation);
+  for (size_t i = 1; i < order.size(); ++i) {
+    const ConnectionGene &a = g.connections[order[i - 1]], &b = g.connections[order[i]];
+    if (a.innovation == b.innovation)
+      throw GenomeError(at + ": innovation number " + std::to_string(a.innovation) + " is on two edges, " +
+                        edge_text(a) + " and " + edge_text(b) + "; an innovation number names one edge");
   }
 }
 
@@ -195,10 +231,85 @@ namespace {
 Genome genome_from_parsed(const json& j, const std::string& origin);
 }
 
+namespace {
+
+// JSON allows a key twice in one object and nlohmann keeps the last; a genome file must not, as
+// which of two weights was meant cannot be known. The parser's callback sees every key as it is
+// read, with the path to it ("nodes[3].weight") kept on a stack of open objects and arrays.
+class DuplicateKeys {
+ public:
+  explicit DuplicateKeys(const std::string& origin) : origin_(origin) {}
+
+  bool operator()(int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        open_.push_back(Open{event == json::parse_event_t::array_start, element_label(), {}, {}});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        open_.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        Open& o = open_.back();
+        o.key = parsed.get<std::string>();
+        if (!o.keys.insert(o.key).second)
+          throw GenomeError(origin_ + ": " + (path().empty() ? std::string("the top level") : path()) +
+                            ": duplicate key \"" + o.key + "\" (each key may appear once in an object)");
+        break;
+      }
+      case json::parse_event_t::value:
+        element_label();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Open {
+    bool array;
+    std::string label;  // "[3]" or ".nodes" (or "nodes" at the top): how the path reaches it
+    std::string key;    // objects: the key being read
+    std::set<std::string> keys;
+    size_t next = 0;    // arrays: the index of the next element
+  };
+
+  // The label of the element that starts now, counting it in its array.
+  std::string element_label() {
+    if (open_.empty()) return "";
+    Open& o = open_.back();
+    if (o.array) return "[" + std::to_string(o.next++) + "]";
+    return open_.size() == 1 ? o.key : "." + o.key;
+  }
+
+  std::string path() const {
+    std::string p;
+    for (const Open& o : open_) p += o.label;
+    return p;
+  }
+
+  const std::string& origin_;
+  std::vector<Open> open_;
+};
+
+// The keys an object of the genome format may have; anything else is a typo or another format.
+void refuse_unknown_keys(const json& j, std::initializer_list<const char*> known, const std::string& place) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (ok) continue;
+    std::string valid;
+    for (const char* k : known) valid += (valid.empty() ? "" : ", ") + std::string(k);
+    throw GenomeError(place + ": unknown key \"" + it.key() + "\" (valid: " + valid + ")");
+  }
+}
+
+}  // namespace
+
 Genome genome_from_json(const std::string& text, const std::string& origin) {
   json j;
   try {
-    j = json::parse(text);
+    j = json::parse(text, DuplicateKeys(origin));
   } catch (const json::exception& e) {  // parse errors and number overflow (1e999)
     throw GenomeError(origin + ": not valid JSON: " + e.what());
   }
@@ -212,6 +323,7 @@ Genome genome_from_json(const std::string& text, const std::string& origin) {
 namespace {
 Genome genome_from_parsed(const json& j, const std::string& origin) {
   if (!j.is_object()) throw GenomeError(origin + ": a genome must be a JSON object, got " + std::string(j.type_name()));
+  refuse_unknown_keys(j, {"format_version", "id", "fitness", "nodes", "connections"}, origin + ": the top level");
   int version = integer_field<int>(j, "format_version", origin);
   if (version != kFormatVersion)
     throw GenomeError(origin + ": format_version " + std::to_string(version) + " is not supported (valid: " +
@@ -235,6 +347,7 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
   for (const json& jn : *nodes_it) {
     std::string place = at + ", nodes[" + std::to_string(index++) + "]";
     if (!jn.is_object()) throw GenomeError(place + ": must be an object");
+    refuse_unknown_keys(jn, {"id", "kind", "activation", "aggregation", "bias", "response"}, place);
     NodeGene n;
     n.id = integer_field<int32_t>(jn, "id", place);
     place = at + ", node " + std::to_string(n.id);
@@ -256,6 +369,7 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
   for (const json& jc : *conns_it) {
     std::string place = at + ", connections[" + std::to_string(index++) + "]";
     if (!jc.is_object()) throw GenomeError(place + ": must be an object");
+    refuse_unknown_keys(jc, {"innovation", "source", "target", "weight", "enabled"}, place);
     ConnectionGene c;
     c.innovation = integer_field<int64_t>(jc, "innovation", place);
     place = at + ", connection " + std::to_string(c.innovation);
