@@ -20,6 +20,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/config.hpp"
+#include "core/config/memory_estimate.hpp"
+#include "core/memory.hpp"
 #include "core/config/registered_names.hpp"
 #include "core/error.hpp"
 #include "gpu/dispatch.hpp"
@@ -989,4 +991,62 @@ TEST_CASE("YAML bounds: a config of more than 1 MiB is refused by its size, befo
     CHECK(std::string(err.what()) == path + ": 104857600 bytes or more; allowed: a config file of at most 1048576 bytes");
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a run that cannot fit in memory is refused when its config is loaded, naming the key") {
+  const uint64_t memory = physical_memory_bytes();
+  if (memory == 0) {
+    MESSAGE("skipped: the system does not say how much memory it has");
+    return;
+  }
+  const std::string xor_yaml = std::string(std::getenv("GANGLION_SOURCE_DIR") ? std::getenv("GANGLION_SOURCE_DIR") : ".") +
+                               "/configs/xor.yaml";
+  auto load_error = [&](const std::vector<std::string>& overrides) {
+    try {
+      load_config(xor_yaml, overrides);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // 10^8 genomes of 5,000 connections: terabytes on any machine. The population is to blame.
+  std::string e = load_error({"population_size=100000000", "genome.num_hidden=1000"});
+  CHECK(contains(e, "--set population_size=100000000: population_size: 100000000 genomes need at least"));
+  CHECK(contains(e, "make initial genomes of 1004 nodes and 4000 connections"));
+  CHECK(contains(e, "more than this machine's memory (" + memory_text(memory) + "); allowed: population_size below"));
+  // The reproductions of the issue, on machines they do not fit (each is refused in milliseconds,
+  // where the run used to fail with bad_alloc after 11 s and 28 s).
+  const PopulationEstimate big_population = [] {
+    Config c;
+    c.population_size = 100000000;
+    return estimate_population_memory(c);
+  }();
+  if (big_population.bytes > double(memory)) {
+    e = load_error({"population_size=100000000"});
+    CHECK(contains(e, "--set population_size=100000000: population_size: 100000000 genomes need at least"));
+  }
+  e = load_error({"genome.num_hidden=16777216"});
+  if (memory < (uint64_t(500) << 30)) {
+    // Genomes of 1.8 GiB: the genome's key is to blame, not the population of 150.
+    CHECK(contains(e, "--set genome.num_hidden=16777216: genome.num_hidden: genome.num_inputs 2, bias_node true, "
+                      "num_outputs 1, num_hidden 16777216 and initial_connection full make initial genomes of "
+                      "16777220 nodes and 67108864 connections"));
+    CHECK(contains(e, "a population of 150 needs at least"));
+  }
+  // Every shipped config loads, and a config that is only parsed (a checkpoint's) is not checked.
+  for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(xor_yaml).parent_path())) {
+    CAPTURE(f.path().string());
+    if (f.path().extension() == ".yaml") CHECK_NOTHROW(load_config(f.path().string()));
+  }
+  CHECK(parse_error("population_size: 100000000\ngenome:\n  num_hidden: 1000\n") == "");
+  // The estimate itself: XOR's initial genome has 4 nodes and 3 connections; none has none.
+  Config c;
+  PopulationEstimate est = estimate_population_memory(c);
+  CHECK(est.nodes == 4);
+  CHECK(est.connections == 3);
+  CHECK(est.bytes == 2.0 * 150 * est.bytes_per_genome);
+  c.genome.num_hidden = 5;
+  CHECK(estimate_population_memory(c).connections == 3 * 5 + 5 * 1);
+  c.genome.initial_connection = InitialConnection::None;
+  CHECK(estimate_population_memory(c).connections == 0);
 }

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -28,13 +29,16 @@
 #include <sstream>
 #include <type_traits>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/decode.hpp"
+#include "core/config/memory_estimate.hpp"
 #include "core/config/registered_names.hpp"
 #include "core/config/yaml_bridge.hpp"
 #include "core/config/yaml_limits.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 namespace ganglion {
 
@@ -607,8 +611,48 @@ void check_relations(const Config& c, const Places& places, const std::string& o
                       std::to_string(c.population_size) + "); allowed: an integer in [0, population_size]");
 }
 
+// A run whose population cannot fit in this machine's memory, refused before anything is
+// allocated. The message blames the genome's keys when fewer genomes than a small NEAT population
+// (150, the default) would fit, population_size otherwise.
+void check_fits_memory(const Config& c, const Places& places, const std::string& origin) {
+  const uint64_t memory = physical_memory_bytes();
+  if (memory == 0) return;
+  const PopulationEstimate e = estimate_population_memory(c);
+  if (e.bytes <= double(memory)) return;
+  auto at = [&](const std::string& key) {
+    auto it = places.find(key);
+    return it != places.end() ? it->second : origin.empty() ? std::string("config") : origin;
+  };
+  const auto& g = c.genome;
+  const std::string need = memory_text(e.bytes >= 1.8e19 ? UINT64_MAX : uint64_t(e.bytes));
+  const std::string each = memory_text(e.bytes_per_genome >= 1.8e19 ? UINT64_MAX : uint64_t(e.bytes_per_genome));
+  const std::string shape = fmt::format("genome.num_inputs {}, bias_node {}, num_outputs {}, num_hidden {} and "
+                                        "initial_connection {} make initial genomes of {:.0f} nodes and {:.0f} "
+                                        "connections, {} each", g.num_inputs, g.bias_node ? "true" : "false",
+                                        g.num_outputs, g.num_hidden,
+                                        names_of<InitialConnection>().name(g.initial_connection), e.nodes,
+                                        e.connections, each);
+  const double fits = std::floor(double(memory) / (2.0 * e.bytes_per_genome));
+  if (fits < 150) {
+    std::string key = "genome.num_hidden";
+    for (const char* k : {"genome.num_hidden", "genome.num_inputs", "genome.num_outputs", "genome.initial_connection"})
+      if (places.count(k)) {
+        key = k;
+        break;
+      }
+    throw ConfigError(fmt::format("{}: {}: {}; a population of {} needs at least {} (held twice while the next one "
+                                  "is made), more than this machine's memory ({}), which holds {:.0f} such genomes; "
+                                  "allowed: genomes small enough that the population fits",
+                                  at(key), key, shape, c.population_size, need, memory_text(memory), fits));
+  }
+  throw ConfigError(fmt::format("{}: population_size: {} genomes need at least {} ({}; the population is held twice "
+                                "while the next one is made), more than this machine's memory ({}); allowed: "
+                                "population_size below {:.0f}", at("population_size"), c.population_size, need, shape,
+                                memory_text(memory), fits));
+}
+
 Config parse_impl(const std::string& text, const std::string& origin, const std::string& default_name,
-                  const std::vector<std::string>& overrides) {
+                  const std::vector<std::string>& overrides, bool check_memory) {
   Config config;
   config.source = origin;
   refuse_unmatched_flow_end(text, origin);
@@ -624,6 +668,7 @@ Config parse_impl(const std::string& text, const std::string& origin, const std:
   if (!places.count("name") && !default_name.empty()) config.name = default_name;
   for (const auto& o : overrides) apply_override_to(config, o, places);
   check_relations(config, places, origin);
+  if (check_memory) check_fits_memory(config, places, origin);
   return config;
 }
 
@@ -638,12 +683,12 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
   const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file", kMaxConfigBytes);
-  return parse_impl(text, path, fs::path(path).stem().string(), overrides);
+  return parse_impl(text, path, fs::path(path).stem().string(), overrides, /*check_memory=*/true);
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& origin,
                     const std::vector<std::string>& overrides) {
-  return parse_impl(yaml_text, origin, "", overrides);
+  return parse_impl(yaml_text, origin, "", overrides, /*check_memory=*/false);
 }
 
 void apply_override(Config& config, const std::string& assignment) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <new>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -395,7 +396,13 @@ void save_genome(const Genome& g, const std::string& path) {
 }
 
 Genome load_genome(const std::string& path) {
-  return genome_from_json(read_regular_file_or_throw<GenomeError>(path, "genome file"), path);
+  const std::string text = read_regular_file_or_throw<GenomeError>(path, "genome file");
+  try {
+    return genome_from_json(text, path);
+  } catch (const std::bad_alloc&) {
+    throw GenomeError(path + ": out of memory while reading the " + std::to_string(text.size()) +
+                      "-byte genome file");
+  }
 }
 
 }  // namespace ganglion
