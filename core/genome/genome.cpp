@@ -235,36 +235,35 @@ Genome genome_from_parsed(const json& j, const std::string& origin);
 namespace {
 
 // JSON allows a key twice in one object and nlohmann keeps the last; a genome file must not, as
-// which of two weights was meant cannot be known. The parser's callback sees every key as it is
-// read, with the path to it ("nodes[3].weight") kept on a stack of open objects and arrays.
-class DuplicateKeys {
+// which of two weights was meant cannot be known. A SAX pass before the real parse sees every key
+// as it is read, with the path to it ("nodes[3].weight") kept on a stack of open objects and
+// arrays. (nlohmann's parse callback could do the same, but its parser rescans an array at every
+// object's end: quadratic in the number of genes.) Syntax errors are left to the real parse,
+// which words them.
+class DuplicateKeys : public nlohmann::json_sax<json> {
  public:
   explicit DuplicateKeys(const std::string& origin) : origin_(origin) {}
 
-  bool operator()(int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        open_.push_back(Open{event == json::parse_event_t::array_start, element_label(), {}, {}});
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        open_.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        Open& o = open_.back();
-        o.key = parsed.get<std::string>();
-        if (!o.keys.insert(o.key).second)
-          throw GenomeError(origin_ + ": " + (path().empty() ? std::string("the top level") : path()) +
-                            ": duplicate key \"" + o.key + "\" (each key may appear once in an object)");
-        break;
-      }
-      case json::parse_event_t::value:
-        element_label();
-        break;
-    }
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(false); }
+  bool start_array(std::size_t) override { return open(true); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    Open& o = open_.back();
+    o.key = k;
+    if (!o.keys.insert(k).second)
+      throw GenomeError(origin_ + ": " + (path().empty() ? std::string("the top level") : path()) +
+                        ": duplicate key \"" + k + "\" (each key may appear once in an object)");
     return true;
   }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
 
  private:
   struct Open {
@@ -281,6 +280,18 @@ class DuplicateKeys {
     Open& o = open_.back();
     if (o.array) return "[" + std::to_string(o.next++) + "]";
     return open_.size() == 1 ? o.key : "." + o.key;
+  }
+  bool value() {
+    if (!open_.empty() && open_.back().array) ++open_.back().next;
+    return true;
+  }
+  bool open(bool array) {
+    open_.push_back(Open{array, element_label(), {}, {}});
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
   }
 
   std::string path() const {
@@ -310,7 +321,9 @@ void refuse_unknown_keys(const json& j, std::initializer_list<const char*> known
 Genome genome_from_json(const std::string& text, const std::string& origin) {
   json j;
   try {
-    j = json::parse(text, DuplicateKeys(origin));
+    DuplicateKeys keys(origin);
+    json::sax_parse(text, &keys);
+    j = json::parse(text);
   } catch (const json::exception& e) {  // parse errors and number overflow (1e999)
     throw GenomeError(origin + ": not valid JSON: " + e.what());
   }
