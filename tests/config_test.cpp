@@ -931,6 +931,13 @@ TEST_CASE("YAML bounds: an alias bomb is refused at the alias that passes the li
   CHECK((*ok.task.params.find("a3"))[9][9][9][9].text() == "1");
   // An alias of a scalar counts once per use; an anchor redefined later counts with its new value.
   CHECK(parse_error("task:\n  name: xor\n  a: &x 1\n  b: [*x, *x]\n  c: &x [1, 2]\n  d: *x\n") == "");
+  // An alias inside the value its own anchor names would be a value that contains itself (found
+  // by fuzz/fuzz_config.cpp: yaml-cpp builds the cycle, and copying it out recursed until the
+  // stack overflowed).
+  CHECK(parse_error("task:\n  name: xor\n  a: &a [1, *a]\n") ==
+        "test.yaml:3:13: an alias inside the value its anchor names (a value that contains itself); allowed: "
+        "aliases of values defined before them");
+  CHECK(contains(parse_error("task:\n  name: xor\n  m: &m {k: [x, {j: *m}]}\n"), "contains itself"));
   // The same bound holds for --set values and for parse_config_value.
   Config c = parse_config("seed: 1\n", "ok.yaml");
   std::string flow_bomb = "task.k={a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]";

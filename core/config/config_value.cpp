@@ -123,7 +123,19 @@ struct Converter {
 
   std::string place(const YAML::Node& n) const { return fixed_place.empty() ? mark_place(origin, n.Mark()) : fixed_place; }
 
+  int depth = 0;
+
   ConfigValue convert(const YAML::Node& n, const std::string& path) {
+    // check_yaml_bounds() ran on the text already; these guards keep a tree built another way
+    // (or a cycle yaml-cpp made) from recursing without bound.
+    struct Level {
+      int& d;
+      explicit Level(int& depth) : d(depth) { ++d; }
+      ~Level() { --d; }
+    } level(depth);
+    if (depth > kMaxConfigDepth)
+      throw ConfigError(place(n) + ": " + (path.empty() ? std::string("the config") : path) +
+                        ": maps and lists nested more than " + std::to_string(kMaxConfigDepth) + " levels deep");
     if (++count > kMaxConfigValues)
       throw ConfigError(place(n) + ": " + (path.empty() ? std::string("the config") : path) + ": more than " +
                         std::to_string(kMaxConfigValues) + " values (does a YAML alias expand too far?)");

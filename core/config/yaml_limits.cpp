@@ -36,6 +36,13 @@ class BoundsCheck : public YAML::EventHandler {
     leaf(mark, anchor);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    // yaml-cpp lets an alias name the anchor of a value that is still open ("a: &a [*a]"): a
+    // value that contains itself, which no loader can copy out.
+    for (const Open& o : open_)
+      if (o.anchor == anchor && anchor != YAML::NullAnchor)
+        throw ConfigError(mark_place(origin_, mark) +
+                          ": an alias inside the value its anchor names (a value that contains itself); "
+                          "allowed: aliases of values defined before them");
     add(anchor < sizes_.size() ? sizes_[anchor] : 1, mark, true);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
