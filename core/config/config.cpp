@@ -24,6 +24,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -683,12 +684,20 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
   const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file", kMaxConfigBytes);
-  return parse_impl(text, path, fs::path(path).stem().string(), overrides, /*check_memory=*/true);
+  try {
+    return parse_impl(text, path, fs::path(path).stem().string(), overrides, /*check_memory=*/true);
+  } catch (const std::bad_alloc&) {  // the bounds make this unlikely; it must still name the file
+    throw ConfigError(path + ": out of memory while loading the config");
+  }
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& origin,
                     const std::vector<std::string>& overrides) {
-  return parse_impl(yaml_text, origin, "", overrides, /*check_memory=*/false);
+  try {
+    return parse_impl(yaml_text, origin, "", overrides, /*check_memory=*/false);
+  } catch (const std::bad_alloc&) {
+    throw ConfigError((origin.empty() ? std::string("config") : origin) + ": out of memory while loading the config");
+  }
 }
 
 void apply_override(Config& config, const std::string& assignment) {
