@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/genome/genome_codec.hpp"
+#include "core/memory.hpp"
 
 namespace ganglion {
 
@@ -279,13 +280,51 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, Threa
   return checkpoint;
 }
 
+void check_checkpoint_matches_config(const Checkpoint& checkpoint, const Config& config, const std::string& file) {
+  const EvolutionState& st = checkpoint.state;
+  if (st.genomes.size() != config.population_size)
+    throw CheckpointError(fmt::format("{}: the checkpoint holds a population of {} genomes, but its config has "
+                                      "population_size: {}", file, st.genomes.size(), config.population_size));
+  const GenomeConfig& gc = config.genome;
+  auto check = [&](const Genome& g, const std::string& which) {
+    uint32_t inputs = 0, outputs = 0, biases = 0;
+    for (const NodeGene& n : g.nodes) {
+      inputs += n.kind == NodeKind::Input;
+      outputs += n.kind == NodeKind::Output;
+      biases += n.kind == NodeKind::Bias;
+    }
+    auto refuse = [&](uint32_t have, const char* kind, const std::string& key_value, uint32_t want) {
+      throw CheckpointError(fmt::format("{}: {} (genome id {}) has {} {} node(s), but the checkpoint's config has {} "
+                                        "({} expected)", file, which, g.id, have, kind, key_value, want));
+    };
+    if (inputs != gc.num_inputs) refuse(inputs, "input", fmt::format("genome.num_inputs: {}", gc.num_inputs), gc.num_inputs);
+    if (outputs != gc.num_outputs)
+      refuse(outputs, "output", fmt::format("genome.num_outputs: {}", gc.num_outputs), gc.num_outputs);
+    const uint32_t want_bias = gc.bias_node ? 1 : 0;
+    if (biases != want_bias)
+      refuse(biases, "bias", fmt::format("genome.bias_node: {}", gc.bias_node ? "true" : "false"), want_bias);
+  };
+  for (size_t i = 0; i < st.genomes.size(); ++i) check(st.genomes[i], fmt::format("population genome #{}", i));
+  for (const Species& sp : st.species) check(sp.representative, fmt::format("the representative of species {}", sp.id));
+  if (st.has_best) check(st.best, "the best genome");
+  if (st.solved) check(st.solution, "the solution");
+}
+
 void save_checkpoint(const std::string& path, const EvolutionState& state, const CheckpointInfo& info,
                      const ContainerOptions& options) {
   write_container_file(path, encode_checkpoint(state, info, options.pool), options);
 }
 
 Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header, ThreadPool* pool) {
-  return decode_checkpoint(read_container_file(path, header, pool), path, pool);
+  Bytes body = read_container_file(path, header, pool);
+  try {
+    return decode_checkpoint(body, path, pool);
+  } catch (const std::bad_alloc&) {
+    // Every count in the body is checked against the bytes that follow it, so this is a body that
+    // is valid but too large for the memory left.
+    throw CheckpointError(fmt::format("{}: out of memory while decoding the {}-byte ({}) body", path, body.size(),
+                                      memory_text(body.size())));
+  }
 }
 
 std::string find_checkpoint(const std::string& p) {

@@ -45,6 +45,14 @@ Bytes encode_checkpoint(const EvolutionState& state, const CheckpointInfo& info,
 // `origin` (the file) names the place in every error.
 Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, ThreadPool* pool = nullptr);
 
+// Refuses (CheckpointError naming `file` and the mismatch) a checkpoint whose state its own stored
+// config could not have made: a population of another size than population_size, or a genome
+// (in the population, a species representative, the best or the solution) whose input, output or
+// bias nodes disagree with genome.num_inputs, num_outputs or bias_node. `config` is the stored
+// config, before any resume override. Such a file is crafted or from a broken writer; resuming it
+// would run a population the config does not describe.
+void check_checkpoint_matches_config(const Checkpoint& checkpoint, const Config& config, const std::string& file);
+
 // options.pool serves both the encoding and the compression.
 void save_checkpoint(const std::string& path, const EvolutionState& state, const CheckpointInfo& info,
                      const ContainerOptions& options = {});

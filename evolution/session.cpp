@@ -263,6 +263,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
     return load_checkpoint(file, nullptr, &loader);
   }();
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
+  check_checkpoint_matches_config(ck, config, file);
   for (const auto& s : overrides) apply_resume_override(config, s);
 
   const uint32_t done = ck.completed_generations();

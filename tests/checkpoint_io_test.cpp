@@ -3,12 +3,14 @@
 // naming the file and the problem, never a crash or a misread.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #endif
 
 #include "core/io/checkpoint_io.hpp"
+#include "core/memory.hpp"
 #include "core/genome/genome_codec.hpp"
 #include "core/rng.hpp"
 #include "evolution/checkpoint.hpp"
@@ -115,6 +118,52 @@ std::string decode_error(const Bytes& bytes, const std::string& origin) {
     return e.what();
   }
   return "";
+}
+
+void put_le(uint8_t* p, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// Recomputes the header checksum, as a writer of the edited header would have: the file is then
+// well formed up to the field the test changed.
+void reseal(Bytes& file) { put_le(file.data() + 64, xxhash64(file.data(), 64), 8); }
+
+// A container of `stored` bytes whose header claims `raw_size` bytes after decompression, with
+// valid checksums.
+Bytes crafted_container(uint32_t flags, uint64_t raw_size, const Bytes& stored) {
+  Bytes file = encode_container(Bytes{}, ContainerOptions{1, 1, nullptr, false});
+  file.resize(kCheckpointHeaderSize);
+  file.insert(file.end(), stored.begin(), stored.end());
+  put_le(file.data() + 32, flags, 4);
+  put_le(file.data() + 40, raw_size, 8);
+  put_le(file.data() + 48, stored.size(), 8);
+  put_le(file.data() + 56, xxhash64(stored.data(), stored.size()), 8);
+  reseal(file);
+  return file;
+}
+
+// One zstd frame that expands to `zeros` zero bytes: a frame header with the content size, then
+// RLE blocks of 128 KiB, 4 bytes each. 2 GiB take 64 KiB: the zip bomb of a checkpoint.
+Bytes zstd_zero_frame(uint64_t zeros) {
+  Bytes f = {0x28, 0xB5, 0x2F, 0xFD, 0xE0};  // magic; descriptor: single segment, 8-byte content size
+  for (int i = 0; i < 8; ++i) f.push_back(static_cast<uint8_t>(zeros >> (8 * i)));
+  const uint64_t block = 128 << 10;
+  for (uint64_t left = zeros; left > 0;) {
+    const uint64_t n = std::min(left, block);
+    left -= n;
+    const uint32_t h = (left == 0 ? 1u : 0u) | (1u << 1) | static_cast<uint32_t>(n << 3);  // last flag, RLE, size
+    f.push_back(static_cast<uint8_t>(h));
+    f.push_back(static_cast<uint8_t>(h >> 8));
+    f.push_back(static_cast<uint8_t>(h >> 16));
+    f.push_back(0);  // the byte repeated
+  }
+  return f;
+}
+
+long max_rss_kib() {
+  struct rusage u;
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
 }
 
 Bytes sample_body(uint64_t seed) {
@@ -338,15 +387,91 @@ TEST_CASE("damaged files are clear errors naming the file and the problem") {
     std::string p = dir.file("future.gck");
     auto bad = good;
     bad[8] = static_cast<uint8_t>(kCheckpointFormatVersion + 1);
+    reseal(bad);  // as a newer Ganglion writes it
     write_bytes(p, bad);
     std::string m = read_error(p);
     CHECK(contains(m, p));
     CHECK(contains(m, "written by a newer Ganglion"));
   }
+  SUBCASE("a flipped bit in the version is corruption, not a newer version") {
+    // The header checksum is checked before any field it covers, the version included.
+    for (int bit = 0; bit < 32; ++bit) {
+      auto bad = good;
+      bad[8 + bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+      const std::string m = decode_error(bad, "flip.gck");
+      INFO("bit " << bit << ": " << m);
+      CHECK(m == "flip.gck: header checksum mismatch: the header (bytes 0-71) is corrupted");
+    }
+  }
+  SUBCASE("reserved header bytes must be zero") {
+    auto bad = good;
+    bad[37] = 1;
+    reseal(bad);
+    CHECK(decode_error(bad, "r.gck") == "r.gck: reserved header field (bytes 36-39) is 0x100, must be 0 (corrupt header)");
+    // The version text is NUL-padded: bytes after its end must be NUL.
+    bad = good;
+    bad[31] = 'x';
+    reseal(bad);
+    CHECK(contains(decode_error(bad, "v.gck"), "v.gck: the Ganglion version field (bytes 16-31) is not printable "
+                                               "ASCII padded with NUL bytes: byte 31 is 0x78 (corrupt header)"));
+    bad = good;
+    bad[16] = 0x07;
+    reseal(bad);
+    CHECK(contains(decode_error(bad, "v.gck"), "byte 16 is 0x07"));
+  }
+  SUBCASE("sizes in the header are checked before anything is allocated") {
+    std::string m;
+#if defined(GANGLION_HAVE_ZSTD)
+    // A real 2 GiB zstd frame of zeros in 64 KiB, with valid checksums: refused from the header.
+    const Bytes bomb = zstd_zero_frame(uint64_t(2) << 30);
+    CHECK(bomb.size() < 70000);
+    REQUIRE(ZSTD_getFrameContentSize(bomb.data(), bomb.size()) == (uint64_t(2) << 30));
+    REQUIRE(ZSTD_findFrameCompressedSize(bomb.data(), bomb.size()) == bomb.size());
+    const long rss_before = max_rss_kib();
+    m = decode_error(crafted_container(kCheckpointFlagZstd, uint64_t(2) << 30, bomb), "bomb.gck");
+    CHECK(m == "bomb.gck: header claims a body of 2147483648 bytes (2.0 GiB) stored in " + std::to_string(bomb.size()) +
+                   " bytes, more than 4096 times smaller; Ganglion's checkpoints compress far less (corrupt or "
+                   "crafted header)");
+    CHECK(max_rss_kib() - rss_before < 256 * 1024);
+    // The same frame under a header that claims a small body: the frame's own content size is
+    // checked against the header's before the body is allocated.
+    m = decode_error(crafted_container(kCheckpointFlagZstd, 1 << 20, bomb), "bomb.gck");
+    CHECK(contains(m, "bomb.gck: zstd frame at body byte 0 does not give a content size that fits the header's raw "
+                      "size 1048576"));
+    // A small bomb within the bounds decompresses as it should.
+    const Bytes small = zstd_zero_frame(3 << 20);
+    Bytes raw = decode_container(crafted_container(kCheckpointFlagZstd, 3 << 20, small).data(),
+                                 crafted_container(kCheckpointFlagZstd, 3 << 20, small).size(), "small.gck");
+    CHECK(raw.size() == (3u << 20));
+    CHECK(std::all_of(raw.begin(), raw.end(), [](uint8_t b) { return b == 0; }));
+#endif
+    // raw_size 64 GiB (the largest the header may claim) is named; above it is refused as such.
+    m = decode_error(crafted_container(kCheckpointFlagZstd, uint64_t(64) << 30, Bytes(100, 0)), "huge.gck");
+    CHECK(contains(m, "huge.gck: header claims a body of 68719476736 bytes (64 GiB) stored in 100 bytes"));
+    m = decode_error(crafted_container(kCheckpointFlagZstd, (uint64_t(64) << 30) + 1, Bytes(100, 0)), "huge.gck");
+    CHECK(m == "huge.gck: header claims a body of 68719476737 bytes, more than the 64 GiB limit (corrupt header)");
+    // A body larger than this machine's memory is refused before it is allocated.
+    const uint64_t memory = physical_memory_bytes();
+    if (memory > 0 && memory < (uint64_t(64) << 30)) {
+      m = decode_error(crafted_container(kCheckpointFlagZstd, memory + 1, Bytes((memory + 1) / 4096 + 1, 0)), "big.gck");
+      CHECK(contains(m, "big.gck: the body is " + std::to_string(memory + 1) +
+                            " bytes (" + memory_text(memory + 1) + ") once decompressed, more than this machine's memory"));
+    }
+    // An uncompressed body must be as large as the header says, and the file as large as both.
+    m = decode_error(crafted_container(0, uint64_t(1) << 20, Bytes(100, 0)), "raw.gck");
+    CHECK(contains(m, "raw.gck: uncompressed body but raw size 1048576 differs from stored size 100"));
+    Bytes cut = crafted_container(0, 100, Bytes(100, 0));
+    put_le(cut.data() + 40, uint64_t(2) << 30, 8);
+    put_le(cut.data() + 48, uint64_t(2) << 30, 8);
+    reseal(cut);
+    m = decode_error(cut, "cut.gck");
+    CHECK(contains(m, "cut.gck: truncated: the body should be 2147483648 bytes but only 100 are there"));
+  }
   SUBCASE("too old a version") {
     std::string p = dir.file("old.gck");
     auto bad = good;
     bad[8] = 0;
+    reseal(bad);
     write_bytes(p, bad);
     std::string m = read_error(p);
     CHECK(contains(m, p));
@@ -439,6 +564,7 @@ TEST_CASE("the command line exits non-zero on damaged checkpoints, naming the fi
   flipped[good.size() - 3] ^= 0x40;
   Bytes future = good;
   future[8] = 99;
+  reseal(future);
   std::vector<Case> cases = {
       {"empty.gck", {}, "empty"},
       {"cut.gck", Bytes(good.begin(), good.begin() + static_cast<long>(good.size() / 2)), "truncated"},

@@ -258,3 +258,60 @@ TEST_CASE("resume refuses settings that would change the run, naming the key") {
   CHECK(r.output.find("5 evaluated") != std::string::npos);
   CHECK(r.output.find("species") != std::string::npos);
 }
+
+TEST_CASE("a checkpoint whose stored config disagrees with its state is refused, naming the file and the mismatch") {
+  Config config = load_config(source_dir() + "/configs/xor.yaml",
+                              {"population_size=30", "run.stop_when_solved=false", "backend=cpu", "threads=1"});
+  auto task = TaskRegistry::instance().create(config);
+  auto evaluator = make_evaluator(config);
+  Engine engine(config, *task, *evaluator);
+  engine.init();
+  for (int i = 0; i < 3; ++i) REQUIRE(engine.step() == StopReason::None);
+  Checkpoint ck;
+  ck.state = engine.state();
+  ck.info.config_yaml = config_to_yaml(config);
+  check_checkpoint_matches_config(ck, config, "ok.gck");  // the run's own checkpoint matches
+
+  auto refusal = [&](const std::string& override_text) {
+    Config stored = config;
+    apply_override(stored, override_text);
+    try {
+      check_checkpoint_matches_config(ck, stored, "ck.gck");
+    } catch (const CheckpointError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(refusal("population_size=10") ==
+        "ck.gck: the checkpoint holds a population of 30 genomes, but its config has population_size: 10");
+  CHECK(refusal("genome.bias_node=false") ==
+        "ck.gck: population genome #0 (genome id " + std::to_string(ck.state.genomes[0].id) +
+            ") has 1 bias node(s), but the checkpoint's config has genome.bias_node: false (0 expected)");
+  CHECK(refusal("genome.num_inputs=3").find("has 2 input node(s), but the checkpoint's config has "
+                                            "genome.num_inputs: 3 (3 expected)") != std::string::npos);
+  CHECK(refusal("genome.num_outputs=2").find("genome.num_outputs: 2") != std::string::npos);
+  // A representative or the best genome is checked too.
+  Checkpoint odd = ck;
+  odd.state.best.nodes.push_back(NodeGene{1000000, NodeKind::Output});
+  try {
+    check_checkpoint_matches_config(odd, config, "ck.gck");
+    FAIL("no error");
+  } catch (const CheckpointError& e) {
+    CHECK(std::string(e.what()).find("ck.gck: the best genome (genome id") != std::string::npos);
+  }
+
+  // Through the command line: 150 genomes saved under a config of population 10 (the crafted file
+  // of the reproduction) is refused on resume, naming the file.
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("ckpt-mismatch");
+  Config small = config;
+  apply_override(small, "population_size=10");
+  CheckpointInfo info;
+  info.config_yaml = config_to_yaml(small);
+  const std::string file = dir / "ckpt-3.gck";
+  save_checkpoint(file, ck.state, info);
+  auto r = run_ganglion("resume '" + file + "' --generations 5 -q --out '" + (dir / "out") + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find(file + ": the checkpoint holds a population of 30 genomes, but its config has "
+                             "population_size: 10") != std::string::npos);
+}

@@ -3,6 +3,7 @@
 // names gpu/ registers for cuda.kernel, and which keys may change on resume.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/config.hpp"
+#include "core/config/memory_estimate.hpp"
+#include "core/memory.hpp"
 #include "core/config/registered_names.hpp"
 #include "core/error.hpp"
 #include "gpu/dispatch.hpp"
@@ -892,14 +895,168 @@ TEST_CASE("task values keep their shape, places and quoting; config_to_yaml writ
   CHECK_THROWS_WITH_AS(parse_config_value("{x: [1", "snippet"), doctest::Contains("snippet:"), ConfigError);
 }
 
-TEST_CASE("a YAML alias that expands past a million values is refused, not expanded") {
+// The bounds of core/config/yaml_limits.hpp, with the reproductions that once took 28 s (a
+// 486-byte alias bomb), ended in an unnamed bad_alloc (a 100 MB list) or said only "bad file".
+namespace {
+
+// An alias bomb under task: each level is a list of ten aliases of the level before.
+std::string alias_bomb(int levels) {
   std::string text = "task:\n  name: xor\n  a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
-  for (int i = 1; i <= 7; ++i)
-    text += "  a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + ", *a" +
-            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
-            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
-            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
-  const std::string e = parse_error(text);
+  for (int i = 1; i <= levels; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    text += "  a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", " : "") + prev;
+    text += "]\n";
+  }
+  return text;
+}
+
+double seconds_to_refuse(const std::string& text, std::string& message) {
+  const auto t0 = std::chrono::steady_clock::now();
+  message = parse_error(text);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("YAML bounds: an alias bomb is refused at the alias that passes the limit, without expanding it") {
+  std::string e;
+  const std::string bomb = alias_bomb(8);  // 10^9 values once expanded
+  CHECK(bomb.size() < 600);
+  const double seconds = seconds_to_refuse(bomb, e);
+  CHECK(contains(e, "test.yaml:7:"));  // a5: the first level past 100,000 values
+  CHECK(contains(e, "more than 100000 values once this alias is expanded"));
+  CHECK(seconds < 5);  // generous for slow machines; it takes milliseconds
+  // Just under the limit: 10^4 values expand and load, and the anchors' copies are real values.
+  const Config ok = parse_config(alias_bomb(3), "ok.yaml");
+  REQUIRE(ok.task.params.find("a3"));
+  CHECK(ok.task.params.find("a3")->size() == 10);
+  CHECK((*ok.task.params.find("a3"))[9][9][9][9].text() == "1");
+  // An alias of a scalar counts once per use; an anchor redefined later counts with its new value.
+  CHECK(parse_error("task:\n  name: xor\n  a: &x 1\n  b: [*x, *x]\n  c: &x [1, 2]\n  d: *x\n") == "");
+  // An alias inside the value its own anchor names would be a value that contains itself (found
+  // by fuzz/fuzz_config.cpp: yaml-cpp builds the cycle, and copying it out recursed until the
+  // stack overflowed).
+  CHECK(parse_error("task:\n  name: xor\n  a: &a [1, *a]\n") ==
+        "test.yaml:3:13: an alias inside the value its anchor names (a value that contains itself); allowed: "
+        "aliases of values defined before them");
+  CHECK(contains(parse_error("task:\n  name: xor\n  m: &m {k: [x, {j: *m}]}\n"), "contains itself"));
+  // The same bound holds for --set values and for parse_config_value.
+  Config c = parse_config("seed: 1\n", "ok.yaml");
+  std::string flow_bomb = "task.k={a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]";
+  for (int i = 1; i <= 8; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    flow_bomb += ", a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) flow_bomb += (k ? ", " : "") + prev;
+    flow_bomb += "]";
+  }
+  CHECK_THROWS_WITH_AS(apply_override(c, flow_bomb + "}"),
+                       doctest::Contains("more than 100000 values once this alias is expanded"), ConfigError);
+  std::string flow = "[";
+  for (int i = 0; i < 100001; ++i) flow += i ? ",1" : "1";
+  flow += "]";
+  CHECK_THROWS_WITH_AS(parse_config_value("{k: " + flow + "}", "snippet"),
+                       doctest::Contains("snippet:1:"), ConfigError);
+}
+
+TEST_CASE("YAML bounds: nesting deeper than 64 levels names the place and the limit") {
+  // Flow style, 100 and 3000 deep (yaml-cpp's own guard said only "bad file" at 500).
+  for (int depth : {100, 3000}) {
+    CAPTURE(depth);
+    const std::string e = parse_error("task:\n  k: " + std::string(depth, '[') + std::string(depth, ']') + "\n");
+    CHECK(contains(e, "test.yaml:2:68: maps and lists nested more than 64 levels deep; allowed: at most 64 levels"));
+  }
+  // Block style: one map per line, each indented one more.
+  std::string block = "task:\n  name: xor\n";
+  for (int i = 0; i < 70; ++i) block += std::string(2 * i + 2, ' ') + "k" + std::to_string(i) + ":\n";
+  block += std::string(142, ' ') + "v: 1\n";
+  std::string e = parse_error(block);
   CHECK(contains(e, "test.yaml:"));
-  CHECK(contains(e, "more than 1000000 values"));
+  CHECK(contains(e, "nested more than 64 levels deep"));
+  // 64 levels are fine: the top-level map, task:, and 62 lists.
+  CHECK(parse_error("task:\n  name: xor\n  k: " + std::string(62, '[') + std::string(62, ']') + "\n") == "");
+  e = parse_error("task:\n  name: xor\n  k: " + std::string(63, '[') + std::string(63, ']') + "\n");
+  CHECK(contains(e, "nested more than 64 levels"));
+}
+
+TEST_CASE("YAML bounds: a config of more than 1 MiB is refused by its size, before it is read") {
+  std::string e;
+  std::string big = "task:\n  name: xor\n  l:\n";
+  while (big.size() <= (size_t(1) << 20)) big += "  - 1\n";
+  CHECK(contains(parse_error(big), "test.yaml: " + std::to_string(big.size()) +
+                                       " bytes of YAML; allowed: at most 1 MiB"));
+  // A 100 MB file: refused from its size alone, in far less time than reading it would take.
+  const auto dir = std::filesystem::temp_directory_path() / ("ganglion_config_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "big.yaml").string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "task:\n  name: xor\n  l:\n";
+  }
+  std::filesystem::resize_file(path, 100u << 20);  // sparse: costs no disk
+  try {
+    load_config(path);
+    FAIL("no error");
+  } catch (const ConfigError& err) {
+    CHECK(std::string(err.what()) == path + ": 104857600 bytes or more; allowed: a config file of at most 1048576 bytes");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a run that cannot fit in memory is refused when its config is loaded, naming the key") {
+  const uint64_t memory = physical_memory_bytes();
+  if (memory == 0) {
+    MESSAGE("skipped: the system does not say how much memory it has");
+    return;
+  }
+  const std::string xor_yaml = std::string(std::getenv("GANGLION_SOURCE_DIR") ? std::getenv("GANGLION_SOURCE_DIR") : ".") +
+                               "/configs/xor.yaml";
+  auto load_error = [&](const std::vector<std::string>& overrides) {
+    try {
+      load_config(xor_yaml, overrides);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // 10^8 genomes of 5,000 connections: terabytes on any machine. The population is to blame.
+  std::string e = load_error({"population_size=100000000", "genome.num_hidden=1000"});
+  CHECK(contains(e, "--set population_size=100000000: population_size: 100000000 genomes need at least"));
+  CHECK(contains(e, "make initial genomes of 1004 nodes and 4000 connections"));
+  CHECK(contains(e, "more than this machine's memory (" + memory_text(memory) + "); allowed: population_size below"));
+  // The reproductions of the issue, on machines they do not fit (each is refused in milliseconds,
+  // where the run used to fail with bad_alloc after 11 s and 28 s).
+  const PopulationEstimate big_population = [] {
+    Config c;
+    c.population_size = 100000000;
+    return estimate_population_memory(c);
+  }();
+  if (big_population.bytes > double(memory)) {
+    e = load_error({"population_size=100000000"});
+    CHECK(contains(e, "--set population_size=100000000: population_size: 100000000 genomes need at least"));
+  }
+  e = load_error({"genome.num_hidden=16777216"});
+  if (memory < (uint64_t(500) << 30)) {
+    // Genomes of 1.8 GiB: the genome's key is to blame, not the population of 150.
+    CHECK(contains(e, "--set genome.num_hidden=16777216: genome.num_hidden: genome.num_inputs 2, bias_node true, "
+                      "num_outputs 1, num_hidden 16777216 and initial_connection full make initial genomes of "
+                      "16777220 nodes and 67108864 connections"));
+    CHECK(contains(e, "a population of 150 needs at least"));
+  }
+  // Every shipped config loads, and a config that is only parsed (a checkpoint's) is not checked.
+  for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(xor_yaml).parent_path())) {
+    CAPTURE(f.path().string());
+    if (f.path().extension() == ".yaml") CHECK_NOTHROW(load_config(f.path().string()));
+  }
+  CHECK(parse_error("population_size: 100000000\ngenome:\n  num_hidden: 1000\n") == "");
+  // The estimate itself: XOR's initial genome has 4 nodes and 3 connections; none has none.
+  Config c;
+  PopulationEstimate est = estimate_population_memory(c);
+  CHECK(est.nodes == 4);
+  CHECK(est.connections == 3);
+  CHECK(est.bytes == 2.0 * 150 * est.bytes_per_genome);
+  c.genome.num_hidden = 5;
+  CHECK(estimate_population_memory(c).connections == 3 * 5 + 5 * 1);
+  c.genome.initial_connection = InitialConnection::None;
+  CHECK(estimate_population_memory(c).connections == 0);
 }

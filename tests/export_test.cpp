@@ -351,6 +351,65 @@ TEST_CASE("a node fed only by the bias node becomes a constant that neat-python 
   check_neat_python_matches({g}, 3);
 }
 
+TEST_CASE("neat-python export merges genes between the same nodes in a fixed order, and refuses it for max") {
+  // Three genes from input -1 into output 0: the merged weight is the first plus the later ones
+  // from the last back, (1e16 + -1e16) + 1 = 1; another order would give 0.
+  Genome g;
+  g.id = 5;
+  g.nodes = {{-1, NodeKind::Input}, {0, NodeKind::Output, Activation::Identity}};
+  g.connections = {{1, -1, 0, 1e16f, true}, {2, -1, 0, 1.0f, true}, {3, -1, 0, -1e16f, true}};
+  const Json j = Json::parse(genome_to_neat_python_json(g));
+  REQUIRE(j.at("connections").size() == 1);
+  CHECK(j.at("connections")[0].at("weight").get<double>() == 1.0);
+  CHECK(j.at("node_evals")[0].at("links")[0][1].get<double>() == 1.0);
+  g.nodes[1].aggregation = Aggregation::Max;
+  CHECK_THROWS_WITH_AS(genome_to_neat_python_json(g), doctest::Contains("genome 5 node 0: two connections"), GenomeError);
+}
+
+// Exports run in time linear in the genome's size: a 100,000-node chain and a node with 100,000
+// inputs export (in seconds; a quadratic step took minutes) with the counts the shape implies.
+// No timing is asserted: the shape's counts are.
+TEST_CASE("exports of 100,000-node genomes: a chain and a node with 100,000 inputs") {
+  const int32_t n = 100000;
+  Genome chain;
+  chain.id = 1;
+  chain.nodes.push_back({-1, NodeKind::Input});
+  chain.nodes.push_back({0, NodeKind::Output});
+  for (int32_t i = 1; i <= n; ++i) chain.nodes.push_back({i, NodeKind::Hidden, Activation::Tanh});
+  chain.connections.push_back({0, -1, 1, 0.5f, true});
+  for (int32_t i = 1; i < n; ++i) chain.connections.push_back({i, i, i + 1, 0.5f, true});
+  chain.connections.push_back({n, n, 0, 0.5f, true});
+  chain.sort();
+
+  Json np = Json::parse(genome_to_neat_python_json(chain, -1));
+  CHECK(np.at("nodes").size() == size_t(n + 1));
+  CHECK(np.at("connections").size() == size_t(n + 1));
+  CHECK(np.at("node_evals").size() == size_t(n + 1));
+  CHECK(np.at("node_evals").back().at("node") == 0);  // the output is evaluated last
+  Json net = Json::parse(genome_to_network_json(chain, -1));
+  CHECK(net.at("num_nodes") == n + 2);
+  CHECK(net.at("levels").size() == size_t(n + 2));
+  CHECK(net.at("edges").size() == size_t(n + 1));
+  const std::string dot = genome_to_dot(chain);
+  size_t arrows = 0;
+  for (size_t at = dot.find(" -> n"); at != std::string::npos; at = dot.find(" -> n", at + 1)) ++arrows;
+  CHECK(arrows == size_t(n + 1));
+
+  Genome wide;  // input -> each hidden -> the output: the output has n inputs
+  wide.id = 2;
+  wide.nodes = chain.nodes;
+  for (int32_t i = 1; i <= n; ++i) {
+    wide.connections.push_back({2 * i, -1, i, 0.5f, true});
+    wide.connections.push_back({2 * i + 1, i, 0, 0.25f, true});
+  }
+  np = Json::parse(genome_to_neat_python_json(wide, -1));
+  CHECK(np.at("connections").size() == size_t(2 * n));
+  CHECK(np.at("node_evals").back().at("links").size() == size_t(n));
+  net = Json::parse(genome_to_network_json(wide, -1));
+  CHECK(net.at("levels").size() == 3);
+  CHECK(net.at("edges").size() == size_t(2 * n));
+}
+
 TEST_CASE("network JSON lists the compiled levels, nodes and edges") {
   RandomGenomeOptions o;
   o.recurrent = true;

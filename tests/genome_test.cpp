@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -145,11 +146,11 @@ TEST_CASE("genome: a valid file with defaults for optional fields") {
   CHECK(g.id == 9);
   CHECK(g.nodes.size() == 3);
   CHECK_FALSE(g.connections[1].enabled);
-  Genome d = genome_from_json(R"({"format_version": 1, "id": 1, "nodes": [{"id": 0, "kind": "output"}],
+  Genome d = genome_from_json(R"({"format_version": 1, "id": 1, "nodes": [{"id": 0, "kind": "output"}, {"id": -1, "kind": "input"}],
                                   "connections": []})");
-  CHECK(d.nodes[0].activation == Activation::Sigmoid);
-  CHECK(d.nodes[0].aggregation == Aggregation::Sum);
-  CHECK(d.nodes[0].response == 1.0f);
+  CHECK(d.nodes[1].activation == Activation::Sigmoid);
+  CHECK(d.nodes[1].aggregation == Aggregation::Sum);
+  CHECK(d.nodes[1].response == 1.0f);
   CHECK_FALSE(d.evaluated);
 }
 
@@ -166,7 +167,8 @@ TEST_CASE("genome: bad input is a GenomeError naming the place") {
   CHECK(has(load_error(variant("\"id\": 3,", "\"id\": 1.5,")), "genome 9, nodes[2]: field \"id\" must be an integer"));
   CHECK(has(load_error(variant("\"id\": 3,", "\"id\": 4294967296,")), "must be an integer in [-2147483648, 2147483647]"));
   CHECK(has(load_error(variant("\"id\": 3,", "\"id\": \"3\",")), "field \"id\" must be an integer"));
-  CHECK(has(load_error(variant("\"nodes\": [", "\"nodes\": 5, \"x\": [")), "field \"nodes\" must be an array"));
+  CHECK(has(load_error(R"({"format_version": 1, "id": 9, "nodes": 5, "connections": []})"),
+            "field \"nodes\" must be an array"));
   CHECK(has(load_error(variant("\"kind\": \"hidden\"", "\"kind\": \"hiden\"")),
             "genome 9, node 3: unknown node kind \"hiden\" (valid: input, bias, hidden, output)"));
   CHECK(has(load_error(variant("\"relu\"", "\"rel\"")), "node 3: unknown activation \"rel\" (valid: sigmoid,"));
@@ -186,9 +188,59 @@ TEST_CASE("genome: bad input is a GenomeError naming the place") {
             "genome 9, connection 1 (-1 -> 8): target node 8 does not exist"));
   CHECK(has(load_error(variant("\"source\": 3", "\"source\": 8")), "connection 2 (8 -> 0): source node 8 does not exist"));
   CHECK(has(load_error(variant("\"target\": 3", "\"target\": -1")), "connection 1 (-1 -> -1): target node -1 is an input node"));
-  CHECK(has(load_error(R"({"format_version": 1, "id": 4, "nodes": [{"id": 1, "kind": "bias"}, {"id": 2, "kind": "output"}],
+  CHECK(has(load_error(R"({"format_version": 1, "id": 4, "nodes": [{"id": 0, "kind": "input"}, {"id": 1, "kind": "bias"}, {"id": 2, "kind": "output"}],
                             "connections": [{"innovation": 8, "source": 2, "target": 1, "weight": 1}]})"),
             "genome 4, connection 8 (2 -> 1): target node 1 is an bias node"));
+}
+
+TEST_CASE("genome: the loader is strict: duplicate and unknown keys, duplicate edges and innovations, no inputs or outputs") {
+  // Duplicate keys, at every level, named by their path (JSON keeps the last one silently).
+  CHECK(load_error(variant("\"id\": 9,", "\"id\": 9, \"id\": 10,")) ==
+        "test.json: the top level: duplicate key \"id\" (each key may appear once in an object)");
+  CHECK(load_error(variant("\"bias\": 0.5,", "\"bias\": 0.5, \"bias\": 7,")) ==
+        "test.json: nodes[1]: duplicate key \"bias\" (each key may appear once in an object)");
+  CHECK(has(load_error(variant("\"weight\": -1.5,", "\"weight\": -1.5, \"weight\": 2,")),
+            "test.json: connections[1]: duplicate key \"weight\""));
+  // Equal keys in different objects are fine (every node has an "id").
+  CHECK(load_error(kValid) == "");
+  // Unknown keys: a typo or another format, with the valid keys.
+  CHECK(load_error(variant("\"fitness\": 1.5", "\"fitnes\": 1.5")) ==
+        "test.json: the top level: unknown key \"fitnes\" (valid: format_version, id, fitness, nodes, connections)");
+  CHECK(load_error(variant("\"response\": 1}", "\"response\": 1, \"colour\": \"red\"}")) ==
+        "test.json: genome 9, nodes[0]: unknown key \"colour\" (valid: id, kind, activation, aggregation, bias, "
+        "response)");
+  CHECK(has(load_error(variant("\"enabled\": true", "\"enable\": true")),
+            "genome 9, connections[0]: unknown key \"enable\" (valid: innovation, source, target, weight, enabled)"));
+  // Two genes for one edge, whatever their innovation numbers.
+  CHECK(load_error(variant("{\"innovation\": 2, \"source\": 3, \"target\": 0",
+                           "{\"innovation\": 5, \"source\": -1, \"target\": 3, \"weight\": 1}, "
+                           "{\"innovation\": 2, \"source\": 3, \"target\": 0")) ==
+        "test.json: genome 9, connection 5 (-1 -> 3): duplicates connection 1 (-1 -> 3); each (source, target) pair "
+        "may appear once");
+  // One innovation number on two different edges.
+  CHECK(load_error(variant("{\"innovation\": 2,", "{\"innovation\": 1,")) ==
+        "test.json: genome 9: innovation number 1 is on two edges, -1 -> 3 and 3 -> 0; an innovation number names one "
+        "edge");
+  // A genome needs an input and an output.
+  CHECK(load_error(R"({"format_version": 1, "id": 2, "nodes": [{"id": 0, "kind": "output"}], "connections": []})") ==
+        "test.json: genome 2: no input node; a genome needs at least one input and one output node");
+  CHECK(load_error(R"({"format_version": 1, "id": 2, "nodes": [{"id": 0, "kind": "input"}, {"id": 1, "kind": "bias"}],
+                       "connections": []})") ==
+        "test.json: genome 2: no output node; a genome needs at least one input and one output node");
+  CHECK(has(load_error(R"({"format_version": 1, "id": 2, "nodes": [], "connections": []})"), "genome 2: no input node"));
+}
+
+TEST_CASE("genome: every genome file the project ships or writes loads") {
+  // best_genome.json of the reference runs and of the format-1 checkpoints, and the export inputs.
+  const std::filesystem::path data = std::filesystem::path(std::getenv("GANGLION_SOURCE_DIR") ? std::getenv("GANGLION_SOURCE_DIR") : ".") / "tests/data";
+  size_t loaded = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data)) {
+    if (e.path().extension() != ".json" || e.path().filename().string().find("genome") == std::string::npos) continue;
+    CAPTURE(e.path().string());
+    CHECK_NOTHROW(load_genome(e.path().string()));
+    ++loaded;
+  }
+  CHECK(loaded >= 20);
 }
 
 TEST_CASE("genome: validate_genome catches what only code can produce") {

@@ -41,6 +41,26 @@ TEST_CASE("read_regular_file: files, FIFOs, folders and missing paths") {
   CHECK_THROWS_WITH_AS(load_config(fifo, {}), doctest::Contains("pipe: not a regular file (a FIFO)"), ConfigError);
 }
 
+TEST_CASE("read_regular_file: a size bound refuses larger files before reading them, and takes files up to it") {
+  ScratchDir dir("read-file-bound");
+  const std::string file = dir / "six.txt";
+  std::ofstream(file) << "hello\n";
+  std::string text, problem;
+  CHECK(read_regular_file(file, "text file", text, problem, 6));  // exactly the bound
+  CHECK(text == "hello\n");
+  text = "unchanged";
+  CHECK_FALSE(read_regular_file(file, "text file", text, problem, 5));
+  CHECK(problem == "6 bytes or more; allowed: a text file of at most 5 bytes");
+  CHECK(text == "unchanged");
+  // A file whose size stat does not give (as in /proc) is bounded while it is read.
+  if (fs::exists("/proc/self/status")) {
+    CHECK_FALSE(read_regular_file("/proc/self/status", "status file", text, problem, 10));
+    CHECK(problem == "11 bytes or more; allowed: a status file of at most 10 bytes");
+    CHECK(read_regular_file("/proc/self/status", "status file", text, problem));
+    CHECK(text.size() > 10);
+  }
+}
+
 TEST_CASE("commands given a FIFO end at once with a message") {
   if (ganglion_binary().empty() || !fs::exists(ganglion_binary())) {
     MESSAGE("skipped: GANGLION_BINARY is not set or not built");

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -25,18 +26,22 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <type_traits>
 
-#include <yaml-cpp/eventhandler.h>
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/decode.hpp"
+#include "core/config/memory_estimate.hpp"
 #include "core/config/registered_names.hpp"
 #include "core/config/yaml_bridge.hpp"
+#include "core/config/yaml_limits.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 namespace ganglion {
 
@@ -493,7 +498,7 @@ std::string trim(const std::string& s) {
 // A flow-end bracket that closes nothing (e.g. ",a: b}" -- found by fuzz/fuzz_config.cpp) is never
 // a sensible config, and yaml-cpp 0.7 reads some such texts without complaint ("a: b}" gives the
 // value "b}"), so it is refused before yaml-cpp sees it, with the place. (The endless loop the
-// fuzzer first met on these texts was YAML::LoadAll's at the stray comma: refuse_second_document.)
+// fuzzer first met on these texts was YAML::LoadAll's at the stray comma: check_yaml_bounds.)
 void refuse_unmatched_flow_end(const std::string& text, const std::string& origin) {
   int depth = 0;
   size_t line = 1, col = 0;
@@ -544,40 +549,6 @@ void refuse_unmatched_flow_end(const std::string& text, const std::string& origi
   }
 }
 
-// Events of a parse that nobody wants: refuse_second_document only needs where documents start.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-// A config file holds exactly one YAML document. The documents are counted by parsing at most
-// two, never with YAML::LoadAll: on a ',' outside any [...] or {...} before or after the root
-// node (",a: 1", "[a],b", "- a\n,b"), yaml-cpp 0.7 (Debian 12) starts a new empty document at the
-// comma without consuming it, so LoadAll collects documents until memory runs out (found by
-// fuzz/fuzz_config.cpp).
-void refuse_second_document(const std::string& text, const std::string& origin) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentStarts events;
-  if (!parser.HandleNextDocument(events) || !parser.HandleNextDocument(events) || events.starts.size() < 2) return;
-  const YAML::Mark& second = events.starts[1];
-  const bool comma = second.pos >= 0 && static_cast<size_t>(second.pos) < text.size() && text[second.pos] == ',';
-  if (comma)
-    throw ConfigError(mark_place(origin, second) +
-                      ": invalid YAML: ',' outside any [...] or {...} (quote the value if the comma belongs to it)");
-  throw ConfigError(mark_place(origin, second) + ": a second YAML document ('---'); a config file holds exactly one");
-}
-
-
 void apply_override_to(Config& config, const std::string& assignment, Places& places) {
   const std::string where = "--set " + assignment;
   auto eq = assignment.find('=');
@@ -589,6 +560,7 @@ void apply_override_to(Config& config, const std::string& assignment, Places& pl
   YAML::Node node;
   refuse_unmatched_flow_end(text, where);
   try {
+    check_yaml_bounds(text, where);
     node = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where + ": the value is not valid YAML: " + e.msg);
@@ -646,15 +618,55 @@ void check_relations(const Config& c, const Places& places, const std::string& o
                       std::to_string(c.population_size) + "); allowed: an integer in [0, population_size]");
 }
 
+// A run whose population cannot fit in this machine's memory, refused before anything is
+// allocated. The message blames the genome's keys when fewer genomes than a small NEAT population
+// (150, the default) would fit, population_size otherwise.
+void check_fits_memory(const Config& c, const Places& places, const std::string& origin) {
+  const uint64_t memory = physical_memory_bytes();
+  if (memory == 0) return;
+  const PopulationEstimate e = estimate_population_memory(c);
+  if (e.bytes <= double(memory)) return;
+  auto at = [&](const std::string& key) {
+    auto it = places.find(key);
+    return it != places.end() ? it->second : origin.empty() ? std::string("config") : origin;
+  };
+  const auto& g = c.genome;
+  const std::string need = memory_text(e.bytes >= 1.8e19 ? UINT64_MAX : uint64_t(e.bytes));
+  const std::string each = memory_text(e.bytes_per_genome >= 1.8e19 ? UINT64_MAX : uint64_t(e.bytes_per_genome));
+  const std::string shape = fmt::format("genome.num_inputs {}, bias_node {}, num_outputs {}, num_hidden {} and "
+                                        "initial_connection {} make initial genomes of {:.0f} nodes and {:.0f} "
+                                        "connections, {} each", g.num_inputs, g.bias_node ? "true" : "false",
+                                        g.num_outputs, g.num_hidden,
+                                        names_of<InitialConnection>().name(g.initial_connection), e.nodes,
+                                        e.connections, each);
+  const double fits = std::floor(double(memory) / (2.0 * e.bytes_per_genome));
+  if (fits < 150) {
+    std::string key = "genome.num_hidden";
+    for (const char* k : {"genome.num_hidden", "genome.num_inputs", "genome.num_outputs", "genome.initial_connection"})
+      if (places.count(k)) {
+        key = k;
+        break;
+      }
+    throw ConfigError(fmt::format("{}: {}: {}; a population of {} needs at least {} (held twice while the next one "
+                                  "is made), more than this machine's memory ({}), which holds {:.0f} such genomes; "
+                                  "allowed: genomes small enough that the population fits",
+                                  at(key), key, shape, c.population_size, need, memory_text(memory), fits));
+  }
+  throw ConfigError(fmt::format("{}: population_size: {} genomes need at least {} ({}; the population is held twice "
+                                "while the next one is made), more than this machine's memory ({}); allowed: "
+                                "population_size below {:.0f}", at("population_size"), c.population_size, need, shape,
+                                memory_text(memory), fits));
+}
+
 Config parse_impl(const std::string& text, const std::string& origin, const std::string& default_name,
-                  const std::vector<std::string>& overrides) {
+                  const std::vector<std::string>& overrides, bool check_memory) {
   Config config;
   config.source = origin;
   refuse_unmatched_flow_end(text, origin);
   YAML::Node root;
   try {
+    check_yaml_bounds(text, origin);
     root = YAML::Load(text);
-    refuse_second_document(text, origin);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_place(origin, e.mark) + ": invalid YAML: " + e.msg);
   }
@@ -663,6 +675,7 @@ Config parse_impl(const std::string& text, const std::string& origin, const std:
   if (!places.count("name") && !default_name.empty()) config.name = default_name;
   for (const auto& o : overrides) apply_override_to(config, o, places);
   check_relations(config, places, origin);
+  if (check_memory) check_fits_memory(config, places, origin);
   return config;
 }
 
@@ -676,22 +689,30 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ConfigError(path + ": config file not found");
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
-  const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file");
+  const std::string text = read_regular_file_or_throw<ConfigError>(path, "config file", kMaxConfigBytes);
   if (looks_like_neat_python_config(text))
     throw ConfigError(path + ": this is a neat-python config (INI, a [NEAT] section), not a Ganglion YAML config; "
                       "convert it with: ganglion import neat-python " + path + " --out " +
                       (fs::path(path).parent_path() / (fs::path(path).stem().string() + ".yaml")).string());
-  Config config = parse_impl(text, path, fs::path(path).stem().string(), overrides);
-  resolve_config_paths(config, fs::path(path).parent_path().string());
-  check_file_hashes(config);
-  return config;
+  try {
+    Config config = parse_impl(text, path, fs::path(path).stem().string(), overrides, /*check_memory=*/true);
+    resolve_config_paths(config, fs::path(path).parent_path().string());
+    check_file_hashes(config);
+    return config;
+  } catch (const std::bad_alloc&) {  // the bounds make this unlikely; it must still name the file
+    throw ConfigError(path + ": out of memory while loading the config");
+  }
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& origin,
                     const std::vector<std::string>& overrides) {
-  Config config = parse_impl(yaml_text, origin, "", overrides);
-  check_file_hashes(config);
-  return config;
+  try {
+    Config config = parse_impl(yaml_text, origin, "", overrides, /*check_memory=*/false);
+    check_file_hashes(config);
+    return config;
+  } catch (const std::bad_alloc&) {
+    throw ConfigError((origin.empty() ? std::string("config") : origin) + ": out of memory while loading the config");
+  }
 }
 
 void apply_override(Config& config, const std::string& assignment) {

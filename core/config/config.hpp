@@ -60,9 +60,12 @@ struct Config {
   std::string source;  // the file it was loaded from ("" when built in code); not a key
 };
 
-// Loads and validates a YAML file, then applies "a.b.c=value" overrides (same validation).
+// Loads and validates a YAML file, then applies "a.b.c=value" overrides (same validation). A run
+// whose population cannot fit in this machine's memory (core/config/memory_estimate.hpp) is
+// refused, naming population_size or the genome key that makes it so.
 Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
-// The same from text; `origin` names the text in messages.
+// The same from text; `origin` names the text in messages. No memory check: the text may be a
+// checkpoint's stored config, which `inspect` must show on any machine.
 Config parse_config(const std::string& yaml_text, const std::string& origin,
                     const std::vector<std::string>& overrides = {});
 // Applies one "a.b.c=value" override to an existing config, validated as if loaded.

@@ -4,6 +4,7 @@
 
 #include "core/config/decode.hpp"
 #include "core/config/yaml_bridge.hpp"
+#include "core/config/yaml_limits.hpp"
 #include "core/error.hpp"
 
 namespace ganglion {
@@ -71,6 +72,7 @@ void ConfigValue::erase(const std::string& key) {
 ConfigValue parse_config_value(const std::string& yaml_text, const std::string& origin) {
   YAML::Node node;
   try {
+    config_detail::check_yaml_bounds(yaml_text, origin);
     node = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(config_detail::mark_place(origin, e.mark) + ": invalid YAML: " + e.msg);
@@ -98,8 +100,6 @@ int line_of_place(const std::string& place) {
 
 namespace {
 
-constexpr size_t kMaxValues = 1000000;
-
 ConfigValue::Style style_of(YAML::EmitterStyle::value s) {
   switch (s) {
     case YAML::EmitterStyle::Block: return ConfigValue::Style::Block;
@@ -123,10 +123,22 @@ struct Converter {
 
   std::string place(const YAML::Node& n) const { return fixed_place.empty() ? mark_place(origin, n.Mark()) : fixed_place; }
 
+  int depth = 0;
+
   ConfigValue convert(const YAML::Node& n, const std::string& path) {
-    if (++count > kMaxValues)
+    // check_yaml_bounds() ran on the text already; these guards keep a tree built another way
+    // (or a cycle yaml-cpp made) from recursing without bound.
+    struct Level {
+      int& d;
+      explicit Level(int& depth) : d(depth) { ++d; }
+      ~Level() { --d; }
+    } level(depth);
+    if (depth > kMaxConfigDepth)
+      throw ConfigError(place(n) + ": " + (path.empty() ? std::string("the config") : path) +
+                        ": maps and lists nested more than " + std::to_string(kMaxConfigDepth) + " levels deep");
+    if (++count > kMaxConfigValues)
       throw ConfigError(place(n) + ": " + (path.empty() ? std::string("the config") : path) + ": more than " +
-                        std::to_string(kMaxValues) + " values (does a YAML alias expand too far?)");
+                        std::to_string(kMaxConfigValues) + " values (does a YAML alias expand too far?)");
     ConfigValue v;
     switch (n.Type()) {
       case YAML::NodeType::Scalar:

@@ -9,7 +9,10 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <new>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -147,6 +150,10 @@ void validate_genome(const Genome& g, const std::string& origin) {
     if (!std::isfinite(n.bias)) throw GenomeError(place + ": bias is not finite (NaN or Inf)");
     if (!std::isfinite(n.response)) throw GenomeError(place + ": response is not finite (NaN or Inf)");
   }
+  for (NodeKind k : {NodeKind::Input, NodeKind::Output})
+    if (g.count(k) == 0)
+      throw GenomeError(at + ": no " + std::string(node_kind_name(k)) +
+                        " node; a genome needs at least one input and one output node");
   auto kind_of = [&](int32_t id) -> const NodeGene* {
     auto it = std::lower_bound(ids.begin(), ids.end(), std::make_pair(id, size_t(0)));
     return (it != ids.end() && it->first == id) ? &g.nodes[it->second] : nullptr;
@@ -161,6 +168,36 @@ void validate_genome(const Genome& g, const std::string& origin) {
       throw GenomeError(place + ": target node " + std::to_string(c.target) + " is an " +
                         std::string(node_kind_name(t->kind)) + " node; connections may only enter hidden and output nodes");
     if (!std::isfinite(c.weight)) throw GenomeError(place + ": weight is not finite (NaN or Inf)");
+  }
+  // One gene per edge and one edge per innovation number: two genes for one edge would be summed
+  // twice by the network and crossed over as strangers; one innovation number on two edges would
+  // make crossover align genes that are not the same. Checked on sorted copies, as above.
+  auto edge_text = [](const ConnectionGene& c) {
+    return std::to_string(c.source) + " -> " + std::to_string(c.target);
+  };
+  std::vector<size_t> order(g.connections.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto by_edge = [&](size_t a, size_t b) {
+    const ConnectionGene &x = g.connections[a], &y = g.connections[b];
+    return std::tie(x.source, x.target, x.innovation) < std::tie(y.source, y.target, y.innovation);
+  };
+  std::sort(order.begin(), order.end(), by_edge);
+  for (size_t i = 1; i < order.size(); ++i) {
+    const ConnectionGene &a = g.connections[order[i - 1]], &b = g.connections[order[i]];
+    if (a.source == b.source && a.target == b.target)
+      throw GenomeError(at + ", connection " + std::to_string(b.innovation) + " (" + edge_text(b) +
+                        "): duplicates connection " + std::to_string(a.innovation) + " (" + edge_text(a) +
+                        "); each (source, target) pair may appear once");
+  }
+  auto by_innovation = [&](size_t a, size_t b) {
+    return std::tie(g.connections[a].innovation, a) < std::tie(g.connections[b].innovation, b);
+  };
+  std::sort(order.begin(), order.end(), by_innovation);
+  for (size_t i = 1; i < order.size(); ++i) {
+    const ConnectionGene &a = g.connections[order[i - 1]], &b = g.connections[order[i]];
+    if (a.innovation == b.innovation)
+      throw GenomeError(at + ": innovation number " + std::to_string(a.innovation) + " is on two edges, " +
+                        edge_text(a) + " and " + edge_text(b) + "; an innovation number names one edge");
   }
 }
 
@@ -196,9 +233,97 @@ namespace {
 Genome genome_from_parsed(const json& j, const std::string& origin);
 }
 
+namespace {
+
+// JSON allows a key twice in one object and nlohmann keeps the last; a genome file must not, as
+// which of two weights was meant cannot be known. A SAX pass before the real parse sees every key
+// as it is read, with the path to it ("nodes[3].weight") kept on a stack of open objects and
+// arrays. (nlohmann's parse callback could do the same, but its parser rescans an array at every
+// object's end: quadratic in the number of genes.) Syntax errors are left to the real parse,
+// which words them.
+class DuplicateKeys : public nlohmann::json_sax<json> {
+ public:
+  explicit DuplicateKeys(const std::string& origin) : origin_(origin) {}
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(false); }
+  bool start_array(std::size_t) override { return open(true); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    Open& o = open_.back();
+    o.key = k;
+    if (!o.keys.insert(k).second)
+      throw GenomeError(origin_ + ": " + (path().empty() ? std::string("the top level") : path()) +
+                        ": duplicate key \"" + k + "\" (each key may appear once in an object)");
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Open {
+    bool array;
+    std::string label;  // "[3]" or ".nodes" (or "nodes" at the top): how the path reaches it
+    std::string key;    // objects: the key being read
+    std::set<std::string> keys;
+    size_t next = 0;    // arrays: the index of the next element
+  };
+
+  // The label of the element that starts now, counting it in its array.
+  std::string element_label() {
+    if (open_.empty()) return "";
+    Open& o = open_.back();
+    if (o.array) return "[" + std::to_string(o.next++) + "]";
+    return open_.size() == 1 ? o.key : "." + o.key;
+  }
+  bool value() {
+    if (!open_.empty() && open_.back().array) ++open_.back().next;
+    return true;
+  }
+  bool open(bool array) {
+    open_.push_back(Open{array, element_label(), {}, {}});
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
+  }
+
+  std::string path() const {
+    std::string p;
+    for (const Open& o : open_) p += o.label;
+    return p;
+  }
+
+  const std::string& origin_;
+  std::vector<Open> open_;
+};
+
+// The keys an object of the genome format may have; anything else is a typo or another format.
+void refuse_unknown_keys(const json& j, std::initializer_list<const char*> known, const std::string& place) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (ok) continue;
+    std::string valid;
+    for (const char* k : known) valid += (valid.empty() ? "" : ", ") + std::string(k);
+    throw GenomeError(place + ": unknown key \"" + it.key() + "\" (valid: " + valid + ")");
+  }
+}
+
+}  // namespace
+
 Genome genome_from_json(const std::string& text, const std::string& origin) {
   json j;
   try {
+    DuplicateKeys keys(origin);
+    json::sax_parse(text, &keys);
     j = json::parse(text);
   } catch (const json::exception& e) {  // parse errors and number overflow (1e999)
     throw GenomeError(origin + ": not valid JSON: " + e.what());
@@ -213,6 +338,7 @@ Genome genome_from_json(const std::string& text, const std::string& origin) {
 namespace {
 Genome genome_from_parsed(const json& j, const std::string& origin) {
   if (!j.is_object()) throw GenomeError(origin + ": a genome must be a JSON object, got " + std::string(j.type_name()));
+  refuse_unknown_keys(j, {"format_version", "id", "fitness", "nodes", "connections"}, origin + ": the top level");
   int version = integer_field<int>(j, "format_version", origin);
   if (version != kFormatVersion)
     throw GenomeError(origin + ": format_version " + std::to_string(version) + " is not supported (valid: " +
@@ -236,6 +362,7 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
   for (const json& jn : *nodes_it) {
     std::string place = at + ", nodes[" + std::to_string(index++) + "]";
     if (!jn.is_object()) throw GenomeError(place + ": must be an object");
+    refuse_unknown_keys(jn, {"id", "kind", "activation", "aggregation", "bias", "response"}, place);
     NodeGene n;
     n.id = integer_field<int32_t>(jn, "id", place);
     place = at + ", node " + std::to_string(n.id);
@@ -257,6 +384,7 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
   for (const json& jc : *conns_it) {
     std::string place = at + ", connections[" + std::to_string(index++) + "]";
     if (!jc.is_object()) throw GenomeError(place + ": must be an object");
+    refuse_unknown_keys(jc, {"innovation", "source", "target", "weight", "enabled"}, place);
     ConnectionGene c;
     c.innovation = integer_field<int64_t>(jc, "innovation", place);
     place = at + ", connection " + std::to_string(c.innovation);
@@ -283,7 +411,13 @@ void save_genome(const Genome& g, const std::string& path) {
 }
 
 Genome load_genome(const std::string& path) {
-  return genome_from_json(read_regular_file_or_throw<GenomeError>(path, "genome file"), path);
+  const std::string text = read_regular_file_or_throw<GenomeError>(path, "genome file");
+  try {
+    return genome_from_json(text, path);
+  } catch (const std::bad_alloc&) {
+    throw GenomeError(path + ": out of memory while reading the " + std::to_string(text.size()) +
+                      "-byte genome file");
+  }
 }
 
 }  // namespace ganglion

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "core/memory.hpp"
 #include "core/parallel.hpp"
 
 #if defined(GANGLION_HAVE_ZSTD)
@@ -209,6 +210,12 @@ namespace {
 constexpr uint8_t kMagic[8] = {0x89, 'G', 'C', 'K', '\r', '\n', 0x1A, '\n'};
 constexpr size_t kVersionField = 16;
 constexpr uint64_t kMaxRawSize = uint64_t(64) << 30;  // 64 GiB: anything bigger is corruption
+// A compressed body may expand at most this many times (measured: 4x for a run's checkpoint, 70x
+// with every weight 0), except that bodies up to kAlwaysExpandable may expand without bound. So a
+// small crafted file cannot make the reader allocate gigabytes (zstd expands runs of zeros about
+// 30,000 times).
+constexpr uint64_t kMaxCompressionRatio = 4096;
+constexpr uint64_t kAlwaysExpandable = uint64_t(64) << 20;
 
 void put_le(uint8_t* p, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
@@ -258,38 +265,51 @@ Bytes zstd_compress(const Bytes& body, const ContainerOptions& o) {
   return out;
 }
 
-// Decompresses the frames of `stored` into `raw` (already sized to the header's raw size).
-void zstd_decompress(const uint8_t* stored, size_t stored_size, Bytes& raw, const std::string& origin,
-                     ThreadPool* pool) {
-  auto fail = [&](const std::string& problem) {
-    return CheckpointError(fmt::format("{}: {} (corrupt file)", origin, problem));
-  };
-  struct Frame {
-    size_t in, in_size, out, out_size;
-  };
-  std::vector<Frame> frames;
-  size_t pos = 0, out = 0;
+struct ZstdFrame {
+  size_t in, in_size, out, out_size;
+};
+
+std::string corrupt(const std::string& origin, const std::string& problem) {
+  return fmt::format("{}: {} (corrupt file)", origin, problem);
+}
+
+// The frames of `stored` from their headers alone, before anything is allocated for their content:
+// each must be well formed and give its content size, and the sizes must add up to `raw_size`.
+std::vector<ZstdFrame> zstd_frames(const uint8_t* stored, size_t stored_size, uint64_t raw_size,
+                                   const std::string& origin) {
+  std::vector<ZstdFrame> frames;
+  size_t pos = 0;
+  uint64_t out = 0;
   while (pos < stored_size) {
     size_t fsz = ZSTD_findFrameCompressedSize(stored + pos, stored_size - pos);
     if (ZSTD_isError(fsz))
-      throw fail(fmt::format("zstd frame at body byte {} is malformed: {}", pos, ZSTD_getErrorName(fsz)));
+      throw CheckpointError(corrupt(origin, fmt::format("zstd frame at body byte {} is malformed: {}", pos,
+                                                        ZSTD_getErrorName(fsz))));
     unsigned long long csz = ZSTD_getFrameContentSize(stored + pos, fsz);
-    if (csz == ZSTD_CONTENTSIZE_ERROR || csz == ZSTD_CONTENTSIZE_UNKNOWN || csz > raw.size() - out)
-      throw fail(fmt::format("zstd frame at body byte {} does not give a content size that fits the header's raw "
-                             "size {}", pos, raw.size()));
-    frames.push_back({pos, fsz, out, static_cast<size_t>(csz)});
+    if (csz == ZSTD_CONTENTSIZE_ERROR || csz == ZSTD_CONTENTSIZE_UNKNOWN || csz > raw_size - out)
+      throw CheckpointError(corrupt(origin, fmt::format("zstd frame at body byte {} does not give a content size "
+                                                        "that fits the header's raw size {}", pos, raw_size)));
+    frames.push_back({pos, fsz, static_cast<size_t>(out), static_cast<size_t>(csz)});
     pos += fsz;
-    out += static_cast<size_t>(csz);
+    out += csz;
   }
-  if (out != raw.size())
-    throw fail(fmt::format("the zstd frames hold {} bytes, the header says {}", out, raw.size()));
+  if (out != raw_size)
+    throw CheckpointError(corrupt(origin, fmt::format("the zstd frames hold {} bytes, the header says {}", out, raw_size)));
+  return frames;
+}
+
+// Decompresses `frames` of `stored` into `raw` (already sized to the header's raw size).
+void zstd_decompress(const std::vector<ZstdFrame>& frames, const uint8_t* stored, Bytes& raw,
+                     const std::string& origin, ThreadPool* pool) {
   auto one = [&](size_t i) {
-    const Frame& f = frames[i];
+    const ZstdFrame& f = frames[i];
     size_t n = ZSTD_decompress(raw.data() + f.out, f.out_size, stored + f.in, f.in_size);
     if (ZSTD_isError(n))
-      throw fail(fmt::format("zstd decompression of the frame at body byte {} failed: {}", f.in, ZSTD_getErrorName(n)));
+      throw CheckpointError(corrupt(origin, fmt::format("zstd decompression of the frame at body byte {} failed: {}",
+                                                        f.in, ZSTD_getErrorName(n))));
     if (n != f.out_size)
-      throw fail(fmt::format("zstd frame at body byte {} gave {} bytes instead of {}", f.in, n, f.out_size));
+      throw CheckpointError(corrupt(origin, fmt::format("zstd frame at body byte {} gave {} bytes instead of {}", f.in,
+                                                        n, f.out_size)));
   };
   if (frames.size() > 1 && pool) pool->for_each(frames.size(), one);
   else for (size_t i = 0; i < frames.size(); ++i) one(i);
@@ -339,17 +359,19 @@ CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::stri
       throw fail(fmt::format("truncated: only {} bytes, the header needs {}", size, kCheckpointHeaderSize));
     throw fail("not a Ganglion checkpoint (wrong magic number at byte 0; expected 89 47 43 4B 0D 0A 1A 0A)");
   }
-  CheckpointHeader h;
-  if (size < 16)
+  if (size < kCheckpointHeaderSize)
     throw fail(fmt::format("truncated: only {} bytes, the header needs {}", size, kCheckpointHeaderSize));
+  // The checksum first: every other field, the version included, is read only from a header
+  // known to be as written (every format version keeps bytes 0-71 and this checksum).
+  if (xxhash64(data, 64) != get_le(data + 64, 8))
+    throw fail("header checksum mismatch: the header (bytes 0-71) is corrupted");
+  CheckpointHeader h;
   h.format_version = static_cast<uint32_t>(get_le(data + 8, 4));
-  uint32_t header_size = static_cast<uint32_t>(get_le(data + 12, 4));
-  if (size >= 32) {
-    const char* v = reinterpret_cast<const char*>(data + 16);
-    size_t n = 0;
-    while (n < kVersionField && v[n] != '\0' && v[n] >= 32 && v[n] < 127) ++n;
-    h.ganglion_version.assign(v, n);
-  }
+  const uint32_t header_size = static_cast<uint32_t>(get_le(data + 12, 4));
+  const char* v = reinterpret_cast<const char*>(data + 16);
+  size_t n = 0;
+  while (n < kVersionField && v[n] >= 32 && v[n] < 127) ++n;
+  h.ganglion_version.assign(v, n);
   if (h.format_version > kCheckpointFormatVersion)
     throw fail(fmt::format("written by a newer Ganglion ({}, checkpoint format version {}); this is Ganglion {}, "
                            "which reads format versions {} to {}: resume it with a newer Ganglion",
@@ -363,11 +385,17 @@ CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::stri
   if (header_size != kCheckpointHeaderSize)
     throw fail(fmt::format("header size field is {}, expected {} for format version {} (corrupt header)",
                            header_size, kCheckpointHeaderSize, h.format_version));
-  if (size < kCheckpointHeaderSize)
-    throw fail(fmt::format("truncated: only {} bytes, the header needs {}", size, kCheckpointHeaderSize));
-  uint64_t want_hc = get_le(data + 64, 8);
-  if (xxhash64(data, 64) != want_hc)
-    throw fail("header checksum mismatch: the header (bytes 0-71) is corrupted");
+  // The Ganglion version: printable ASCII, then NULs to byte 31 (at least one).
+  size_t pad = n;
+  while (pad < kVersionField && v[pad] == '\0') ++pad;
+  if (n == kVersionField || pad != kVersionField) {
+    const size_t bad = n == kVersionField ? kVersionField - 1 : pad;
+    throw fail(fmt::format("the Ganglion version field (bytes 16-31) is not printable ASCII padded with NUL bytes: "
+                           "byte {} is 0x{:02x} (corrupt header)", 16 + bad, static_cast<uint8_t>(v[bad])));
+  }
+  const uint32_t reserved = static_cast<uint32_t>(get_le(data + 36, 4));
+  if (reserved != 0)
+    throw fail(fmt::format("reserved header field (bytes 36-39) is 0x{:x}, must be 0 (corrupt header)", reserved));
   h.flags = static_cast<uint32_t>(get_le(data + 32, 4));
   h.raw_size = get_le(data + 40, 8);
   h.stored_size = get_le(data + 48, 8);
@@ -379,6 +407,11 @@ CheckpointHeader decode_header(const uint8_t* data, size_t size, const std::stri
   if (!(h.flags & kCheckpointFlagZstd) && h.raw_size != h.stored_size)
     throw fail(fmt::format("uncompressed body but raw size {} differs from stored size {} (corrupt header)",
                            h.raw_size, h.stored_size));
+  if ((h.flags & kCheckpointFlagZstd) && h.raw_size > kAlwaysExpandable &&
+      h.raw_size / kMaxCompressionRatio > h.stored_size)
+    throw fail(fmt::format("header claims a body of {} bytes ({}) stored in {} bytes, more than {} times smaller; "
+                           "Ganglion's checkpoints compress far less (corrupt or crafted header)",
+                           h.raw_size, memory_text(h.raw_size), h.stored_size, kMaxCompressionRatio));
   return h;
 }
 
@@ -398,17 +431,33 @@ Bytes decode_container(const uint8_t* data, size_t size, const std::string& orig
   const uint8_t* body = data + kCheckpointHeaderSize;
   if (xxhash64(body, h.stored_size) != h.body_checksum)
     throw fail("body checksum mismatch: the file is corrupted (some bytes after the 72-byte header changed)");
+  // The body's memory is checked against the machine before it is allocated, and an allocation
+  // that fails all the same names the file.
+  const uint64_t memory = physical_memory_bytes();
+  if (memory > 0 && h.raw_size > memory)
+    throw fail(fmt::format("the body is {} bytes ({}) once decompressed, more than this machine's memory ({})",
+                           h.raw_size, memory_text(h.raw_size), memory_text(memory)));
+  auto allocate = [&](Bytes& raw) {
+    try {
+      raw.resize(h.raw_size);
+    } catch (const std::bad_alloc&) {
+      throw fail(fmt::format("cannot allocate {} bytes ({}) for the body: out of memory", h.raw_size,
+                             memory_text(h.raw_size)));
+    }
+  };
   Bytes raw;
   if (h.flags & kCheckpointFlagZstd) {
 #if defined(GANGLION_HAVE_ZSTD)
-    raw.resize(h.raw_size);
-    zstd_decompress(body, h.stored_size, raw, origin, pool);
+    const auto frames = zstd_frames(body, h.stored_size, h.raw_size, origin);
+    allocate(raw);
+    zstd_decompress(frames, body, raw, origin, pool);
 #else
     throw fail("the body is zstd-compressed but this Ganglion was built without libzstd; rebuild with "
                "libzstd-dev installed");
 #endif
   } else {
-    raw.assign(body, body + h.stored_size);
+    allocate(raw);
+    if (h.stored_size) std::memcpy(raw.data(), body, h.stored_size);
   }
   if (header_out) *header_out = h;
   return raw;
@@ -437,7 +486,13 @@ Bytes read_file_bytes(const std::string& path, const char* what) {
   struct stat sb;
   if (::fstat(f.fd, &sb) != 0) throw CheckpointError(fmt::format("{}: cannot stat: {}", path, errno_text()));
   if (!S_ISREG(sb.st_mode)) throw CheckpointError(fmt::format("{}: not a regular file, expected a {} file", path, what));
-  Bytes data(static_cast<size_t>(sb.st_size));
+  Bytes data;
+  try {
+    data.resize(static_cast<size_t>(sb.st_size));
+  } catch (const std::bad_alloc&) {
+    throw CheckpointError(fmt::format("{}: cannot allocate {} bytes ({}) to read the {} file: out of memory", path,
+                                      sb.st_size, memory_text(static_cast<uint64_t>(sb.st_size)), what));
+  }
   size_t got = 0;
   while (got < data.size()) {
     ssize_t n = ::read(f.fd, data.data() + got, data.size() - got);

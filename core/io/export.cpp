@@ -65,6 +65,37 @@ std::string node_label(const NodeGene& n, const Placement& p) {
   }
 }
 
+// Merges links with the same source into the first of them (see genome_to_neat_python_json),
+// calling `refuse` first when there is anything to merge.
+template <typename Refuse>
+void merge_duplicate_links(std::vector<std::pair<int64_t, double>>& links, Refuse refuse) {
+  std::vector<uint32_t> order(links.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return links[a].first != links[b].first ? links[a].first < links[b].first : a < b;
+  });
+  std::vector<bool> merged(links.size(), false);
+  bool any = false;
+  for (size_t i = 0; i < order.size();) {
+    size_t end = i + 1;
+    while (end < order.size() && links[order[end]].first == links[order[i]].first) ++end;
+    if (end - i > 1) {
+      if (!any) refuse();
+      any = true;
+      for (size_t k = end - 1; k > i; --k) {
+        links[order[i]].second += links[order[k]].second;
+        merged[order[k]] = true;
+      }
+    }
+    i = end;
+  }
+  if (!any) return;
+  size_t out = 0;
+  for (size_t i = 0; i < links.size(); ++i)
+    if (!merged[i]) links[out++] = links[i];
+  links.resize(out);
+}
+
 float max_abs_weight(const Genome& genome) {
   float m = 0.0f;
   for (const auto& c : genome.connections) m = std::max(m, std::fabs(c.weight));
@@ -166,9 +197,9 @@ std::string network_to_json(const CompiledNetwork& net, int indent) {
       level.push_back(k);
       level_of[k] = l;
     }
-    levels.push_back(level);
+    levels.push_back(std::move(level));
   }
-  j["levels"] = levels;
+  j["levels"] = std::move(levels);
   Json nodes = Json::array();
   for (uint32_t k = 0; k < net.num_nodes; ++k) {
     Json n;
@@ -183,9 +214,9 @@ std::string network_to_json(const CompiledNetwork& net, int indent) {
       n["bias"] = tidy(net.bias[k]);
       n["response"] = tidy(net.response[k]);
     }
-    nodes.push_back(n);
+    nodes.push_back(std::move(n));
   }
-  j["nodes"] = nodes;
+  j["nodes"] = std::move(nodes);
   auto edges = [&](const std::vector<uint32_t>& row, const std::vector<uint32_t>& src, const std::vector<float>& w) {
     Json list = Json::array();
     for (uint32_t t = 0; t + 1 < row.size(); ++t)
@@ -235,18 +266,17 @@ std::string genome_to_neat_python_json(const Genome& genome, int indent) {
       else links.push_back({key[net.src[e]], net.weight[e]});
     }
     // neat-python keys a connection by (source, target), so two genes between the same nodes
-    // (the compiler keeps both) become one: exact for sums, not expressible otherwise.
-    for (size_t a = 0; a < links.size(); ++a)
-      for (size_t b = links.size(); b-- > a + 1;)
-        if (links[b].first == links[a].first) {
-          if (agg != Aggregation::Sum)
-            throw GenomeError(fmt::format("{}: two connections from the same node into a '{}' node cannot be "
-                                          "expressed in neat-python (one connection per node pair; merging is "
-                                          "exact only for 'sum')",
-                                          where(), aggregation_name(agg)));
-          links[a].second += links[b].second;
-          links.erase(links.begin() + long(b));
-        }
+    // (the compiler keeps both) become one: exact for sums, not expressible otherwise. The merged
+    // link keeps the first one's place; its weight is the first weight plus the later ones from
+    // the last back (the order of the sum fixes the bits written). One sort of the node's links,
+    // so a node with many inputs costs n log n, not n^2.
+    merge_duplicate_links(links, [&] {
+      if (agg != Aggregation::Sum)
+        throw GenomeError(fmt::format("{}: two connections from the same node into a '{}' node cannot be "
+                                      "expressed in neat-python (one connection per node pair; merging is "
+                                      "exact only for 'sum')",
+                                      where(), aggregation_name(agg)));
+    });
     // neat-python has no bias node: fold its constant input into the node's bias or response.
     if (links.empty()) {
       // A node fed by nothing but bias nodes is a constant; neat-python would never evaluate a node
@@ -299,13 +329,13 @@ std::string genome_to_neat_python_json(const Genome& genome, int indent) {
     ev["aggregation"] = node["aggregation"];
     ev["bias"] = bias;
     ev["response"] = response;
-    ev["links"] = link_list;
-    evals.push_back(ev);
-    if (is_output[j]) output_nodes[size_t(key[j])] = node;
-    else hidden_nodes.push_back(node);
+    ev["links"] = std::move(link_list);
+    evals.push_back(std::move(ev));
+    if (is_output[j]) output_nodes[size_t(key[j])] = std::move(node);
+    else hidden_nodes.push_back(std::move(node));
   }
-  for (auto& n : output_nodes) nodes.push_back(n);
-  for (auto& n : hidden_nodes) nodes.push_back(n);
+  for (auto& n : output_nodes) nodes.push_back(std::move(n));
+  for (auto& n : hidden_nodes) nodes.push_back(std::move(n));
 
   Json j;
   j["format"] = "neat-python-network";
@@ -316,11 +346,11 @@ std::string genome_to_neat_python_json(const Genome& genome, int indent) {
   Json in_keys = Json::array(), out_keys = Json::array();
   for (uint32_t i = 0; i < n_in; ++i) in_keys.push_back(-int64_t(i) - 1);
   for (uint32_t k = 0; k < net.num_outputs; ++k) out_keys.push_back(k);
-  j["input_keys"] = in_keys;
-  j["output_keys"] = out_keys;
-  j["nodes"] = nodes;
-  j["connections"] = connections;
-  j["node_evals"] = evals;
+  j["input_keys"] = std::move(in_keys);
+  j["output_keys"] = std::move(out_keys);
+  j["nodes"] = std::move(nodes);
+  j["connections"] = std::move(connections);
+  j["node_evals"] = std::move(evals);
   return j.dump(indent) + "\n";
 }
 

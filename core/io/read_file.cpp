@@ -1,6 +1,9 @@
 #include "core/io/read_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <new>
 #include <cstring>
 
 #include <fcntl.h>
@@ -21,7 +24,8 @@ const char* kind_of(mode_t mode) {
 
 }  // namespace
 
-bool read_regular_file(const std::string& path, const char* what, std::string& out, std::string& problem) {
+bool read_regular_file(const std::string& path, const char* what, std::string& out, std::string& problem,
+                       size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting; the file's
   // kind is then checked on the open descriptor, so nothing can swap it in between.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -39,11 +43,28 @@ bool read_regular_file(const std::string& path, const char* what, std::string& o
     ::close(fd);
     return false;
   }
+  const auto too_big = [&](uint64_t bytes) {
+    problem = std::to_string(bytes) + " bytes or more; allowed: a " + std::string(what) + " of at most " +
+              std::to_string(max_bytes) + " bytes";
+    ::close(fd);
+    return false;
+  };
+  if (static_cast<uint64_t>(sb.st_size) > max_bytes) return too_big(static_cast<uint64_t>(sb.st_size));
   std::string text;
-  text.resize(static_cast<size_t>(sb.st_size));
   size_t got = 0;
+  try {
+    text.resize(static_cast<size_t>(sb.st_size));
+  } catch (const std::bad_alloc&) {
+    problem = std::to_string(sb.st_size) + " bytes do not fit in memory (reading the " + what + ")";
+    ::close(fd);
+    return false;
+  }
   for (;;) {
-    if (got == text.size()) text.resize(text.size() + 4096);  // grew while reading, or /proc-like
+    if (got == text.size()) {  // grew while reading, or /proc-like: one byte past the limit tells
+      if (got > max_bytes) return too_big(got);
+      const size_t room = max_bytes - got;
+      text.resize(got + (room >= 4096 ? 4096 : room + 1));
+    }
     const ssize_t n = ::read(fd, &text[got], text.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -95,7 +96,13 @@ Dataset parse_csv_dataset(const std::string& text, const std::string& origin, ui
 }
 
 Dataset load_csv_dataset(const std::string& path, uint32_t num_inputs, uint32_t num_targets) {
-  return parse_csv_dataset(read_regular_file_or_throw<ConfigError>(path, "data file"), path, num_inputs, num_targets);
+  const std::string text = read_regular_file_or_throw<ConfigError>(path, "data file");
+  try {
+    return parse_csv_dataset(text, path, num_inputs, num_targets);
+  } catch (const std::bad_alloc&) {
+    throw ConfigError(path + ": out of memory while reading the " + std::to_string(text.size()) +
+                      "-byte data file into rows");
+  }
 }
 
 double compute_loss(Loss loss, const float* outputs, const float* targets, size_t rows, uint32_t k) {
