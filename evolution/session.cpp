@@ -81,6 +81,10 @@ struct Session::Impl {
   std::vector<Reporter*> reporters;  // the user's, then the folder and the checkpoint writer
   bool begun = false;
   StopReason reason = StopReason::None;
+  // Set when a step threw (a task failed, a file could not be written): the task's own state may
+  // be half updated, so the session writes nothing more and the last checkpoint stays the one
+  // to resume from.
+  std::string failed;
   double seconds = 0.0;
 
   // The task, execution context and engine come before any file, so that a bad config or a missing device
@@ -111,12 +115,21 @@ struct Session::Impl {
     lock.reset();  // a stopped session writes nothing more; the folder may be resumed at once
   }
   StopReason step() {
+    if (!failed.empty())
+      throw Error(fmt::format("{}: the run failed ({}); resume it from its last checkpoint", run_dir, failed));
     if (reason != StopReason::None)
       throw Error(fmt::format("{}: the run has stopped ({}); resume it to go further", run_dir,
                               stop_reason_name(reason)));
     begin();
     const auto t0 = std::chrono::steady_clock::now();
-    const StopReason r = engine->step();
+    StopReason r = StopReason::None;
+    try {
+      r = engine->step();
+    } catch (const std::exception& e) {
+      failed = e.what();
+      lock.reset();
+      throw;
+    }
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
@@ -207,7 +220,7 @@ StopReason Session::run(const std::atomic<bool>* stop) {
 }
 
 void Session::interrupt() {
-  if (impl_->reason != StopReason::None) return;
+  if (impl_->reason != StopReason::None || !impl_->failed.empty()) return;
   impl_->begin();
   impl_->finish(StopReason::Interrupted);
 }

@@ -97,7 +97,9 @@ class Session {
 
   // Evaluates one generation and, unless the run stops, makes the next. When it stops, the
   // reporters finish (best_genome.json and the final checkpoint are written). Throws Error once
-  // the run has stopped.
+  // the run has stopped. When a step throws (a task failed: "task 'X' failed in generation N:
+  // ..."), the session writes nothing more, so the folder's last checkpoint is what resumes; every
+  // later step() throws and interrupt() does nothing.
   StopReason step();
   // Steps until the run stops. `stop`, when given, is polled after each generation (a signal
   // handler sets it); the run then ends Interrupted, with its files saved.

@@ -45,7 +45,8 @@ int resume_command(const ResumeOptions& o) {
   if (o.verbose) spdlog::set_level(spdlog::level::debug);
 
   if (!origin.stopped_as.empty() && origin.stopped_as != stop_reason_name(StopReason::Interrupted) &&
-      origin.stopped_as != stop_reason_name(StopReason::GenerationLimit))
+      origin.stopped_as != stop_reason_name(StopReason::GenerationLimit) &&
+      origin.stopped_as != stop_reason_name(StopReason::AllInvalid))
     spdlog::warn("the run had stopped ({}); it goes on as if it had not", origin.stopped_as);
   spdlog::info("resume '{}' from {} (generation {}): task {}, backend {}, up to {} generations -> {}", config.name,
                origin.checkpoint, origin.generations_done, session.task_name(), session.evaluator_name(),
