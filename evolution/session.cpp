@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/io/checkpoint_io.hpp"
 #include "core/parallel.hpp"
+#include "core/task/plugin_trust.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
 #include "evolution/reproduction.hpp"
@@ -140,7 +141,9 @@ Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
-Session Session::start(const Config& config, const SessionBackends& backends, const SessionOptions& options) {
+Session Session::start(const Config& given, const SessionBackends& backends, const SessionOptions& options) {
+  Config config = given;
+  record_task_plugin(config);  // the plug-in's hash and ABI, for config.yaml and every checkpoint
   auto impl = std::make_unique<Impl>();
   impl->make_task_for(config, backends);
   impl->make_engine_for(config, backends);
@@ -163,7 +166,9 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
     return load_checkpoint(file, nullptr, &loader);
   }();
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
+  const TaskConfig recorded_task = config.task;
   for (const auto& s : overrides) apply_resume_override(config, s);
+  confirm_resumed_task_plugin(recorded_task, config, overrides, options.trust_plugin, file);  // before any load
 
   const uint32_t done = ck.completed_generations();
   if (config.run.generations <= done)

@@ -49,6 +49,10 @@ struct SessionOptions {
   // Called before the session's own run folder and checkpoint writer, in this order; not owned,
   // they must outlive the session.
   std::vector<Reporter*> reporters;
+  // Resume: load the task plug-in the checkpoint names without the user naming it again, even when
+  // the file changed since (core/task/plugin_trust.hpp). Without it, only an override of
+  // task.plugin confirms the plug-in, and the file must have the recorded hash.
+  bool trust_plugin = false;
 };
 
 // What a session started from.

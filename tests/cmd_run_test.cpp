@@ -171,7 +171,7 @@ TEST_CASE("ganglion run: a task that throws names the task and the generation; t
   CHECK(fs::exists(dir / "run/checkpoints/ckpt-2.gck"));
   CHECK(!fs::exists(dir / "run/checkpoints/ckpt-3.gck"));
   // The checkpoint resumes at the generation that failed (here failing again the same way).
-  const auto again = ganglion::testing::run_ganglion("resume " + (dir / "run").string() + " -q");
+  const auto again = ganglion::testing::run_ganglion("resume " + (dir / "run").string() + " -q --trust-plugin");
   CHECK(again.exit_code == 1);
   CHECK(again.output.find("failed in generation 2") != std::string::npos);
   fs::remove_all(dir);

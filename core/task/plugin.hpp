@@ -44,8 +44,18 @@ class PluginRegistrar {
 
 // Loads the plug-in at `path` (once per file; later calls are no-ops) and registers its tasks.
 // A relative path is looked up next to `config_source` (the config file) first, then in the
-// working folder. Returns the names it registered (empty when it was loaded before).
-std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source = "");
+// working folder. `expected_hash`, when not empty (a config's task.plugin_hash), must be the
+// file's content hash: another file is refused before it is loaded, naming both hashes. Returns
+// the names it registered (empty when it was loaded before).
+std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source = "",
+                                          const std::string& expected_hash = "");
+
+// The file load_task_plugin loads for `path`: absolute and normalised when found next to
+// `config_source` or in the working folder, else `path` as written.
+std::string task_plugin_file(const std::string& path, const std::string& config_source = "");
+// A plug-in file's content hash as task.plugin_hash records it: XXH64 of its bytes, 16 lower-case
+// hex digits. Throws Error naming the file when it is not a readable regular file.
+std::string plugin_file_hash(const std::string& file);
 
 // Files loaded so far, in order.
 std::vector<std::string> loaded_task_plugins();

@@ -37,7 +37,7 @@ std::vector<std::string> TaskRegistry::names() const {
 
 std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
   // A plug-in named in the config registers its tasks before the lookup.
-  if (!config.task.plugin.empty()) load_task_plugin(config.task.plugin, config.source);
+  if (!config.task.plugin.empty()) load_task_plugin(config.task.plugin, config.source, config.task.plugin_hash);
   const TaskInfo* info = find(config.task.name);
   if (!info) {
     std::string msg = (config.source.empty() ? std::string("config") : config.source) + ": task.name: unknown task '" +
