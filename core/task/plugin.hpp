@@ -27,7 +27,9 @@
 // 2: Task::save_state / restore_state (checkpointed task state).
 // 3: task parameters are a ConfigValue (core/config/config_value.hpp), no longer a yaml-cpp node,
 //    and Config's sections come from their key tables: plug-ins need no yaml-cpp (docs/tasks.md).
-#define GANGLION_PLUGIN_ABI_VERSION 3u
+// 4: Config's run and task sections gained keys (run.on_all_invalid, task.plugin_hash,
+//    task.plugin_abi), which moves the members after them.
+#define GANGLION_PLUGIN_ABI_VERSION 4u
 
 namespace ganglion {
 
