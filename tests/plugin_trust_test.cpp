@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "core/config/config.hpp"
@@ -89,7 +90,8 @@ TEST_CASE("resume loads a plug-in only when the user names it or trusts it") {
 
   // Unconfirmed: refused, naming the file, what was recorded and both ways to confirm.
   Config c = recorded;
-  std::string msg = error_of([&] { confirm_resumed_task_plugin(recorded.task, c, {"run.generations=9"}, false, "ckpt-4.gck"); });
+  std::string msg =
+      error_of([&] { confirm_resumed_task_plugin(recorded.task, c, {"run.generations=9"}, false, "ckpt-4.gck"); });
   CHECK(contains(msg, "ckpt-4.gck: this run's task comes from the plug-in " + lib));
   CHECK(contains(msg, "content hash " + hash));
   CHECK(contains(msg, "--trust-plugin"));
