@@ -398,9 +398,9 @@ void CheckpointWriter::on_generation(const GenerationStats& stats, const Evoluti
 }
 
 void CheckpointWriter::on_finish(const EvolutionState& state, StopReason reason) {
-  // Interrupted: run() stopped between generations, so the state is the next, unevaluated
-  // generation. Otherwise the state is the final evaluated one.
-  write(state, reason != StopReason::Interrupted, reason);
+  // Interrupted or AllInvalid: the state is the next, unevaluated generation. Otherwise the state
+  // is the final evaluated one.
+  write(state, !stop_leaves_unevaluated(reason), reason);
 }
 
 }  // namespace ganglion

@@ -83,7 +83,16 @@ StopReason Engine::step() {
     throw Error("decoder '" + decoder_->name() + "' made " + std::to_string(layout_.num_networks) +
                 " networks of " + std::to_string(n) + " genomes");
   t = std::chrono::steady_clock::now();
-  evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
+  // Whatever a task throws (a plug-in's own exception types included) reaches the user naming the
+  // task and the generation; the state is not touched yet, so nothing of the generation is kept.
+  try {
+    evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
+  } catch (const std::exception& e) {
+    throw Error(evaluation_->name() + " failed in generation " + std::to_string(st.generation) + ": " + e.what());
+  } catch (...) {
+    throw Error(evaluation_->name() + " failed in generation " + std::to_string(st.generation) +
+                ": it threw an exception that is not a std::exception");
+  }
   s.time_evaluate = seconds_since(t);
   if (result_.fitness.size() != n || result_.solved.size() != n)
     throw Error("population evaluation " + evaluation_->name() + " returned " + std::to_string(result_.fitness.size()) +
@@ -92,7 +101,13 @@ StopReason Engine::step() {
   std::vector<double>& fitness = result_.fitness;
 
   // NaN or infinite fitness: the genome gets the generation's worst finite fitness (0 when none
-  // is finite); the count is reported with the generation.
+  // is finite); the count is reported with the generation. When none is finite the task is
+  // broken rather than the genomes bad, and by default the run stops before it keeps anything of
+  // this generation: the state stays the unevaluated population, so the checkpoint written at the
+  // stop evaluates it again once the task is fixed.
+  if (n > 0 && config_.run.on_all_invalid == AllInvalidPolicy::Stop &&
+      std::none_of(fitness.begin(), fitness.end(), [](double f) { return std::isfinite(f); }))
+    return StopReason::AllInvalid;
   const bool minimise = config_.run.fitness_criterion == FitnessCriterion::Min;
   double worst = 0.0;
   bool any_finite = false;

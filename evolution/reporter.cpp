@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -20,8 +21,22 @@ const char* stop_reason_name(StopReason reason) {
     case StopReason::Threshold: return "fitness threshold reached";
     case StopReason::GenerationLimit: return "generation limit reached";
     case StopReason::Interrupted: return "interrupted";
+    case StopReason::AllInvalid: return "no valid fitness";
   }
   return "?";
+}
+
+bool stop_leaves_unevaluated(StopReason reason) {
+  return reason == StopReason::Interrupted || reason == StopReason::AllInvalid;
+}
+
+std::string all_invalid_message(const std::string& task, uint32_t generation, size_t genomes,
+                                const std::string& checkpoint) {
+  return fmt::format(
+      "task '{}' gave no valid fitness in generation {}: all {} values were NaN or infinite, so the run stopped "
+      "(run.on_all_invalid: stop) with nothing of that generation kept. Fix the task and resume{}: generation {} "
+      "is evaluated again; or resume with --set run.on_all_invalid=continue to give each such genome fitness 0",
+      task, generation, genomes, checkpoint.empty() ? std::string() : " from " + checkpoint, generation);
 }
 
 void LogReporter::on_generation(const GenerationStats& s, const EvolutionState& state, StopReason reason) {
@@ -67,6 +82,7 @@ std::string stats_to_json(const GenerationStats& s) {
   j["best_connections"] = s.best_connections;
   j["compatibility_threshold"] = s.compatibility_threshold;
   j["solved"] = s.solved;
+  j["invalid_fitness"] = s.invalid_fitness;
   j["time_compile"] = s.time_compile;
   j["time_evaluate"] = s.time_evaluate;
   j["time_reproduce"] = s.time_reproduce;

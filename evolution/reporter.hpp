@@ -19,23 +19,34 @@ enum class StopReason {
   Threshold,        // run.fitness_threshold reached
   GenerationLimit,  // run.generations generations evaluated without either
   Interrupted,      // a stop was requested (Ctrl-C, SIGTERM)
+  AllInvalid,       // no genome of a generation got a finite fitness (run.on_all_invalid: stop)
 };
 const char* stop_reason_name(StopReason reason);
+// Whether a run that stopped for `reason` holds a generation still to be evaluated (Interrupted:
+// between generations; AllInvalid: the generation that failed, nothing of it kept) rather than
+// its final, evaluated one.
+bool stop_leaves_unevaluated(StopReason reason);
+// What a user reads when a run stopped AllInvalid: the task, the generation, what happened and
+// how to go on (`checkpoint`: the file that resumes there; may be empty).
+std::string all_invalid_message(const std::string& task, uint32_t generation, size_t genomes,
+                                const std::string& checkpoint);
 
 class Reporter {
  public:
   virtual ~Reporter() = default;
   // Before the first step, after Engine::init() or Engine::restore().
   virtual void on_start(const EvolutionState& state) { (void)state; }
-  // After each generation. `stats` describe the generation just evaluated. When `reason` is
-  // None, `state` already holds the next generation (unevaluated, speciated): the moment a
-  // checkpoint must be taken for an exact resume. Otherwise `state` is the evaluated, final one.
+  // After each evaluated generation. `stats` describe the generation just evaluated. When
+  // `reason` is None, `state` already holds the next generation (unevaluated, speciated): the
+  // moment a checkpoint must be taken for an exact resume. Otherwise `state` is the evaluated,
+  // final one. (A generation that stops the run AllInvalid is not reported here: it is not kept.)
   virtual void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) {
     (void)stats;
     (void)state;
     (void)reason;
   }
-  // Once, when run() returns.
+  // Once, when run() returns. `state` is the final, evaluated generation, or the next one to
+  // evaluate when stop_leaves_unevaluated(reason).
   virtual void on_finish(const EvolutionState& state, StopReason reason) {
     (void)state;
     (void)reason;

@@ -14,6 +14,7 @@
 #include "core/io/checkpoint_io.hpp"
 #include "core/io/read_file.hpp"
 #include "core/parallel.hpp"
+#include "core/task/plugin_trust.hpp"
 #include "evolution/checkpoint.hpp"
 #include "evolution/engine.hpp"
 #include "evolution/reproduction.hpp"
@@ -183,6 +184,10 @@ struct Session::Impl {
   std::vector<Reporter*> reporters;  // the user's, then the folder and the checkpoint writer
   bool begun = false;
   StopReason reason = StopReason::None;
+  // Set when a step threw (a task failed, a file could not be written): the task's own state may
+  // be half updated, so the session writes nothing more and the last checkpoint stays the one
+  // to resume from.
+  std::string failed;
   double seconds = 0.0;
 
   // The task, execution context and engine come before any file, so that a bad config or a missing device
@@ -215,12 +220,21 @@ struct Session::Impl {
     lock.reset();  // a stopped session writes nothing more; the folder may be resumed at once
   }
   StopReason step() {
+    if (!failed.empty())
+      throw Error(fmt::format("{}: the run failed ({}); resume it from its last checkpoint", run_dir, failed));
     if (reason != StopReason::None)
       throw Error(fmt::format("{}: the run has stopped ({}); resume it to go further", run_dir,
                               stop_reason_name(reason)));
     begin();
     const auto t0 = std::chrono::steady_clock::now();
-    const StopReason r = engine->step();
+    StopReason r = StopReason::None;
+    try {
+      r = engine->step();
+    } catch (const std::exception& e) {
+      failed = e.what();
+      lock.reset();
+      throw;
+    }
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
@@ -235,6 +249,7 @@ Session Session::start(const Config& given, const SessionBackends& backends, con
   Config config = given;
   config.run.id = new_run_id();
   record_file_hashes(config);  // a resume, or a re-run of config.yaml, then reads the same data
+  record_task_plugin(config);  // the plug-in's hash and ABI, for config.yaml and every checkpoint
   auto impl = std::make_unique<Impl>();
   impl->make_task_for(config, backends);
   impl->make_engine_for(config, backends);
@@ -264,7 +279,9 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   }();
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
   check_checkpoint_matches_config(ck, config, file);
+  const TaskConfig recorded_task = config.task;
   for (const auto& s : overrides) apply_resume_override(config, s);
+  confirm_resumed_task_plugin(recorded_task, config, overrides, options.trust_plugin, file);  // before any load
 
   const uint32_t done = ck.completed_generations();
   const StopReason stopped = stop_reason_from_name(ck.info.stop_reason);
@@ -336,7 +353,7 @@ StopReason Session::run(const std::atomic<bool>* stop) {
 }
 
 void Session::interrupt() {
-  if (impl_->reason != StopReason::None) return;
+  if (impl_->reason != StopReason::None || !impl_->failed.empty()) return;
   impl_->begin();
   impl_->finish(StopReason::Interrupted);
 }

@@ -53,6 +53,10 @@ struct SessionOptions {
   // there; true removes the files a run writes (config.yaml, stats.jsonl, best_genome.json,
   // report.html, checkpoints/) and starts clean. Files of other kinds are left alone.
   bool overwrite = false;
+  // Resume: load the task plug-in the checkpoint names without the user naming it again, even when
+  // the file changed since (core/task/plugin_trust.hpp). Without it, only an override of
+  // task.plugin confirms the plug-in, and the file must have the recorded hash.
+  bool trust_plugin = false;
 };
 
 // What a session started from.
@@ -109,7 +113,9 @@ class Session {
 
   // Evaluates one generation and, unless the run stops, makes the next. When it stops, the
   // reporters finish (best_genome.json and the final checkpoint are written). Throws Error once
-  // the run has stopped.
+  // the run has stopped. When a step throws (a task failed: "task 'X' failed in generation N:
+  // ..."), the session writes nothing more, so the folder's last checkpoint is what resumes; every
+  // later step() throws and interrupt() does nothing.
   StopReason step();
   // Steps until the run stops. `stop`, when given, is polled after each generation (a signal
   // handler sets it); the run then ends Interrupted, with its files saved.

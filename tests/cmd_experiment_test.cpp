@@ -1,6 +1,7 @@
 // `ganglion experiment` as a user runs it: one run folder per seed under --out, the published
-// figures of experiments/xor/published.yaml beside Ganglion's, and a bad figures file named with
-// its line and the key it does not know.
+// figures of experiments/xor/published.yaml beside Ganglion's, a bad figures file named with
+// its line and the key it does not know, and exit 4 with the message when a seed's run stopped
+// for a generation without valid fitness.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -40,4 +41,23 @@ TEST_CASE("ganglion experiment: a run folder per seed and the published columns"
   CHECK(r.output.find("published.yaml:1: unknown figure 'generations_men' (did you mean 'generations_mean'?)") !=
         std::string::npos);
   CHECK(!fs::exists(dir.path / "exp2"));  // the figures are read before any run starts
+}
+
+TEST_CASE("ganglion experiment: a seed stopped for no valid fitness is named, exit 4") {
+  if (ganglion_binary().empty()) {
+    MESSAGE("GANGLION_BINARY not set: run through ctest");
+    return;
+  }
+  ScratchDir dir("cmd-experiment-nan");
+  std::ofstream(dir / "fixture.yaml") << "name: fixture\npopulation_size: 20\nrun: {generations: 3}\n"
+                                         "genome: {num_inputs: 2, num_outputs: 1}\ntask: {plugin: '"
+                                      << GANGLION_FIXTURE_GOOD << "', name: fixture_sum, invalid: all}\n";
+  const auto r = run_ganglion("experiment --config '" + (dir / "fixture.yaml") + "' --runs 2 --set backend=cpu " +
+                              "--out '" + (dir / "exp") + "'");
+  INFO(r.output);
+  CHECK(r.exit_code == 4);
+  CHECK(r.output.find("seed 1: task 'fixture_sum' gave no valid fitness in generation 0: all 20 values") !=
+        std::string::npos);
+  CHECK(r.output.find("seed 2: task 'fixture_sum' gave no valid fitness in generation 0") != std::string::npos);
+  CHECK(fs::exists(dir.path / "exp" / "seed-1" / "checkpoints" / "ckpt-0.gck"));
 }

@@ -1,7 +1,9 @@
-// `ganglion run` as a user calls it: exit codes 0 (solved), 3 (generation limit), 1 (bad config)
-// and 130 (SIGINT, files saved), and the run folder's files.
+// `ganglion run` as a user calls it: exit codes 0 (solved), 3 (generation limit), 1 (bad config,
+// a task that throws), 4 (a generation without valid fitness) and 130 (SIGINT, files saved), and
+// the run folder's files.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -179,4 +181,71 @@ TEST_CASE("ganglion run and resume on one folder at once: one is refused, no lin
     }
     CHECK(n == generations);
   }
+}
+
+namespace {
+// A config for the fixture plug-in's task (tests/plugin_fixture), its own keys appended to `task:`.
+fs::path fixture_config(const fs::path& dir, const std::string& task_keys, uint32_t generations) {
+  fs::create_directories(dir);
+  const fs::path p = dir / "fixture.yaml";
+  std::ofstream(p) << "name: fixture\npopulation_size: 20\nseed: 2\nrun: {generations: " << generations
+                   << "}\ngenome: {num_inputs: 2, num_outputs: 1}\ncheckpoint: {every: 1}\ntask:\n  plugin: "
+                   << GANGLION_FIXTURE_GOOD << "\n  name: fixture_sum\n  " << task_keys << "\n";
+  return p;
+}
+size_t line_count(const fs::path& p) {
+  std::ifstream in(p);
+  return size_t(std::count(std::istreambuf_iterator<char>(in), {}, '\n'));
+}
+}  // namespace
+
+TEST_CASE("ganglion run: a task whose every fitness is NaN stops with exit 4, naming task and generation") {
+  if (binary().empty() || !fs::exists(binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  const fs::path dir = temp_dir("all_nan");
+  const fs::path config = fixture_config(dir, "invalid: all", 5);
+  const auto r = ganglion::testing::run_ganglion("run " + config.string() + " -q --out " + (dir / "run").string());
+  CHECK(r.exit_code == 4);
+  CHECK(r.output.find("task 'fixture_sum' gave no valid fitness in generation 0: all 20 values were NaN") !=
+        std::string::npos);
+  CHECK(r.output.find("internal error") == std::string::npos);
+  CHECK(line_count(dir / "run/stats.jsonl") == 0);
+  CHECK(fs::exists(dir / "run/checkpoints/ckpt-0.gck"));  // generation 0, to be evaluated again
+
+  // Some NaN values: the run goes on and stats.jsonl counts them (the odd-numbered half).
+  const fs::path some = fixture_config(dir / "some", "invalid: odd", 3);
+  CHECK(run("run " + some.string() + " -q --out " + (dir / "some/run").string()) == 3);
+  std::ifstream stats(dir / "some/run/stats.jsonl");
+  std::string line;
+  int lines = 0;
+  while (std::getline(stats, line)) {
+    CHECK(line.find("\"invalid_fitness\":10,") != std::string::npos);
+    ++lines;
+  }
+  CHECK(lines == 3);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("ganglion run: a task that throws names the task and the generation; the last checkpoint stays") {
+  if (binary().empty() || !fs::exists(binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  const fs::path dir = temp_dir("throws");
+  const fs::path config = fixture_config(dir, "throw_in: 2", 6);
+  const auto r = ganglion::testing::run_ganglion("run " + config.string() + " -q --out " + (dir / "run").string());
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("task 'fixture_sum' failed in generation 2: the fixture's simulator broke (throw_in: 2)") !=
+        std::string::npos);
+  CHECK(r.output.find("internal error") == std::string::npos);
+  CHECK(line_count(dir / "run/stats.jsonl") == 2);
+  CHECK(fs::exists(dir / "run/checkpoints/ckpt-2.gck"));
+  CHECK(!fs::exists(dir / "run/checkpoints/ckpt-3.gck"));
+  // The checkpoint resumes at the generation that failed (here failing again the same way).
+  const auto again = ganglion::testing::run_ganglion("resume " + (dir / "run").string() + " -q --trust-plugin");
+  CHECK(again.exit_code == 1);
+  CHECK(again.output.find("failed in generation 2") != std::string::npos);
+  fs::remove_all(dir);
 }

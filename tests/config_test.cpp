@@ -451,6 +451,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"run.stop_when_solved", "false"},
       {"run.out_dir", "'out dir: with # specials'"},
       {"run.id", "0123456789abcdef"},
+      {"run.on_all_invalid", "continue"},
       {"genome.num_inputs", "9"},
       {"genome.num_outputs", "4"},
       {"genome.num_hidden", "2"},
@@ -521,6 +522,8 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"reproduction.reset_on_extinction", "false"},
       {"task.name", "cartpole"},
       {"task.plugin", "./libmytask.so"},
+      {"task.plugin_hash", "0123456789abcdef"},
+      {"task.plugin_abi", "3"},
       {"cuda.kernel", "block"},
       {"cuda.device", "2"},
       {"checkpoint.every", "25"},
@@ -818,7 +821,7 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   // run goes, never what it computes.
   auto rule = [](const std::string& key) {
     auto under = [&](const char* section) { return key.rfind(section, 0) == 0; };
-    return key == "run.generations" || key == "backend" || key == "threads" || under("log.") ||
+    return key == "run.generations" || key == "run.on_all_invalid" || key == "task.plugin" || key == "backend" || key == "threads" || under("log.") ||
            under("checkpoint.") || under("cuda.");
   };
   std::vector<std::string> expected;
@@ -828,9 +831,9 @@ TEST_CASE("which keys may change on resume is declared with each key") {
     if (rule(key)) expected.push_back(key);
   }
   CHECK(resumable_keys() == expected);
-  CHECK(resumable_keys() == std::vector<std::string>{"backend", "threads", "run.generations", "cuda.kernel",
-                                                     "cuda.device", "checkpoint.every", "checkpoint.seconds", "checkpoint.keep",
-                                                     "log.level", "log.progress"});
+  CHECK(resumable_keys() == std::vector<std::string>{"backend", "threads", "run.generations", "run.on_all_invalid",
+                                                     "task.plugin", "cuda.kernel", "cuda.device", "checkpoint.every",
+                                                     "checkpoint.seconds", "checkpoint.keep", "log.level", "log.progress"});
   for (const char* key : {"seed", "population_size", "speciation.compatibility_threshold", "genome.weight.mutate_rate",
                           "task.name", "task.steps", "run.out_dir", "no.such.key", "log", ""})
     CHECK_FALSE(key_resumable(key));

@@ -1,6 +1,7 @@
 // The engine end to end: XOR solves; one seed gives identical stats.jsonl (apart from time_ keys)
 // and best_genome.json on 1 and 4 threads; restoring a mid-run state continues exactly; NaN
-// fitness is replaced by the worst fitness and counted.
+// fitness is replaced by the worst fitness and counted; a generation without one finite fitness
+// stops the run (run.on_all_invalid) with the state left before it.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -113,7 +114,8 @@ TEST_CASE("stats.jsonl lines carry exactly the documented keys") {
   CHECK(keys == std::vector<std::string>{"generation", "evaluations", "best_fitness", "mean_fitness", "median_fitness",
                                          "best_ever_fitness", "species_count", "species", "mean_nodes",
                                          "mean_connections", "best_nodes", "best_connections",
-                                         "compatibility_threshold", "solved", "time_compile", "time_evaluate",
+                                         "compatibility_threshold", "solved", "invalid_fitness", "time_compile",
+                                         "time_evaluate",
                                          "time_reproduce", "time_total"});
   CHECK(j["species"][0]["id"] == 3);
   CHECK(j["species"][0]["stagnation"] == 1);
@@ -159,6 +161,52 @@ TEST_CASE("NaN and infinite fitness get the generation's worst fitness and are c
     CHECK(std::isfinite(s.mean_fitness));
   }
   CHECK(engine.state().genomes[0].fitness == 1.0);
+}
+
+TEST_CASE("a generation without one finite fitness stops the run, keeping nothing of it") {
+  Config c = testing::xor_config(3);
+  c.run.generations = 10;
+  // Finite in generations 0 and 1, NaN for every genome from generation 2 on.
+  testing::FunctionTask task(2, 1, [](uint32_t n, uint32_t gen) { return gen < 2 ? 1.0 + double(n % 5) : std::nan(""); });
+  CpuEvaluator ev(1);
+  Engine engine(c, task, ev);
+  struct Last final : Reporter {
+    uint32_t generations = 0;
+    StopReason finished = StopReason::None;
+    void on_generation(const GenerationStats&, const EvolutionState&, StopReason) override { ++generations; }
+    void on_finish(const EvolutionState&, StopReason r) override { finished = r; }
+  } last;
+  engine.add_reporter(&last);
+  CHECK(engine.run() == StopReason::AllInvalid);
+  CHECK(last.finished == StopReason::AllInvalid);
+  CHECK(last.generations == 2);  // the failed generation is not reported as evaluated
+  const EvolutionState& st = engine.state();
+  CHECK(st.generation == 2);
+  CHECK(st.history.size() == 2);
+  CHECK(st.evaluations == 2 * st.genomes.size());
+  for (const auto& g : st.genomes) CHECK(!g.evaluated);
+  CHECK(stop_leaves_unevaluated(StopReason::AllInvalid));
+  CHECK(std::string(stop_reason_name(StopReason::AllInvalid)) == "no valid fitness");
+
+  // run.on_all_invalid: continue keeps the rule for partly invalid generations: every genome gets 0.
+  c.run.on_all_invalid = AllInvalidPolicy::Continue;
+  Engine going_on(c, task, ev);
+  CHECK(going_on.run() == StopReason::GenerationLimit);
+  const auto& h = going_on.state().history;
+  REQUIRE(h.size() == 10);
+  CHECK(h[1].invalid_fitness == 0);
+  CHECK(h[2].invalid_fitness == c.population_size);
+  CHECK(h[9].best_fitness == 0.0);
+  CHECK(nlohmann::json::parse(stats_to_json(h[2]))["invalid_fitness"] == c.population_size);
+}
+
+TEST_CASE("the message of a stop without valid fitness names the task, the generation and the way on") {
+  const std::string m = all_invalid_message("fixture", 7, 150, "runs/a/checkpoints/ckpt-7.gck");
+  CHECK(m.find("task 'fixture'") != std::string::npos);
+  CHECK(m.find("generation 7") != std::string::npos);
+  CHECK(m.find("all 150 values") != std::string::npos);
+  CHECK(m.find("runs/a/checkpoints/ckpt-7.gck") != std::string::npos);
+  CHECK(m.find("run.on_all_invalid=continue") != std::string::npos);
 }
 
 TEST_CASE("a task whose shape differs from the genome config is refused") {

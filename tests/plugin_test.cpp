@@ -1,9 +1,11 @@
 // Task plug-ins (core/task/plugin.hpp): libraries built outside ganglion's own libraries by CMake from
 // tests/plugin_fixture/ (paths come in as GANGLION_FIXTURE_* definitions). A good one loads
 // through the config's task.plugin and runs; missing files, wrong ABI versions, libraries without
-// entry points and names registered twice are refused with clear messages.
+// entry points, names registered twice and files without the config's task.plugin_hash are
+// refused with clear messages.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -97,4 +99,31 @@ TEST_CASE("a plug-in registering a name that is taken is refused, and registers 
   CHECK(msg.find("registers task 'cartpole'") != std::string::npos);
   CHECK(msg.find("already registered") != std::string::npos);
   CHECK(TaskRegistry::instance().names() == before);
+}
+
+TEST_CASE("a plug-in file's content hash is checked against task.plugin_hash before it loads") {
+  const std::string hash = plugin_file_hash(GANGLION_FIXTURE_GOOD);
+  CHECK(hash.size() == 16);
+  CHECK(hash.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(plugin_file_hash(GANGLION_FIXTURE_GOOD) == hash);
+  CHECK(plugin_file_hash(GANGLION_FIXTURE_ABI) != hash);
+
+  // The right hash loads (or finds it loaded); another is refused naming both, loaded or not.
+  CHECK_NOTHROW(load_task_plugin(GANGLION_FIXTURE_GOOD, "", hash));
+  std::string msg = error_of([] { load_task_plugin(GANGLION_FIXTURE_GOOD, "", "0123456789abcdef"); });
+  CHECK(msg.find("has content hash " + hash) != std::string::npos);
+  CHECK(msg.find("task.plugin_hash is 0123456789abcdef") != std::string::npos);
+  msg = error_of([] { load_task_plugin(GANGLION_FIXTURE_NOENTRY, "", "0123456789abcdef"); });
+  CHECK(msg.find("task.plugin_hash is 0123456789abcdef") != std::string::npos);
+  CHECK(msg.find("is not a Ganglion plug-in") == std::string::npos);  // refused before dlopen
+  msg = error_of([] { load_task_plugin("/nonexistent/libnothing.so", "", "0123456789abcdef"); });
+  CHECK(msg.find("no such file") != std::string::npos);
+  // Through the config, as a run loads it.
+  Config config = plugin_config(GANGLION_FIXTURE_GOOD, "fixture_sum");
+  config.task.plugin_hash = "fedcba9876543210";
+  msg = error_of([&] { TaskRegistry::instance().create(config); });
+  CHECK(msg.find("task.plugin_hash is fedcba9876543210") != std::string::npos);
+
+  CHECK_THROWS_WITH_AS(plugin_file_hash(std::filesystem::temp_directory_path().string()),
+                       doctest::Contains("is a directory"), Error);
 }

@@ -1,12 +1,15 @@
 // The session API (evolution/session.hpp, evolution/experiment.hpp) driven without the CLI: a
 // short XOR run stepped by hand, stopped and resumed, must equal the uninterrupted run (stats.jsonl
 // apart from time_ fields, best_genome.json byte for byte); an experiment keeps one run folder per
-// seed, each the single run of that seed; resume refuses a change that would alter the run.
+// seed, each the single run of that seed; resume refuses a change that would alter the run; a run
+// stopped for a generation without valid fitness resumes at that generation.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,7 @@
 #include "evolution/session.hpp"
 #include "gpu/backend.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/evolution_fixtures.hpp"
 #include "tests/run_files.hpp"
 
 using namespace ganglion;
@@ -163,6 +167,69 @@ TEST_CASE("resume refuses a change that alters the run, naming the key") {
   CHECK(!resumable_key("run.fitness_threshold"));
   CHECK(!resumable_key("logx"));
   CHECK(resumable_keys_text().find("checkpoint.every") != std::string::npos);
+}
+
+TEST_CASE("a run stopped for no valid fitness resumes at the generation that failed") {
+  ScratchDir dir("session-invalid");
+  const std::string stopped = dir / "stopped", whole = dir / "whole";
+  // XOR's shape; finite fitness in generations 0-2, NaN for every genome in generation 3 only.
+  SessionBackends b = backends();
+  b.make_task = [](const Config&) -> std::unique_ptr<Task> {
+    return std::make_unique<FunctionTask>(2, 1, [](uint32_t n, uint32_t gen) {
+      return gen == 3 ? std::nan("") : 1.0 + double((n * 7 + gen) % 11);
+    });
+  };
+  Config config = short_xor(6);
+  config.checkpoint.every = 0;  // only the stop writes one
+  Session s = Session::start(config, b, into(stopped));
+  CHECK(s.run() == StopReason::AllInvalid);
+  CHECK(s.summary().generations == 3);
+  CHECK(s.summary().checkpoint == stopped + "/checkpoints/ckpt-3.gck");
+  CHECK(lines_of(read_text(stopped + "/stats.jsonl")) == 3);
+
+  // Resumed as it was, it stops again at generation 3; with `continue` it is the uninterrupted run.
+  {
+    Session again = Session::resume(stopped, {}, b);
+    CHECK(again.origin().stopped_as == "no valid fitness");
+    CHECK(again.origin().generations_done == 3);
+    CHECK(again.run() == StopReason::AllInvalid);
+  }
+  Session r = Session::resume(stopped, {"run.on_all_invalid=continue"}, b);
+  CHECK(r.run() == StopReason::GenerationLimit);
+  config.run.on_all_invalid = AllInvalidPolicy::Continue;
+  Session w = Session::start(config, b, into(whole));
+  CHECK(w.run() == StopReason::GenerationLimit);
+  const std::string sw = stats_without_times(whole + "/stats.jsonl");
+  CHECK(lines_of(sw) == 6);
+  CHECK(sw.find("\"invalid_fitness\":50") != std::string::npos);  // generation 3, all 50 counted
+  CHECK(sw == stats_without_times(stopped + "/stats.jsonl"));
+  CHECK(read_text(whole + "/best_genome.json") == read_text(stopped + "/best_genome.json"));
+}
+
+TEST_CASE("a task that throws names itself and the generation, and the last checkpoint resumes") {
+  ScratchDir dir("session-throws");
+  const std::string run = dir / "run";
+  SessionBackends b = backends();
+  b.make_task = [](const Config&) -> std::unique_ptr<Task> {
+    return std::make_unique<FunctionTask>(2, 1, [](uint32_t n, uint32_t gen) -> double {
+      if (gen == 3 && n == 7) throw std::runtime_error("simulator diverged");
+      return 1.0 + double(n % 5);
+    });
+  };
+  Config config = short_xor(6);
+  config.checkpoint.every = 2;
+  Session s = Session::start(config, b, into(run));
+  for (int g = 0; g < 3; ++g) CHECK(s.step() == StopReason::None);
+  CHECK_THROWS_WITH_AS(s.step(), "task 'function' failed in generation 3: simulator diverged", Error);
+  CHECK_THROWS_WITH_AS(s.step(), doctest::Contains("the run failed (task 'function' failed in generation 3"), Error);
+  s.interrupt();  // writes nothing: the task's state may be half updated
+  CHECK(!fs::exists(run + "/checkpoints/ckpt-3.gck"));
+  CHECK(fs::exists(run + "/checkpoints/ckpt-2.gck"));
+  CHECK(lines_of(read_text(run + "/stats.jsonl")) == 3);
+  // The folder is free at once and resumes from the last checkpoint.
+  Session r = Session::resume(run, {}, backends());
+  CHECK(r.origin().generations_done == 2);
+  CHECK(r.run() == StopReason::GenerationLimit);
 }
 
 TEST_CASE("a session without an evaluator factory says what is missing") {

@@ -158,9 +158,18 @@ int experiment_command(const ExperimentCliOptions& o) {
               "whole; unsolved runs (limit %u generations) are left out of the means.\n",
               result.runs.size(), result.seconds, result.jobs, config.run.generations);
   std::printf("run folders: %s/seed-<N>/\n", result.out_dir.c_str());
-  for (const auto& r : result.runs)
-    if (!r.summary.solved)
+  bool no_valid_fitness = false;
+  for (const auto& r : result.runs) {
+    if (r.summary.reason == StopReason::AllInvalid) {
+      no_valid_fitness = true;
+      std::printf("seed %llu: %s\n", (unsigned long long)r.seed,
+                  all_invalid_message(config.task.name, r.summary.generations, config.population_size,
+                                      r.summary.checkpoint)
+                      .c_str());
+    } else if (!r.summary.solved) {
       std::printf("seed %llu: not solved in %u generations\n", (unsigned long long)r.seed, r.summary.generations);
+    }
+  }
   if (result.interrupted)
     std::printf("interrupted: %zu of %d runs finished; the others saved checkpoints or did not start\n",
                 result.runs.size(), o.runs);
@@ -174,6 +183,7 @@ int experiment_command(const ExperimentCliOptions& o) {
     if (!out) throw Error(o.csv + ": cannot write");
   }
   if (result.interrupted) return kExitInterrupted;
+  if (no_valid_fitness) return kExitNoValidFitness;
   return s.solved == s.runs ? kExitOk : kExitNotSolved;
 }
 

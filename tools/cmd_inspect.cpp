@@ -1,17 +1,39 @@
 // `ganglion inspect CHECKPOINT`: what a checkpoint holds (generation, population, species table,
-// best fitness, format and version), without resuming. A run folder means its newest checkpoint.
+// best fitness, format and version, the task plug-in a resume would load), without resuming. A run folder means its newest checkpoint.
 // A damaged file is an error naming the file and the problem (exit code 1).
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "core/config/config.hpp"
+#include "core/error.hpp"
+#include "core/task/plugin.hpp"
+#include "core/task/plugin_trust.hpp"
 #include "evolution/checkpoint.hpp"
 #include "core/parallel.hpp"
 #include "tools/command.hpp"
 
 namespace ganglion::cli {
 namespace {
+
+// The plug-in a resume of this checkpoint would load, what the run recorded of it and whether the
+// file still matches; the file is hashed, never loaded.
+void print_plugin(const Config& config) {
+  const TaskConfig& t = config.task;
+  const std::string file = task_plugin_file(t.plugin, config.source);
+  std::string now;
+  try {
+    const std::string hash = plugin_file_hash(file);
+    now = t.plugin_hash.empty()     ? "the file now has content hash " + hash
+          : hash == t.plugin_hash ? std::string("the file now has the recorded hash")
+                                  : "the file now has content hash " + hash + ", NOT the recorded one";
+  } catch (const Error& e) {
+    now = std::string("the file cannot be read now: ") + e.what();
+  }
+  fmt::print("plug-in      {} ({}; {})\n", file, recorded_plugin_text(t), now);
+  fmt::print("             native code, run with your rights: `ganglion resume` loads it only with --trust-plugin or "
+             "--set task.plugin=PATH (which must have the recorded hash)\n");
+}
 
 int inspect_command(const std::string& target, bool show_config) {
   const std::string file = find_checkpoint(target);
@@ -32,6 +54,7 @@ int inspect_command(const std::string& target, bool show_config) {
     seed = std::to_string(config.seed);
     fmt::print("experiment   {} (task {}, seed {}, population {}, generation limit {})\n", name, task, seed,
                config.population_size, config.run.generations);
+    if (!config.task.plugin.empty()) print_plugin(config);
   } catch (const Error& e) {
     fmt::print("experiment   (its config does not load in this Ganglion: {})\n", e.what());
   }

@@ -25,6 +25,7 @@ struct ResumeOptions {
   std::string out;
   bool quiet = false;
   bool verbose = false;
+  bool trust_plugin = false;
 };
 
 int resume_command(const ResumeOptions& o) {
@@ -34,6 +35,7 @@ int resume_command(const ResumeOptions& o) {
   LogReporter log;
   SessionOptions options;
   options.run_dir = o.out;
+  options.trust_plugin = o.trust_plugin;
   options.reporters.push_back(&log);
   StopOnSignal signals;  // before the session: its whole life, not only run()
   Session session = Session::resume(o.from, overrides, cli_backends(), options);
@@ -75,6 +77,8 @@ std::function<int()> setup(CLI::App& app) {
   app.add_option("--out", o->out, "write into this run folder instead of the checkpoint's");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
+  app.add_flag("--trust-plugin", o->trust_plugin,
+               "load the task plug-in the checkpoint names (native code), even if the file changed since");
   return [o] { return resume_command(*o); };
 }
 

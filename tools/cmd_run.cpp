@@ -1,6 +1,7 @@
 // `ganglion run CONFIG`: one evolution run into a run folder (docs/run-folder.md), with one log
 // line per generation. Exit 0 when solved / threshold reached, 3 when the generation limit ran
-// out, 130 after Ctrl-C or SIGTERM (the current generation finishes and the files are saved).
+// out, 4 when a generation had no valid fitness (run.on_all_invalid), 130 after Ctrl-C or SIGTERM
+// (the current generation finishes and the files are saved).
 #include <memory>
 #include <string>
 #include <vector>
@@ -103,6 +104,8 @@ std::function<int()> setup(CLI::App& app) {
 }
 
 }  // namespace
-GANGLION_COMMAND("run", "run one evolution from a config file; exit 0 solved, 3 generation limit, 130 interrupted",
+GANGLION_COMMAND("run",
+                 "run one evolution from a config file; exit 0 solved, 3 generation limit, 4 no valid fitness, "
+                 "130 interrupted",
                  setup);
 }  // namespace ganglion::cli

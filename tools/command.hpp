@@ -36,6 +36,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;         // bad input, with a message
 constexpr int kExitUsage = 2;         // command-line usage error
 constexpr int kExitNotSolved = 3;     // `run`: generation limit reached before the threshold
+constexpr int kExitNoValidFitness = 4; // `run`: a generation without one finite fitness (run.on_all_invalid)
 constexpr int kExitInterrupted = 130; // Ctrl-C / SIGTERM, results saved
 
 }  // namespace ganglion::cli

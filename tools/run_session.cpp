@@ -39,10 +39,15 @@ SessionBackends cli_backends() { return SessionBackends{make_execution_context, 
 RunSummary run_until_stopped(Session& session, const StopOnSignal& signals) {
   session.run(signals.flag());
   const RunSummary s = session.summary();
+  if (s.reason == StopReason::AllInvalid)
+    spdlog::error("{}", all_invalid_message(session.task_name(), session.state().generation,
+                                            session.state().genomes.size(), s.checkpoint));
   spdlog::info("{} after {} generation(s), {} evaluations, {:.2f}s", stop_reason_name(s.reason), s.generations,
                s.evaluations, s.seconds);
-  spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", s.best.id, s.best.fitness,
-               s.best.count(NodeKind::Hidden), s.best.enabled_connections(), s.solved ? " (solves the task)" : "");
+  if (s.generations > 0)
+    spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", s.best.id,
+                 s.best.fitness, s.best.count(NodeKind::Hidden), s.best.enabled_connections(),
+                 s.solved ? " (solves the task)" : "");
   return s;
 }
 
@@ -51,6 +56,7 @@ int exit_code_for(StopReason reason) {
     case StopReason::Solved:
     case StopReason::Threshold: return kExitOk;
     case StopReason::Interrupted: return kExitInterrupted;
+    case StopReason::AllInvalid: return kExitNoValidFitness;
     default: return kExitNotSolved;
   }
 }

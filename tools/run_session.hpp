@@ -29,7 +29,7 @@ SessionBackends cli_backends();
 // Runs the session until it stops or `signals` asks it to; logs the summary lines (stop reason,
 // generations, evaluations, time, best genome) and returns the summary.
 RunSummary run_until_stopped(Session& session, const StopOnSignal& signals);
-// 0 solved / threshold, 130 interrupted, 3 generation limit.
+// 0 solved / threshold, 130 interrupted, 3 generation limit, 4 no valid fitness in a generation.
 int exit_code_for(StopReason reason);
 
 }  // namespace ganglion::cli

@@ -20,8 +20,20 @@ struct EnumWords<FitnessCriterion> {
                                                                        {"min", FitnessCriterion::Min}};
 };
 
+// What a generation in which no genome has a valid (finite) fitness does to the run.
+enum class AllInvalidPolicy { Stop, Continue };
+
+template <>
+struct EnumWords<AllInvalidPolicy> {
+  static constexpr const char* what = "policy";
+  static constexpr std::pair<const char*, AllInvalidPolicy> words[] = {{"stop", AllInvalidPolicy::Stop},
+                                                                       {"continue", AllInvalidPolicy::Continue}};
+};
+
 // run.generations may change on resume: a resumed run goes further (or stops earlier), and
-// generation N is the same either way.
+// generation N is the same either way. So may run.on_all_invalid: a run stopped by it left its
+// folder at the generation that failed, which a resume with `continue` evaluates as the
+// uninterrupted run with `continue` would have.
 #define GANGLION_RUN_SETTINGS(KEY, SUB)                                                                      \
   KEY(uint32_t, generations, 300, at_least(1), may_change, "generation limit")                               \
   KEY(FitnessCriterion, fitness_criterion, FitnessCriterion::Max, any(), fixed,                               \
@@ -30,6 +42,8 @@ struct EnumWords<FitnessCriterion> {
       "stop once the best fitness reaches it; null: no threshold")                                           \
   KEY(bool, stop_when_solved, true, any(), fixed, "stop when the task reports a solution")                    \
   KEY(std::string, out_dir, "runs", non_empty(), fixed, "run folders are created under it")                   \
+  KEY(AllInvalidPolicy, on_all_invalid, AllInvalidPolicy::Stop, any(), may_change,                            \
+      "a generation whose every fitness is NaN or infinite: stop (resumable) or continue (each gets 0)")       \
   KEY(std::string, id, "", may_be_empty(), fixed,                                                             \
       "the run's identity, set when it starts (a new run always gets a fresh one); its checkpoints carry it")
 

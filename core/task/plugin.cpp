@@ -5,7 +5,11 @@
 #include <filesystem>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
+#include "core/io/checkpoint_io.hpp"
+#include "core/io/read_file.hpp"
 
 namespace ganglion {
 
@@ -14,6 +18,7 @@ namespace {
 struct Loaded {
   std::string path;  // canonical
   void* handle = nullptr;
+  std::string hash;  // plugin_file_hash when it was loaded
 };
 
 std::mutex& plugins_mutex() {
@@ -26,7 +31,9 @@ std::vector<Loaded>& plugins() {
   return loaded;
 }
 
-std::string resolve(const std::string& path, const std::string& config_source) {
+}  // namespace
+
+std::string task_plugin_file(const std::string& path, const std::string& config_source) {
   namespace fs = std::filesystem;
   fs::path p(path);
   std::error_code ec;
@@ -38,14 +45,34 @@ std::string resolve(const std::string& path, const std::string& config_source) {
   return path;  // let dlopen report it
 }
 
-}  // namespace
+std::string plugin_file_hash(const std::string& file) {
+  const std::string bytes = read_regular_file_or_throw<Error>(file, "plug-in library");
+  return fmt::format("{:016x}", xxhash64(bytes.data(), bytes.size()));
+}
 
-std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source) {
-  const std::string file = resolve(path, config_source);
+std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source,
+                                          const std::string& expected_hash) {
+  const std::string file = task_plugin_file(path, config_source);
   const std::string where = (config_source.empty() ? std::string() : config_source + ": task.plugin: ") + "plug-in '" + path + "'";
+  auto check_hash = [&](const std::string& hash) {
+    if (!expected_hash.empty() && hash.empty())
+      throw Error(where + " (" + file + "): no such file, so it cannot have the content hash task.plugin_hash = " +
+                  expected_hash + " that this run recorded");
+    if (!expected_hash.empty() && hash != expected_hash)
+      throw Error(where + " (" + file + ") has content hash " + hash + ", but task.plugin_hash is " + expected_hash +
+                  ": it is not the file this run was recorded with (rebuilt or replaced since), so it was not loaded");
+  };
   std::lock_guard<std::mutex> lock(plugins_mutex());
   for (const auto& p : plugins())
-    if (p.path == file) return {};
+    if (p.path == file) {
+      check_hash(p.hash);
+      return {};
+    }
+  // Hashed before dlopen runs any of its code; a file that cannot be read is left to dlopen's message.
+  std::string hash;
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) hash = plugin_file_hash(file);
+  check_hash(hash);
 
   dlerror();
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -100,7 +127,7 @@ std::vector<std::string> load_task_plugin(const std::string& path, const std::st
     registry.add(std::move(info));
   }
   // The library stays loaded for the life of the process: its task factories live in it.
-  plugins().push_back({file, handle});
+  plugins().push_back({file, handle, hash});
   return names;
 }
 

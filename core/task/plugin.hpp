@@ -27,7 +27,9 @@
 // 2: Task::save_state / restore_state (checkpointed task state).
 // 3: task parameters are a ConfigValue (core/config/config_value.hpp), no longer a yaml-cpp node,
 //    and Config's sections come from their key tables: plug-ins need no yaml-cpp (docs/tasks.md).
-#define GANGLION_PLUGIN_ABI_VERSION 3u
+// 4: Config's run and task sections gained keys (run.on_all_invalid, task.plugin_hash,
+//    task.plugin_abi), which moves the members after them.
+#define GANGLION_PLUGIN_ABI_VERSION 4u
 
 namespace ganglion {
 
@@ -44,8 +46,18 @@ class PluginRegistrar {
 
 // Loads the plug-in at `path` (once per file; later calls are no-ops) and registers its tasks.
 // A relative path is looked up next to `config_source` (the config file) first, then in the
-// working folder. Returns the names it registered (empty when it was loaded before).
-std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source = "");
+// working folder. `expected_hash`, when not empty (a config's task.plugin_hash), must be the
+// file's content hash: another file is refused before it is loaded, naming both hashes. Returns
+// the names it registered (empty when it was loaded before).
+std::vector<std::string> load_task_plugin(const std::string& path, const std::string& config_source = "",
+                                          const std::string& expected_hash = "");
+
+// The file load_task_plugin loads for `path`: absolute and normalised when found next to
+// `config_source` or in the working folder, else `path` as written.
+std::string task_plugin_file(const std::string& path, const std::string& config_source = "");
+// A plug-in file's content hash as task.plugin_hash records it: XXH64 of its bytes, 16 lower-case
+// hex digits. Throws Error naming the file when it is not a readable regular file.
+std::string plugin_file_hash(const std::string& file);
 
 // Files loaded so far, in order.
 std::vector<std::string> loaded_task_plugins();

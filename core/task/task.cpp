@@ -44,7 +44,7 @@ std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
                       "' is a task written in Python, which this program cannot run; run the config with "
                       "`python -m ganglion run CONFIG` (docs/python.md)");
   // A plug-in named in the config registers its tasks before the lookup.
-  if (!config.task.plugin.empty()) load_task_plugin(config.task.plugin, config.source);
+  if (!config.task.plugin.empty()) load_task_plugin(config.task.plugin, config.source, config.task.plugin_hash);
   const TaskInfo* info = find(config.task.name);
   if (!info && config.task.name == "python")  // what the Python module writes for a task object
     throw ConfigError((config.source.empty() ? std::string("config") : config.source) +
