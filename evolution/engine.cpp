@@ -83,8 +83,12 @@ StopReason Engine::step() {
     throw Error("decoder '" + decoder_->name() + "' made " + std::to_string(layout_.num_networks) +
                 " networks of " + std::to_string(n) + " genomes");
   t = std::chrono::steady_clock::now();
+  result_.time_upload = 0.0;
   evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
-  s.time_evaluate = seconds_since(t);
+  s.time_upload = result_.time_upload;
+  s.time_evaluate = std::max(0.0, seconds_since(t) - result_.time_upload);
+  s.time_reporters = reporters_seconds_;
+  t = std::chrono::steady_clock::now();
   if (result_.fitness.size() != n || result_.solved.size() != n)
     throw Error("population evaluation " + evaluation_->name() + " returned " + std::to_string(result_.fitness.size()) +
                 " fitness values and " + std::to_string(result_.solved.size()) + " solved flags for " +
@@ -173,6 +177,7 @@ StopReason Engine::step() {
     s.species.push_back(ss);
   }
   s.compatibility_threshold = st.compatibility_threshold;
+  s.time_statistics = seconds_since(t);
 
   // Stop, or make the next generation.
   StopReason reason = StopReason::None;
@@ -181,12 +186,16 @@ StopReason Engine::step() {
   else if (st.generation + 1 >= config_.run.generations) reason = StopReason::GenerationLimit;
   if (reason == StopReason::None) {
     t = std::chrono::steady_clock::now();
-    reproduce(st, config_, execution_->pool());
-    s.time_reproduce = seconds_since(t);
+    reproduce(st, config_, execution_->pool(), &s.time_speciate);
+    s.time_reproduce = std::max(0.0, seconds_since(t) - s.time_speciate);
   }
   s.time_total = seconds_since(t_start);
   st.history.push_back(s);
+  // The reporters' time (stats line, log, checkpoints) goes into the next generation's line:
+  // this one is written by them.
+  t = std::chrono::steady_clock::now();
   for (Reporter* r : reporters_) r->on_generation(s, st, reason);
+  reporters_seconds_ = seconds_since(t);
   return reason;
 }
 

@@ -1,6 +1,7 @@
 #include "evolution/reproduction.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -53,12 +54,20 @@ std::vector<uint32_t> allocate_offspring(const std::vector<double>& adjusted, ui
   return out;
 }
 
-void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool) {
+namespace {
+void timed_speciate(EvolutionState& state, const Config& config, ThreadPool& pool, double* seconds) {
+  const auto t = std::chrono::steady_clock::now();
+  speciate(state, config, pool);
+  if (seconds) *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds) {
   reserve_initial_ids(config.genome, state.innovations);
   state.genomes = make_initial_population(config, state.next_genome_id, config.population_size, state.restarts);
   state.next_genome_id += config.population_size;
   state.species.clear();
-  speciate(state, config, pool);
+  timed_speciate(state, config, pool, speciate_seconds);
 }
 
 namespace {
@@ -69,7 +78,7 @@ struct ChildPlan {
 };
 }  // namespace
 
-bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
+bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds) {
   const auto& rc = config.reproduction;
   const uint32_t gen = state.generation;
   auto score = [&](uint32_t g) { return score_of(state.genomes[g].fitness, config); };
@@ -109,7 +118,7 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
     ++state.restarts;
     state.generation = gen + 1;
     begin_generation(state.innovations);
-    initialise_population(state, config, pool);
+    initialise_population(state, config, pool, speciate_seconds);
     return true;
   }
 
@@ -239,7 +248,7 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
       64);
   state.genomes = std::move(children);
   state.generation = gen + 1;
-  speciate(state, config, pool);
+  timed_speciate(state, config, pool, speciate_seconds);
   return false;
 }
 
