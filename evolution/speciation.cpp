@@ -7,6 +7,25 @@
 
 namespace ganglion {
 
+namespace {
+// Builds where function multi-versioning exists get a copy of the scan below for CPUs with the
+// popcnt instruction (the signature test's core), picked when the program loads; the answer is
+// the same either way.
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define GANGLION_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define GANGLION_POPCNT_CLONES
+#endif
+
+// The index of the first of reps[from, to) within the threshold of g, or `to`.
+GANGLION_POPCNT_CLONES size_t first_within(const DistanceGenome* reps, size_t from, size_t to, const DistanceGenome& g,
+                                           const SpeciationConfig& config, const DistanceBound& bound) {
+  for (size_t k = from; k < to; ++k)
+    if (!provably_apart(reps[k], g, bound) && within_threshold_merged(reps[k], g, config, bound)) return k;
+  return to;
+}
+}  // namespace
+
 void choose_representatives(EvolutionState& state, const Config& config) {
   for (auto& s : state.species) {
     if (s.members.empty()) continue;
@@ -34,10 +53,11 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
   // for any thread count. Chunks grow while few species are founded (B is short) and shrink when
   // many are (B is serial), so both a settled population and a fragmenting one take a few dozen
   // parallel rounds rather than one per new species.
+  const DistanceBound bound = distance_bound(sc, threshold);
   std::vector<int64_t> assigned(n, -1);
-  std::vector<const Genome*> reps;
+  std::vector<DistanceGenome> reps;
   reps.reserve(existing + 64);
-  for (const auto& s : state.species) reps.push_back(&s.representative);
+  for (const auto& s : state.species) reps.push_back(distance_genome(s.representative, sc));
   std::vector<uint32_t> founders;  // genome index of each species founded now, in order
   size_t chunk = 64;
   for (size_t begin = 0; begin < n;) {
@@ -46,25 +66,22 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
     pool.for_each(
         end - begin,
         [&](size_t j) {
-          const Genome& g = state.genomes[begin + j];
-          for (size_t k = 0; k < known; ++k)
-            if (compatibility_distance(*reps[k], g, sc) < threshold) {
-              assigned[begin + j] = int64_t(k);
-              return;
-            }
+          const DistanceGenome g = distance_genome(state.genomes[begin + j], sc);
+          const size_t k = first_within(reps.data(), 0, known, g, sc, bound);
+          if (k < known) assigned[begin + j] = int64_t(k);
         },
         4);
     size_t founded = 0;
     for (size_t i = begin; i < end; ++i) {
       if (assigned[i] >= 0) continue;
-      for (size_t k = known; k < reps.size(); ++k)
-        if (compatibility_distance(*reps[k], state.genomes[i], sc) < threshold) {
-          assigned[i] = int64_t(k);
-          break;
-        }
-      if (assigned[i] >= 0) continue;
+      const DistanceGenome g = distance_genome(state.genomes[i], sc);
+      const size_t k = first_within(reps.data(), known, reps.size(), g, sc, bound);
+      if (k < reps.size()) {
+        assigned[i] = int64_t(k);
+        continue;
+      }
       assigned[i] = int64_t(reps.size());
-      reps.push_back(&state.genomes[i]);
+      reps.push_back(g);
       founders.push_back(uint32_t(i));
       ++founded;
     }
