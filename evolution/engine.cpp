@@ -138,11 +138,24 @@ StopReason Engine::step() {
     nodes += counted_nodes(g);
     conns += g.enabled_connections();
   }
+  // The median needs only the middle one or two values: a selection rather than a sort, but the
+  // sort where a middle value is zero, since only the sort decides whether -0.0 or 0.0 lands there.
   std::vector<double> sorted = fitness;
-  std::sort(sorted.begin(), sorted.end());
+  double upper = 0.0, lower = 0.0;
+  if (n) {
+    const auto mid = sorted.begin() + long(n / 2);
+    std::nth_element(sorted.begin(), mid, sorted.end());
+    upper = *mid;
+    if (n % 2 == 0) lower = *std::max_element(sorted.begin(), mid);
+    if (upper == 0.0 || (n % 2 == 0 && lower == 0.0)) {
+      std::sort(sorted.begin(), sorted.end());
+      upper = sorted[n / 2];
+      if (n % 2 == 0) lower = sorted[n / 2 - 1];
+    }
+  }
   if (n) {
     s.mean_fitness = sum / double(n);
-    s.median_fitness = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    s.median_fitness = n % 2 ? upper : 0.5 * (lower + upper);
     s.mean_nodes = nodes / double(n);
     s.mean_connections = conns / double(n);
     const Genome& b = st.genomes[best];

@@ -139,13 +139,17 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   // 3. Parents per species (best first) and the population's elite.
   std::vector<std::vector<uint32_t>> ranked(state.species.size());
   std::vector<std::vector<uint32_t>> parents(state.species.size());
-  for (size_t k = 0; k < state.species.size(); ++k) {
-    ranked[k] = state.species[k].members;
-    std::sort(ranked[k].begin(), ranked[k].end(), better);
-    size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
-    survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
-    parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
-  }
+  // Species are ranked independently, so in parallel (a sort gives the same order on any thread).
+  pool.for_each(
+      state.species.size(),
+      [&](size_t k) {
+        ranked[k] = state.species[k].members;
+        std::sort(ranked[k].begin(), ranked[k].end(), better);
+        size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
+        survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
+        parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
+      },
+      4);
   std::vector<uint32_t> population_elite;
   if (rc.elitism > 0) {
     std::vector<uint32_t> all;
