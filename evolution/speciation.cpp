@@ -54,6 +54,8 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
   // many are (B is serial), so both a settled population and a fragmenting one take a few dozen
   // parallel rounds rather than one per new species.
   const DistanceBound bound = distance_bound(sc, threshold);
+  std::vector<DistanceGenome> keys(n);
+  pool.for_each(n, [&](size_t i) { keys[i] = distance_genome(state.genomes[i], sc); }, 256);
   std::vector<int64_t> assigned(n, -1);
   std::vector<DistanceGenome> reps;
   reps.reserve(existing + 64);
@@ -66,22 +68,20 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
     pool.for_each(
         end - begin,
         [&](size_t j) {
-          const DistanceGenome g = distance_genome(state.genomes[begin + j], sc);
-          const size_t k = first_within(reps.data(), 0, known, g, sc, bound);
+          const size_t k = first_within(reps.data(), 0, known, keys[begin + j], sc, bound);
           if (k < known) assigned[begin + j] = int64_t(k);
         },
         4);
     size_t founded = 0;
     for (size_t i = begin; i < end; ++i) {
       if (assigned[i] >= 0) continue;
-      const DistanceGenome g = distance_genome(state.genomes[i], sc);
-      const size_t k = first_within(reps.data(), known, reps.size(), g, sc, bound);
+      const size_t k = first_within(reps.data(), known, reps.size(), keys[i], sc, bound);
       if (k < reps.size()) {
         assigned[i] = int64_t(k);
         continue;
       }
       assigned[i] = int64_t(reps.size());
-      reps.push_back(g);
+      reps.push_back(keys[i]);
       founders.push_back(uint32_t(i));
       ++founded;
     }
