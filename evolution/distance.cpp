@@ -85,7 +85,8 @@ DistanceGenome distance_genome(const Genome& g, const SpeciationConfig& config) 
   for (const auto& c : g.connections) d.signature |= uint64_t(1) << (uint64_t(c.innovation) & 63);
   d.collisions = d.connections - uint32_t(__builtin_popcountll(d.signature));
   for (const auto& n : g.nodes) d.counted_nodes += counted(n);
-  d.genes = d.connections + (config.include_node_genes ? d.counted_nodes : 0);
+  d.apart_nodes = config.include_node_genes ? d.counted_nodes : 0;
+  d.genes = d.connections + d.apart_nodes;
   return d;
 }
 
@@ -97,7 +98,13 @@ double min_coefficient(const SpeciationConfig& config) {
 }
 }  // namespace
 
-DistanceBound distance_bound(const SpeciationConfig& config, double threshold) {
+uint32_t DistanceBound::compute_apart_limit(uint32_t genes) const {
+  // apart >= x and apart >= ceil(x) agree for every integer apart.
+  const double x = limit_per_gene * (genes < normalize_min_genes ? 1.0 : double(genes));
+  return x >= 4294967295.0 ? std::numeric_limits<uint32_t>::max() : uint32_t(std::ceil(x));
+}
+
+DistanceBound distance_bound(const SpeciationConfig& config, double threshold, uint32_t max_genes) {
   DistanceBound b;
   b.threshold = threshold;
   b.include_node_genes = config.include_node_genes;
@@ -108,6 +115,8 @@ DistanceBound distance_bound(const SpeciationConfig& config, double threshold) {
   auto sane = [](double x) { return x >= 1e-100 && x <= 1e100; };
   const bool exits = sane(c_min) && (c3 == 0.0 || sane(c3)) && sane(threshold);
   b.limit_per_gene = exits ? threshold * kMargin / c_min : std::numeric_limits<double>::infinity();
+  b.apart_limits.resize(size_t(max_genes) + 1);
+  for (uint32_t g = 0; g <= max_genes; ++g) b.apart_limits[g] = b.compute_apart_limit(g);
   return b;
 }
 
@@ -116,7 +125,7 @@ bool within_threshold_merged(const DistanceGenome& da, const DistanceGenome& db,
   const size_t sa = da.connections, sb = db.connections;
   const double n = distance_normaliser(da, db, bound);
   const bool exits = std::isfinite(bound.limit_per_gene);
-  const double limit = bound.limit_per_gene * n;
+  const uint32_t limit = bound.apart_limit(std::max(da.genes, db.genes));
   const double per_apart = min_coefficient(config) / n;
   const double reach = bound.threshold * kMargin;
   const double c3 = config.weight_coefficient;
@@ -144,7 +153,7 @@ bool within_threshold_merged(const DistanceGenome& da, const DistanceGenome& db,
     // weight differences so far are shared by at most this many matches.
     const size_t left_a = sa - i, left_b = sb - j;
     const size_t apart = disjoint + (left_a > left_b ? left_a - left_b : left_b - left_a);
-    if (double(apart) >= limit) return false;
+    if (apart >= limit) return false;
     const size_t most_matching = matching + std::min(left_a, left_b) + node_matches;
     if (most_matching > 0 && per_apart * double(apart) + c3 * (weight_diff / double(most_matching)) >= reach)
       return false;

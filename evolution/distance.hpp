@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "core/config/config.hpp"
 #include "core/genome/genome.hpp"
@@ -26,7 +27,8 @@ struct DistanceGenome {
   uint32_t connections = 0;    // genome->connections.size()
   uint32_t collisions = 0;     // connections - popcount(signature): genes sharing a bit with another
   uint32_t counted_nodes = 0;  // hidden + output nodes
-  uint32_t genes = 0;          // what N counts: connections, plus counted_nodes with include_node_genes
+  uint32_t apart_nodes = 0;    // counted_nodes with include_node_genes, else 0
+  uint32_t genes = 0;          // what N counts: connections + apart_nodes
 };
 DistanceGenome distance_genome(const Genome& g, const SpeciationConfig& config);
 
@@ -37,8 +39,18 @@ struct DistanceBound {
   double threshold = 0.0;
   bool include_node_genes = false;
   uint32_t normalize_min_genes = 0;
+  // apart_limits[genes]: the fewest non-matching genes that reach the threshold when the larger
+  // genome of a pair counts `genes` genes (ceil(limit_per_gene * N); UINT32_MAX: never), for the
+  // sizes distance_bound() was told of; apart_limit() computes the others.
+  std::vector<uint32_t> apart_limits;
+
+  uint32_t compute_apart_limit(uint32_t genes) const;
+  uint32_t apart_limit(uint32_t genes) const {
+    return genes < apart_limits.size() ? apart_limits[genes] : compute_apart_limit(genes);
+  }
 };
-DistanceBound distance_bound(const SpeciationConfig& config, double threshold);
+// `max_genes`: the largest DistanceGenome::genes the bound will meet often (a table up to it).
+DistanceBound distance_bound(const SpeciationConfig& config, double threshold, uint32_t max_genes = 0);
 
 // N of the formula for a pair.
 inline double distance_normaliser(const DistanceGenome& a, const DistanceGenome& b, const DistanceBound& bound) {
@@ -47,16 +59,23 @@ inline double distance_normaliser(const DistanceGenome& a, const DistanceGenome&
 }
 
 // True only when compatibility_distance(a, b) >= threshold, decided from the sizes and signatures
-// alone (a few instructions): matching genes share their signature bit, so at most
-// popcount(a & b) + min(collisions) genes match, and the rest cannot.
-inline bool provably_apart(const DistanceGenome& a, const DistanceGenome& b, const DistanceBound& bound) {
+// alone (a few integer instructions): matching genes share their signature bit, so at most
+// popcount(a & b) + min(collisions) connection genes match, and the rest cannot; node genes
+// (with include_node_genes) miss at least the difference of the node counts.
+// least_apart() is that count of genes that cannot match; provably_apart() compares it with the
+// bound's limit for the pair's size.
+// `with_nodes`: the bound's include_node_genes (a parameter so that scans can fix it at compile time).
+inline uint32_t least_apart(const DistanceGenome& a, const DistanceGenome& b, bool with_nodes) {
   const uint32_t shared = uint32_t(__builtin_popcountll(a.signature & b.signature)) +
                           std::min(a.collisions, b.collisions);
   const uint32_t matching = std::min(shared, std::min(a.connections, b.connections));
   uint32_t apart = a.connections + b.connections - 2 * matching;
-  if (bound.include_node_genes)
-    apart += a.counted_nodes > b.counted_nodes ? a.counted_nodes - b.counted_nodes : b.counted_nodes - a.counted_nodes;
-  return double(apart) >= bound.limit_per_gene * distance_normaliser(a, b, bound);
+  if (with_nodes)
+    apart += a.apart_nodes > b.apart_nodes ? a.apart_nodes - b.apart_nodes : b.apart_nodes - a.apart_nodes;
+  return apart;
+}
+inline bool provably_apart(const DistanceGenome& a, const DistanceGenome& b, const DistanceBound& bound) {
+  return least_apart(a, b, bound.include_node_genes) >= bound.apart_limit(std::max(a.genes, b.genes));
 }
 
 // compatibility_distance(a, b, config) < bound.threshold, the same answer for every pair, usually

@@ -13,16 +13,35 @@ namespace {
 // the same either way.
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
 #define GANGLION_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#define GANGLION_INLINE_SCAN __attribute__((always_inline)) inline
 #else
 #define GANGLION_POPCNT_CLONES
+#define GANGLION_INLINE_SCAN inline
 #endif
 
 // The index of the first of reps[from, to) within the threshold of g, or `to`.
-GANGLION_POPCNT_CLONES size_t first_within(const DistanceGenome* reps, size_t from, size_t to, const DistanceGenome& g,
-                                           const SpeciationConfig& config, const DistanceBound& bound) {
-  for (size_t k = from; k < to; ++k)
-    if (!provably_apart(reps[k], g, bound) && within_threshold_merged(reps[k], g, config, bound)) return k;
+// provably_apart() spelled out, with the node genes' part fixed at compile time, so that the scan
+// stays a few instructions per representative.
+template <bool WithNodes>
+GANGLION_INLINE_SCAN size_t scan(const DistanceGenome* reps, size_t from, size_t to, const DistanceGenome& g, const SpeciationConfig& config,
+            const DistanceBound& bound) {
+  const uint32_t* limits = bound.apart_limits.data();
+  const size_t num_limits = bound.apart_limits.size();
+  for (size_t k = from; k < to; ++k) {
+    const DistanceGenome& r = reps[k];
+    const uint32_t genes = std::max(r.genes, g.genes);
+    const uint32_t limit = genes < num_limits ? limits[genes] : bound.compute_apart_limit(genes);
+    if (least_apart(r, g, WithNodes) >= limit) continue;
+    if (within_threshold_merged(r, g, config, bound)) return k;
+  }
   return to;
+}
+
+GANGLION_POPCNT_CLONES size_t first_within(const DistanceGenome* reps, size_t from, size_t to,
+                                           const DistanceGenome& g, const SpeciationConfig& config,
+                                           const DistanceBound& bound) {
+  return bound.include_node_genes ? scan<true>(reps, from, to, g, config, bound)
+                                  : scan<false>(reps, from, to, g, config, bound);
 }
 }  // namespace
 
@@ -53,13 +72,16 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
   // for any thread count. Chunks grow while few species are founded (B is short) and shrink when
   // many are (B is serial), so both a settled population and a fragmenting one take a few dozen
   // parallel rounds rather than one per new species.
-  const DistanceBound bound = distance_bound(sc, threshold);
   std::vector<DistanceGenome> keys(n);
   pool.for_each(n, [&](size_t i) { keys[i] = distance_genome(state.genomes[i], sc); }, 256);
   std::vector<int64_t> assigned(n, -1);
   std::vector<DistanceGenome> reps;
   reps.reserve(existing + 64);
   for (const auto& s : state.species) reps.push_back(distance_genome(s.representative, sc));
+  uint32_t max_genes = 0;
+  for (const auto& k : keys) max_genes = std::max(max_genes, k.genes);
+  for (const auto& r : reps) max_genes = std::max(max_genes, r.genes);
+  const DistanceBound bound = distance_bound(sc, threshold, max_genes);
   std::vector<uint32_t> founders;  // genome index of each species founded now, in order
   size_t chunk = 64;
   for (size_t begin = 0; begin < n;) {

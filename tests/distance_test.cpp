@@ -96,7 +96,8 @@ TEST_CASE("within_threshold decides exactly as the full distance, early exits in
           // would show; the others are the usual, far ones.
           for (double t : {d, std::nextafter(d, 0.0), std::nextafter(d, 1e300), 0.5 * d, 2.0 * d, 1.0, 3.0}) {
             if (!(t > 0.0)) continue;
-            const DistanceBound bound = distance_bound(sc, t);
+            // With and without the table of limits (the speciation's way and the plain one).
+            const DistanceBound bound = distance_bound(sc, t, (i + j) % 2 ? 64 : 0);
             INFO("family " << family << " round " << round << " pair " << i << "," << j << " d " << d << " t " << t);
             const bool expected = d < t;
             CHECK(within_threshold(a, b, sc, bound) == expected);
