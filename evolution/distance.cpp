@@ -84,9 +84,9 @@ DistanceGenome distance_genome(const Genome& g, const SpeciationConfig& config) 
   d.connections = uint32_t(g.connections.size());
   for (const auto& c : g.connections) d.signature |= uint64_t(1) << (uint64_t(c.innovation) & 63);
   d.collisions = d.connections - uint32_t(__builtin_popcountll(d.signature));
-  for (const auto& n : g.nodes) d.counted_nodes += counted(n);
-  d.apart_nodes = config.include_node_genes ? d.counted_nodes : 0;
-  d.genes = d.connections + d.apart_nodes;
+  if (config.include_node_genes)  // the only case that reads the node counts
+    for (const auto& n : g.nodes) d.counted_nodes += counted(n);
+  d.genes = d.connections + d.counted_nodes;
   return d;
 }
 
@@ -154,8 +154,10 @@ bool within_threshold_merged(const DistanceGenome& da, const DistanceGenome& db,
     const size_t left_a = sa - i, left_b = sb - j;
     const size_t apart = disjoint + (left_a > left_b ? left_a - left_b : left_b - left_a);
     if (apart >= limit) return false;
+    // per_apart * apart + c3 * weight_diff / most_matching >= reach, without the division (the
+    // margin in `reach` covers the different rounding).
     const size_t most_matching = matching + std::min(left_a, left_b) + node_matches;
-    if (most_matching > 0 && per_apart * double(apart) + c3 * (weight_diff / double(most_matching)) >= reach)
+    if (weight_diff > 0.0 && c3 * weight_diff >= (reach - per_apart * double(apart)) * double(most_matching))
       return false;
   }
   const size_t excess = (sa - i) + (sb - j);

@@ -26,9 +26,8 @@ struct DistanceGenome {
   uint64_t signature = 0;      // bit (innovation mod 64) set for every connection gene
   uint32_t connections = 0;    // genome->connections.size()
   uint32_t collisions = 0;     // connections - popcount(signature): genes sharing a bit with another
-  uint32_t counted_nodes = 0;  // hidden + output nodes
-  uint32_t apart_nodes = 0;    // counted_nodes with include_node_genes, else 0
-  uint32_t genes = 0;          // what N counts: connections + apart_nodes
+  uint32_t counted_nodes = 0;  // hidden + output nodes, counted only with include_node_genes (else 0)
+  uint32_t genes = 0;          // what N counts: connections + counted_nodes
 };
 DistanceGenome distance_genome(const Genome& g, const SpeciationConfig& config);
 
@@ -71,7 +70,7 @@ inline uint32_t least_apart(const DistanceGenome& a, const DistanceGenome& b, bo
   const uint32_t matching = std::min(shared, std::min(a.connections, b.connections));
   uint32_t apart = a.connections + b.connections - 2 * matching;
   if (with_nodes)
-    apart += a.apart_nodes > b.apart_nodes ? a.apart_nodes - b.apart_nodes : b.apart_nodes - a.apart_nodes;
+    apart += a.counted_nodes > b.counted_nodes ? a.counted_nodes - b.counted_nodes : b.counted_nodes - a.counted_nodes;
   return apart;
 }
 inline bool provably_apart(const DistanceGenome& a, const DistanceGenome& b, const DistanceBound& bound) {
