@@ -19,12 +19,12 @@ namespace {
 #define GANGLION_INLINE_SCAN inline
 #endif
 
-// The index of the first of reps[from, to) within the threshold of g, or `to`.
-// provably_apart() spelled out, with the node genes' part fixed at compile time, so that the scan
-// stays a few instructions per representative.
+// The index of the first of reps[from, to) within the threshold of g, or `to`: within_threshold()
+// with provably_apart() spelled out and the node genes' part fixed at compile time, so that the
+// scan stays a few instructions per representative.
 template <bool WithNodes>
-GANGLION_INLINE_SCAN size_t scan(const DistanceGenome* reps, size_t from, size_t to, const DistanceGenome& g, const SpeciationConfig& config,
-            const DistanceBound& bound) {
+GANGLION_INLINE_SCAN size_t scan(const DistanceGenome* reps, size_t from, size_t to, const DistanceGenome& g,
+                                 const SpeciationConfig& config, const DistanceBound& bound) {
   const uint32_t* limits = bound.apart_limits.data();
   const size_t num_limits = bound.apart_limits.size();
   for (size_t k = from; k < to; ++k) {
