@@ -1,5 +1,5 @@
-// Checkpoint body (format version 1; docs/checkpoint-format.md, "Body"): eight sections in a
-// fixed order, each read with a bounds-checked reader that names the field on failure.
+// Checkpoint body (format version 1; docs/checkpoint-format.md, "Body"): eight sections and an
+// optional ninth (TIME) in a fixed order, each read with a bounds-checked reader that names the field on failure.
 #include "evolution/checkpoint.hpp"
 
 #include <filesystem>
@@ -60,10 +60,49 @@ void put_stats(BinaryWriter& w, const GenerationStats& s) {
   w.f64(s.compatibility_threshold);
   w.boolean(s.solved);
   w.varint(s.invalid_fitness);
-  w.f64(s.time_compile);
-  w.f64(s.time_evaluate);
-  w.f64(s.time_reproduce);
-  w.f64(s.time_total);
+#define GANGLION_HIST_TIME(name, in_hist) \
+  if (in_hist) w.f64(s.time_##name);
+  GANGLION_GENERATION_TIMES(GANGLION_HIST_TIME)
+#undef GANGLION_HIST_TIME
+}
+
+// The TIME section: the time_ fields HIST lacks, by name, so that later fields need no new format.
+// A reader skips names it does not know; a checkpoint without the section has them all 0.
+struct ExtraTime {
+  const char* name;
+  double GenerationStats::*field;
+};
+std::vector<ExtraTime> extra_times() {
+  std::vector<ExtraTime> v;
+#define GANGLION_EXTRA_TIME(name, in_hist) \
+  if (!(in_hist)) v.push_back(ExtraTime{#name, &GenerationStats::time_##name});
+  GANGLION_GENERATION_TIMES(GANGLION_EXTRA_TIME)
+#undef GANGLION_EXTRA_TIME
+  return v;
+}
+
+void put_times(BinaryWriter& w, const std::vector<GenerationStats>& history) {
+  const auto extra = extra_times();
+  w.varint(extra.size());
+  for (const auto& e : extra) w.string(e.name);
+  for (const auto& s : history)
+    for (const auto& e : extra) w.f64(s.*(e.field));
+}
+
+void get_times(BinaryReader& r, std::vector<GenerationStats>& history) {
+  const auto extra = extra_times();
+  std::vector<double GenerationStats::*> fields(r.count("time field count"));
+  for (auto& f : fields) {
+    const std::string name = r.string("time field name", 256);
+    f = nullptr;
+    for (const auto& e : extra)
+      if (name == e.name) f = e.field;
+  }
+  for (auto& s : history)
+    for (auto f : fields) {
+      const double v = r.f64("time field value");
+      if (f) s.*f = v;
+    }
 }
 
 GenerationStats get_stats(BinaryReader& r) {
@@ -83,10 +122,10 @@ GenerationStats get_stats(BinaryReader& r) {
   s.compatibility_threshold = r.f64("statistics compatibility threshold");
   s.solved = r.boolean("statistics solved flag");
   s.invalid_fitness = get_u32v(r, "statistics invalid fitness count");
-  s.time_compile = r.f64("statistics time_compile");
-  s.time_evaluate = r.f64("statistics time_evaluate");
-  s.time_reproduce = r.f64("statistics time_reproduce");
-  s.time_total = r.f64("statistics time_total");
+#define GANGLION_HIST_TIME(name, in_hist) \
+  if (in_hist) s.time_##name = r.f64("statistics time_" #name);
+  GANGLION_GENERATION_TIMES(GANGLION_HIST_TIME)
+#undef GANGLION_HIST_TIME
   return s;
 }
 
@@ -166,6 +205,10 @@ Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c, Threa
   s = w.begin_section("HIST");
   w.varint(st.history.size());
   for (const auto& g : st.history) put_stats(w, g);
+  w.end_section(s);
+
+  s = w.begin_section("TIME");
+  put_times(w, st.history);
   w.end_section(s);
   return w.take();
 }
@@ -276,7 +319,12 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, Threa
   for (auto& g : st.history) g = get_stats(hist);
   hist.expect_end("section HIST");
 
-  r.expect_end("the last section (HIST)");
+  if (r.remaining() > 0) {  // optional: checkpoints written before it existed end with HIST
+    BinaryReader time = r.section("TIME");
+    get_times(time, st.history);
+    time.expect_end("section TIME");
+  }
+  r.expect_end("the last section (TIME)");
   return checkpoint;
 }
 

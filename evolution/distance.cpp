@@ -2,8 +2,49 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ganglion {
+
+namespace {
+bool counted(const NodeGene& n) { return n.kind == NodeKind::Hidden || n.kind == NodeKind::Output; }
+
+// The node genes' part of the distance: disjoint nodes and matching nodes' differences, added to
+// the connections' counts in the order compatibility_distance has always added them.
+void add_node_genes(const Genome& a, const Genome& b, size_t& disjoint, size_t& matching, double& weight_diff) {
+  size_t p = 0, q = 0;
+  while (p < a.nodes.size() || q < b.nodes.size()) {
+    if (p < a.nodes.size() && !counted(a.nodes[p])) { ++p; continue; }
+    if (q < b.nodes.size() && !counted(b.nodes[q])) { ++q; continue; }
+    if (q >= b.nodes.size() || (p < a.nodes.size() && a.nodes[p].id < b.nodes[q].id)) {
+      ++disjoint;
+      ++p;
+    } else if (p >= a.nodes.size() || b.nodes[q].id < a.nodes[p].id) {
+      ++disjoint;
+      ++q;
+    } else {
+      const NodeGene& x = a.nodes[p++];
+      const NodeGene& y = b.nodes[q++];
+      weight_diff += std::fabs(double(x.bias) - double(y.bias)) + std::fabs(double(x.response) - double(y.response));
+      if (x.activation != y.activation) weight_diff += 1.0;
+      if (x.aggregation != y.aggregation) weight_diff += 1.0;
+      ++matching;
+    }
+  }
+}
+
+double normaliser(size_t genes, const SpeciationConfig& config) {
+  return genes < config.normalize_min_genes ? 1.0 : double(genes);
+}
+
+double combine(size_t excess, size_t disjoint, size_t matching, double weight_diff, size_t genes,
+               const SpeciationConfig& config) {
+  const double n = normaliser(genes, config);
+  const double w = matching ? weight_diff / double(matching) : 0.0;
+  return config.excess_coefficient * double(excess) / n + config.disjoint_coefficient * double(disjoint) / n +
+         config.weight_coefficient * w;
+}
+}  // namespace
 
 double compatibility_distance(const Genome& a, const Genome& b, const SpeciationConfig& config) {
   const auto& A = a.connections;
@@ -28,36 +69,101 @@ double compatibility_distance(const Genome& a, const Genome& b, const Speciation
   size_t genes = std::max(A.size(), B.size());
 
   if (config.include_node_genes) {
-    auto counted = [](const NodeGene& n) { return n.kind == NodeKind::Hidden || n.kind == NodeKind::Output; };
     size_t na = 0, nb = 0;
     for (const auto& n : a.nodes) na += counted(n);
     for (const auto& n : b.nodes) nb += counted(n);
-    size_t p = 0, q = 0;
-    while (p < a.nodes.size() || q < b.nodes.size()) {
-      if (p < a.nodes.size() && !counted(a.nodes[p])) { ++p; continue; }
-      if (q < b.nodes.size() && !counted(b.nodes[q])) { ++q; continue; }
-      if (q >= b.nodes.size() || (p < a.nodes.size() && a.nodes[p].id < b.nodes[q].id)) {
-        ++disjoint;
-        ++p;
-      } else if (p >= a.nodes.size() || b.nodes[q].id < a.nodes[p].id) {
-        ++disjoint;
-        ++q;
-      } else {
-        const NodeGene& x = a.nodes[p++];
-        const NodeGene& y = b.nodes[q++];
-        weight_diff += std::fabs(double(x.bias) - double(y.bias)) + std::fabs(double(x.response) - double(y.response));
-        if (x.activation != y.activation) weight_diff += 1.0;
-        if (x.aggregation != y.aggregation) weight_diff += 1.0;
-        ++matching;
-      }
-    }
+    add_node_genes(a, b, disjoint, matching, weight_diff);
     genes = std::max(A.size() + na, B.size() + nb);
   }
+  return combine(excess, disjoint, matching, weight_diff, genes, config);
+}
 
-  const double n = genes < config.normalize_min_genes ? 1.0 : double(genes);
-  const double w = matching ? weight_diff / double(matching) : 0.0;
-  return config.excess_coefficient * double(excess) / n + config.disjoint_coefficient * double(disjoint) / n +
-         config.weight_coefficient * w;
+DistanceGenome distance_genome(const Genome& g, const SpeciationConfig& config) {
+  DistanceGenome d;
+  d.genome = &g;
+  d.connections = uint32_t(g.connections.size());
+  for (const auto& c : g.connections) d.signature |= uint64_t(1) << (uint64_t(c.innovation) & 63);
+  d.collisions = d.connections - uint32_t(__builtin_popcountll(d.signature));
+  if (config.include_node_genes)  // the only case that reads the node counts
+    for (const auto& n : g.nodes) d.counted_nodes += counted(n);
+  d.genes = d.connections + d.counted_nodes;
+  return d;
+}
+
+namespace {
+// The exits' margin: far above the few ulps by which the formula's rounding can move a distance.
+constexpr double kMargin = 1.0 + 1e-9;
+double min_coefficient(const SpeciationConfig& config) {
+  return std::min(config.excess_coefficient, config.disjoint_coefficient);
+}
+}  // namespace
+
+uint32_t DistanceBound::compute_apart_limit(uint32_t genes) const {
+  // apart >= x and apart >= ceil(x) agree for every integer apart.
+  const double x = limit_per_gene * (genes < normalize_min_genes ? 1.0 : double(genes));
+  return x >= 4294967295.0 ? std::numeric_limits<uint32_t>::max() : uint32_t(std::ceil(x));
+}
+
+DistanceBound distance_bound(const SpeciationConfig& config, double threshold, uint32_t max_genes) {
+  DistanceBound b;
+  b.threshold = threshold;
+  b.include_node_genes = config.include_node_genes;
+  b.normalize_min_genes = config.normalize_min_genes;
+  // Exits need non-negative terms, and the margin holds only while no bound underflows or
+  // overflows: outside these generous ranges every pair goes through the plain formula.
+  const double c_min = min_coefficient(config), c3 = config.weight_coefficient;
+  auto sane = [](double x) { return x >= 1e-100 && x <= 1e100; };
+  const bool exits = sane(c_min) && (c3 == 0.0 || sane(c3)) && sane(threshold);
+  b.limit_per_gene = exits ? threshold * kMargin / c_min : std::numeric_limits<double>::infinity();
+  b.apart_limits.resize(size_t(max_genes) + 1);
+  for (uint32_t g = 0; g <= max_genes; ++g) b.apart_limits[g] = b.compute_apart_limit(g);
+  return b;
+}
+
+bool within_threshold_merged(const DistanceGenome& da, const DistanceGenome& db, const SpeciationConfig& config,
+                             const DistanceBound& bound) {
+  const size_t sa = da.connections, sb = db.connections;
+  const double n = distance_normaliser(da, db, bound);
+  const bool exits = std::isfinite(bound.limit_per_gene);
+  const uint32_t limit = bound.apart_limit(std::max(da.genes, db.genes));
+  const double per_apart = min_coefficient(config) / n;
+  const double reach = bound.threshold * kMargin;
+  const double c3 = config.weight_coefficient;
+  // Matching node genes share W's mean too.
+  const size_t node_matches = config.include_node_genes ? std::min(da.counted_nodes, db.counted_nodes) : 0;
+
+  const ConnectionGene* A = da.genome->connections.data();
+  const ConnectionGene* B = db.genome->connections.data();
+  size_t i = 0, j = 0, matching = 0, disjoint = 0;
+  double weight_diff = 0.0;
+  while (i < sa && j < sb) {
+    const int64_t x = A[i].innovation, y = B[j].innovation;
+    if (x == y) {
+      weight_diff += std::fabs(double(A[i].weight) - double(B[j].weight));
+      ++matching;
+      ++i;
+      ++j;
+      continue;
+    }
+    ++disjoint;
+    if (x < y) ++i;
+    else ++j;
+    if (!exits) continue;
+    // Whatever follows, the gap between what is left of each list does not match, and the
+    // weight differences so far are shared by at most this many matches.
+    const size_t left_a = sa - i, left_b = sb - j;
+    const size_t apart = disjoint + (left_a > left_b ? left_a - left_b : left_b - left_a);
+    if (apart >= limit) return false;
+    // per_apart * apart + c3 * weight_diff / most_matching >= reach, without the division (the
+    // margin in `reach` covers the different rounding).
+    const size_t most_matching = matching + std::min(left_a, left_b) + node_matches;
+    if (weight_diff > 0.0 && c3 * weight_diff >= (reach - per_apart * double(apart)) * double(most_matching))
+      return false;
+  }
+  const size_t excess = (sa - i) + (sb - j);
+  if (config.include_node_genes) add_node_genes(*da.genome, *db.genome, disjoint, matching, weight_diff);
+  const size_t genes = std::max(da.genes, db.genes);
+  return combine(excess, disjoint, matching, weight_diff, genes, config) < bound.threshold;
 }
 
 }  // namespace ganglion

@@ -85,6 +85,7 @@ StopReason Engine::step() {
   t = std::chrono::steady_clock::now();
   // Whatever a task throws (a plug-in's own exception types included) reaches the user naming the
   // task and the generation; the state is not touched yet, so nothing of the generation is kept.
+  result_.time_upload = 0.0;
   try {
     evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
   } catch (const std::exception& e) {
@@ -93,7 +94,10 @@ StopReason Engine::step() {
     throw Error(evaluation_->name() + " failed in generation " + std::to_string(st.generation) +
                 ": it threw an exception that is not a std::exception");
   }
-  s.time_evaluate = seconds_since(t);
+  s.time_upload = result_.time_upload;
+  s.time_evaluate = std::max(0.0, seconds_since(t) - result_.time_upload);
+  s.time_reporters = reporters_seconds_;
+  t = std::chrono::steady_clock::now();
   if (result_.fitness.size() != n || result_.solved.size() != n)
     throw Error("population evaluation " + evaluation_->name() + " returned " + std::to_string(result_.fitness.size()) +
                 " fitness values and " + std::to_string(result_.solved.size()) + " solved flags for " +
@@ -149,11 +153,24 @@ StopReason Engine::step() {
     nodes += counted_nodes(g);
     conns += g.enabled_connections();
   }
+  // The median needs only the middle one or two values: a selection rather than a sort, but the
+  // sort where a middle value is zero, since only the sort decides whether -0.0 or 0.0 lands there.
   std::vector<double> sorted = fitness;
-  std::sort(sorted.begin(), sorted.end());
+  double upper = 0.0, lower = 0.0;
+  if (n) {
+    const auto mid = sorted.begin() + long(n / 2);
+    std::nth_element(sorted.begin(), mid, sorted.end());
+    upper = *mid;
+    if (n % 2 == 0) lower = *std::max_element(sorted.begin(), mid);
+    if (upper == 0.0 || (n % 2 == 0 && lower == 0.0)) {
+      std::sort(sorted.begin(), sorted.end());
+      upper = sorted[n / 2];
+      if (n % 2 == 0) lower = sorted[n / 2 - 1];
+    }
+  }
   if (n) {
     s.mean_fitness = sum / double(n);
-    s.median_fitness = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    s.median_fitness = n % 2 ? upper : 0.5 * (lower + upper);
     s.mean_nodes = nodes / double(n);
     s.mean_connections = conns / double(n);
     const Genome& b = st.genomes[best];
@@ -188,6 +205,7 @@ StopReason Engine::step() {
     s.species.push_back(ss);
   }
   s.compatibility_threshold = st.compatibility_threshold;
+  s.time_statistics = seconds_since(t);
 
   // Stop, or make the next generation.
   StopReason reason = StopReason::None;
@@ -196,12 +214,16 @@ StopReason Engine::step() {
   else if (st.generation + 1 >= config_.run.generations) reason = StopReason::GenerationLimit;
   if (reason == StopReason::None) {
     t = std::chrono::steady_clock::now();
-    reproduce(st, config_, execution_->pool());
-    s.time_reproduce = seconds_since(t);
+    reproduce(st, config_, execution_->pool(), &s.time_speciate);
+    s.time_reproduce = std::max(0.0, seconds_since(t) - s.time_speciate);
   }
   s.time_total = seconds_since(t_start);
   st.history.push_back(s);
+  // The reporters' time (stats line, log, checkpoints) goes into the next generation's line:
+  // this one is written by them.
+  t = std::chrono::steady_clock::now();
   for (Reporter* r : reporters_) r->on_generation(s, st, reason);
+  reporters_seconds_ = seconds_since(t);
   return reason;
 }
 

@@ -71,6 +71,8 @@ class Engine {
   // Reused buffers only (no evolution state): decoded anew from state_.genomes every generation.
   PopulationLayout layout_;
   PopulationFitness result_;
+  // Seconds the reporters took after the last generation: the next generation's time_reporters.
+  double reporters_seconds_ = 0.0;
 };
 
 }  // namespace ganglion

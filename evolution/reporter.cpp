@@ -83,10 +83,9 @@ std::string stats_to_json(const GenerationStats& s) {
   j["compatibility_threshold"] = s.compatibility_threshold;
   j["solved"] = s.solved;
   j["invalid_fitness"] = s.invalid_fitness;
-  j["time_compile"] = s.time_compile;
-  j["time_evaluate"] = s.time_evaluate;
-  j["time_reproduce"] = s.time_reproduce;
-  j["time_total"] = s.time_total;
+#define GANGLION_TIME_KEY(name, in_hist) j["time_" #name] = s.time_##name;
+  GANGLION_GENERATION_TIMES(GANGLION_TIME_KEY)
+#undef GANGLION_TIME_KEY
   return j.dump();
 }
 

@@ -1,6 +1,7 @@
 #include "evolution/reproduction.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -53,12 +54,20 @@ std::vector<uint32_t> allocate_offspring(const std::vector<double>& adjusted, ui
   return out;
 }
 
-void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool) {
+namespace {
+void timed_speciate(EvolutionState& state, const Config& config, ThreadPool& pool, double* seconds) {
+  const auto t = std::chrono::steady_clock::now();
+  speciate(state, config, pool);
+  if (seconds) *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds) {
   reserve_initial_ids(config.genome, state.innovations);
   state.genomes = make_initial_population(config, state.next_genome_id, config.population_size, state.restarts);
   state.next_genome_id += config.population_size;
   state.species.clear();
-  speciate(state, config, pool);
+  timed_speciate(state, config, pool, speciate_seconds);
 }
 
 namespace {
@@ -69,7 +78,7 @@ struct ChildPlan {
 };
 }  // namespace
 
-bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
+bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds) {
   const auto& rc = config.reproduction;
   const uint32_t gen = state.generation;
   auto score = [&](uint32_t g) { return score_of(state.genomes[g].fitness, config); };
@@ -109,7 +118,7 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
     ++state.restarts;
     state.generation = gen + 1;
     begin_generation(state.innovations);
-    initialise_population(state, config, pool);
+    initialise_population(state, config, pool, speciate_seconds);
     return true;
   }
 
@@ -130,13 +139,17 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
   // 3. Parents per species (best first) and the population's elite.
   std::vector<std::vector<uint32_t>> ranked(state.species.size());
   std::vector<std::vector<uint32_t>> parents(state.species.size());
-  for (size_t k = 0; k < state.species.size(); ++k) {
-    ranked[k] = state.species[k].members;
-    std::sort(ranked[k].begin(), ranked[k].end(), better);
-    size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
-    survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
-    parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
-  }
+  // Species are ranked independently, so in parallel (a sort gives the same order on any thread).
+  pool.for_each(
+      state.species.size(),
+      [&](size_t k) {
+        ranked[k] = state.species[k].members;
+        std::sort(ranked[k].begin(), ranked[k].end(), better);
+        size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
+        survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
+        parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
+      },
+      4);
   std::vector<uint32_t> population_elite;
   if (rc.elitism > 0) {
     std::vector<uint32_t> all;
@@ -239,7 +252,7 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool) {
       64);
   state.genomes = std::move(children);
   state.generation = gen + 1;
-  speciate(state, config, pool);
+  timed_speciate(state, config, pool, speciate_seconds);
   return false;
 }
 

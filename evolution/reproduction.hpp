@@ -34,10 +34,13 @@ std::vector<uint32_t> allocate_offspring(const std::vector<double>& adjusted, ui
 // Replaces state.genomes (evaluated) by the next generation, advances state.generation and
 // speciates the new population. When every species is gone (stagnation with species_elitism 0),
 // a fresh population is made when reproduction.reset_on_extinction, else an Error is thrown.
-// Returns true when the population was restarted.
-bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool);
+// Returns true when the population was restarted. `speciate_seconds`, when given, receives the
+// wall-clock seconds of the call spent speciating the new population.
+bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds = nullptr);
 
-// Generation 0: fresh genomes, innovation counters, speciation.
-void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool);
+// Generation 0: fresh genomes, innovation counters, speciation (its seconds into
+// `speciate_seconds` when given).
+void initialise_population(EvolutionState& state, const Config& config, ThreadPool& pool,
+                           double* speciate_seconds = nullptr);
 
 }  // namespace ganglion

@@ -2,10 +2,11 @@
 // order) whose representative is within the compatibility threshold, else it founds a new species
 // and represents it. Representatives are random members of the previous generation's species.
 //
-// Parallel yet deterministic: the comparison with existing representatives runs for all genomes
-// at once; genomes that matched none are then placed among the species founded in this pass, one
-// new species at a time (all remaining genomes compared with it in parallel), which gives exactly
-// the sequential, population-order result.
+// Parallel yet deterministic: chunk by chunk of the population, the chunk's genomes are compared in
+// parallel with every representative known when the chunk began, then its unmatched genomes, in
+// order, with the species founded inside it; this gives exactly the sequential, population-order
+// result. "Within the threshold" is decided by within_threshold() (evolution/distance.hpp), whose
+// early exits give the full distance's answer for every pair.
 #pragma once
 
 #include "core/config/config.hpp"

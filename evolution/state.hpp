@@ -55,6 +55,20 @@ struct SpeciesStats {
   uint32_t stagnation = 0;
 };
 
+// The timed parts of one generation, in the order they run; each is a GenerationStats field
+// time_<name> and the stats.jsonl key of that name (docs/run-folder.md says what each covers).
+// in_hist: stored in the checkpoint's HIST section (the first four, as format version 1 began);
+// the others go to its TIME section by name.
+#define GANGLION_GENERATION_TIMES(X) \
+  X(compile, true)                   \
+  X(upload, false)                   \
+  X(evaluate, true)                  \
+  X(statistics, false)               \
+  X(reproduce, true)                 \
+  X(speciate, false)                 \
+  X(reporters, false)                \
+  X(total, true)
+
 struct GenerationStats {
   uint32_t generation = 0;
   uint64_t evaluations = 0;  // cumulative, this generation included
@@ -71,12 +85,18 @@ struct GenerationStats {
   double compatibility_threshold = 0.0;
   bool solved = false;
   uint32_t invalid_fitness = 0;  // NaN/Inf fitness values replaced by the worst fitness
-  // Wall-clock seconds: the only non-deterministic content.
-  double time_compile = 0.0;
-  double time_evaluate = 0.0;
-  double time_reproduce = 0.0;
-  double time_total = 0.0;
+  // Wall-clock seconds, one per GANGLION_GENERATION_TIMES entry: the only non-deterministic content.
+#define GANGLION_TIME_MEMBER(name, in_hist) double time_##name = 0.0;
+  GANGLION_GENERATION_TIMES(GANGLION_TIME_MEMBER)
+#undef GANGLION_TIME_MEMBER
 };
+
+// Sets every time_ field to 0, so that two runs' statistics compare equal when their results are.
+inline void clear_times(GenerationStats& s) {
+#define GANGLION_TIME_CLEAR(name, in_hist) s.time_##name = 0.0;
+  GANGLION_GENERATION_TIMES(GANGLION_TIME_CLEAR)
+#undef GANGLION_TIME_CLEAR
+}
 
 struct EvolutionState {
   uint32_t generation = 0;      // the generation held in `genomes` (evaluated or not yet)

@@ -1,6 +1,9 @@
-// Compatibility distance: zero for a genome and itself, symmetric, and the paper's formula on a
-// hand-made example.
+// Compatibility distance: zero for a genome and itself, symmetric, the paper's formula on a
+// hand-made example, and within_threshold (early exits) deciding exactly as the full formula.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
 
 #include "evolution/distance.hpp"
 #include "tests/evolution_fixtures.hpp"
@@ -38,4 +41,77 @@ TEST_CASE("distance follows c1 E/N + c2 D/N + c3 W") {
   CHECK(compatibility_distance(a, b, sc) == doctest::Approx(1.0 * 2 + 2.0 * 4 + 0.5 * 1.0));
   sc.normalize_min_genes = 1;  // N = 6
   CHECK(compatibility_distance(a, b, sc) == doctest::Approx((1.0 * 2 + 2.0 * 4) / 6.0 + 0.5));
+}
+
+namespace {
+// Relatives of one grown genome: each copy takes a few more rounds of mutation, so pairs share
+// genes, differ in some and have different weights, as genomes of one run do.
+std::vector<Genome> relatives(const GenomeConfig& gc, uint64_t seed, size_t count) {
+  InnovationHistory h;
+  const Genome base = testing::grown_genome(gc, seed, 6, h);
+  Rng rng(seed ^ 0x9E3779B97F4A7C15ull);
+  std::vector<Genome> out;
+  for (size_t i = 0; i < count; ++i) {
+    Genome g = base;
+    const int rounds = int(rng.below(7));
+    for (int r = 0; r < rounds; ++r) {
+      begin_generation(h);
+      PendingIds pending;
+      if (rng.chance(0.3)) mutate_add_node(g, gc, rng, pending);
+      else mutate_add_connection(g, gc, rng, pending);
+      if (rng.chance(0.7)) mutate_parameters(g, gc, rng);
+      resolve_pending(g, pending, h);
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("within_threshold decides exactly as the full distance, early exits included") {
+  const uint64_t seed = testing::test_seed();
+  MESSAGE("GANGLION_TEST_SEED=" << seed);
+  GenomeConfig gc;
+  gc.num_inputs = 3;
+  gc.num_outputs = 2;
+  gc.weight.mutate_power = 2.5;
+  Rng pick(seed + 7);
+  size_t pairs = 0, apart = 0, within = 0;
+  for (int family = 0; family < 12; ++family) {
+    const std::vector<Genome> genomes = relatives(gc, seed + uint64_t(family), 24);
+    for (int round = 0; round < 6; ++round) {
+      SpeciationConfig sc;
+      const double coefficients[] = {0.0, 0.5, 1.0, 2.0};
+      sc.excess_coefficient = coefficients[pick.below(4)];
+      sc.disjoint_coefficient = coefficients[pick.below(4)];
+      const double weight_coefficients[] = {0.0, 0.4, 3.0};
+      sc.weight_coefficient = weight_coefficients[pick.below(3)];
+      sc.include_node_genes = pick.chance(0.5);
+      sc.normalize_min_genes = pick.chance(0.5) ? 20 : 0;
+      for (size_t i = 0; i < genomes.size(); ++i)
+        for (size_t j = 0; j < genomes.size(); ++j) {
+          const DistanceGenome a = distance_genome(genomes[i], sc), b = distance_genome(genomes[j], sc);
+          const double d = compatibility_distance(genomes[i], genomes[j], sc);
+          // Thresholds at the distance itself and one ulp either side are where a loose exit
+          // would show; the others are the usual, far ones.
+          for (double t : {d, std::nextafter(d, 0.0), std::nextafter(d, 1e300), 0.5 * d, 2.0 * d, 1.0, 3.0}) {
+            if (!(t > 0.0)) continue;
+            // With and without the table of limits (the speciation's way and the plain one).
+            const DistanceBound bound = distance_bound(sc, t, (i + j) % 2 ? 64 : 0);
+            INFO("family " << family << " round " << round << " pair " << i << "," << j << " d " << d << " t " << t);
+            const bool expected = d < t;
+            CHECK(within_threshold(a, b, sc, bound) == expected);
+            if (provably_apart(a, b, bound)) {
+              CHECK_FALSE(expected);
+              ++apart;
+            }
+            within += expected;
+            ++pairs;
+          }
+        }
+    }
+  }
+  MESSAGE(pairs << " decisions, " << apart << " by signatures alone, " << within << " within");
+  CHECK(apart > pairs / 200);  // the cheap test does decide some
+  CHECK(within > pairs / 20);  // and plenty of pairs go all the way through the merge
 }

@@ -80,8 +80,8 @@ inline void check_same_runs(const EvolutionState& a, const EvolutionState& b) {
   REQUIRE(a.history.size() == b.history.size());
   for (size_t i = 0; i < a.history.size(); ++i) {
     GenerationStats x = a.history[i], y = b.history[i];
-    x.time_compile = x.time_evaluate = x.time_reproduce = x.time_total = 0;
-    y.time_compile = y.time_evaluate = y.time_reproduce = y.time_total = 0;
+    clear_times(x);
+    clear_times(y);
     CHECK(stats_to_json(x) == stats_to_json(y));
   }
 }

@@ -64,6 +64,44 @@ TEST_CASE("speciation is identical on 1 and 4 threads") {
   for (size_t k = 0; k < a.species.size(); ++k) CHECK(a.species[k].members == b.species[k].members);
 }
 
+TEST_CASE("speciation equals the plain sequential algorithm on the full distance") {
+  // The definition, written out: in population order, each genome joins the first species (those
+  // of before in id order, then the ones founded now) whose representative is within the
+  // threshold by compatibility_distance, else founds one. The library's chunked, parallel,
+  // early-exit version must give the same members.
+  const uint64_t seed = testing::test_seed();
+  MESSAGE("GANGLION_TEST_SEED=" << seed);
+  for (double threshold : {0.6, 1.5, 3.0}) {
+    Config c = testing::xor_config(seed);
+    c.speciation.compatibility_threshold = threshold;
+    c.speciation.include_node_genes = threshold > 1.0;
+    EvolutionState st = population(c, seed, 400);
+    ThreadPool pool(3);
+    speciate(st, c, pool);  // species to start the second round from
+    choose_representatives(st, c);
+    std::vector<const Genome*> reps;
+    for (const auto& s : st.species) reps.push_back(&s.representative);
+    const size_t before = st.species.size();
+    std::vector<std::vector<uint32_t>> expected(reps.size());
+    for (size_t i = 0; i < st.genomes.size(); ++i) {
+      size_t k = 0;
+      while (k < reps.size() && !(compatibility_distance(*reps[k], st.genomes[i], c.speciation) < threshold)) ++k;
+      if (k == reps.size()) {
+        reps.push_back(&st.genomes[i]);
+        expected.emplace_back();
+      }
+      expected[k].push_back(uint32_t(i));
+    }
+    std::vector<std::vector<uint32_t>> nonempty;
+    for (auto& e : expected)
+      if (!e.empty()) nonempty.push_back(e);
+    speciate(st, c, pool);
+    INFO("threshold " << threshold << ", " << before << " species before");
+    REQUIRE(st.species.size() == nonempty.size());
+    for (size_t k = 0; k < nonempty.size(); ++k) CHECK(st.species[k].members == nonempty[k]);
+  }
+}
+
 TEST_CASE("the dynamic threshold steps towards the target species count") {
   Config c = testing::xor_config();
   c.speciation.dynamic_threshold = true;

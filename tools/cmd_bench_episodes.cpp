@@ -11,8 +11,9 @@
 // backend, task.episode_runner and run.stop_when_solved=false overridden; the task from the
 // registry, the backend and threads from make_execution_context; an Engine after init() is stepped for --warmup
 // untimed and then --generations timed generations. Each Engine::step() is timed whole (compile,
-// evaluator load, Task::evaluate, statistics, reproduction and speciation); Task::evaluate is timed
-// on its own by a forwarding Task; "rest" is the difference. Every path starts from the same seed,
+// evaluator load, Task::evaluate, statistics, reproduction and speciation) and split by the
+// engine's own time_ fields (the statistics' split, docs/run-folder.md); "rest" is the total less
+// the evaluation. Every path starts from the same seed,
 // so its generations are the same populations as long as every fitness agrees; the command
 // compares the fitness of every network of every generation across paths and prints "same" or the
 // first difference.
@@ -131,19 +132,17 @@ std::optional<EpisodeCounts> episode_counts_of(const Task& task) {
   return counts_if<pole::DoublePole>(task);
 }
 
-// A Task that forwards everything to another and times evaluate(), keeping the fitness values so
-// that the paths can be compared network by network.
-class TimedTask final : public Task {
+// A Task that forwards everything to another, keeping the fitness values so that the paths can be
+// compared network by network.
+class RecordingTask final : public Task {
  public:
-  explicit TimedTask(Task& inner) : inner_(inner) {}
+  explicit RecordingTask(Task& inner) : inner_(inner) {}
   std::string name() const override { return inner_.name(); }
   uint32_t num_inputs() const override { return inner_.num_inputs(); }
   uint32_t num_outputs() const override { return inner_.num_outputs(); }
   void evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext& ctx,
                 std::vector<double>& fitness) override {
-    const auto t0 = std::chrono::steady_clock::now();
     inner_.evaluate(layout, evaluator, ctx, fitness);
-    last_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     last_fitness_ = fitness;
   }
   bool solved(double fitness) const override { return inner_.solved(fitness); }
@@ -151,12 +150,10 @@ class TimedTask final : public Task {
     return inner_.solved_network(network, fitness);
   }
 
-  double last_ms() const { return last_ms_; }
   const std::vector<double>& last_fitness() const { return last_fitness_; }
 
  private:
   Task& inner_;
-  double last_ms_ = 0.0;
   std::vector<double> last_fitness_;
 };
 
@@ -169,6 +166,7 @@ struct GenerationRow {
   bool fused = false;
   double evaluate_ms = 0.0;
   double total_ms = 0.0;
+  GenerationStats times;  // the engine's time_ fields of this generation (seconds)
   double best_fitness = 0.0;
   std::vector<double> fitness;  // every network's, for the comparison across paths
 };
@@ -210,7 +208,7 @@ PathResult run_path(const Options& o, const PathSpec& p) {
   ExecutionContext execution = make_execution_context(config);
   r.evaluator = execution.backend().evaluator().name();
   r.task = task->name();
-  TimedTask timed(*task);
+  RecordingTask timed(*task);
   Engine engine(config, timed, execution);
   engine.init();
   for (int64_t g = 0; g < o.warmup + o.generations; ++g) {
@@ -223,9 +221,12 @@ PathResult run_path(const Options& o, const PathSpec& p) {
     if (reason != StopReason::None)  // our own overrides should make this impossible
       throw Error(fmt::format("bench episodes: path {}: the run stopped ({}) at generation {}", p.label,
                               stop_reason_name(reason), row.generation));
-    row.evaluate_ms = timed.last_ms();
     row.fitness = timed.last_fitness();
-    row.best_fitness = engine.state().history.empty() ? NAN : engine.state().history.back().best_fitness;
+    if (!engine.state().history.empty()) {
+      row.times = engine.state().history.back();
+      row.best_fitness = row.times.best_fitness;
+      row.evaluate_ms = 1000.0 * row.times.time_evaluate;
+    }
     if (const auto counts = episode_counts_of(*task)) {
       row.env_steps = counts->stats.env_steps;
       row.fused = counts->stats.fused;
@@ -289,25 +290,37 @@ int bench_command(const Options& o) {
   std::printf("cpu: %u threads; cuda: %s\n", o.threads > 0 ? unsigned(o.threads) : std::max(1u, std::thread::hardware_concurrency()),
               cuda_available() ? cuda_device_info().c_str() : "no CUDA device");
   std::printf("baseline: %.0f ms per generation (%s)\n", kTensorNeatMs, kTensorNeatSource);
-  std::printf("times are wall-clock per Engine::step(): evaluate = Task::evaluate; rest = compile, evaluator "
-              "load, statistics, reproduction and speciation\n\n");
+  std::printf("times are wall-clock ms per Engine::step(), split as stats.jsonl's time_ fields (upload = the "
+              "evaluator's load; evaluate = the task's evaluation); rest = total less evaluate\n\n");
   std::fflush(stdout);
 
   std::vector<PathResult> results;
   for (const auto& p : paths) results.push_back(run_path(o, p));
 
   std::printf("| path | generation | runner | mean episode steps | max episode steps | evaluate ms | rest ms "
-              "| total ms |\n");
-  std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+              "| total ms |");
+#define GANGLION_TIME_HEAD(name, in_hist) std::printf(" " #name " |");
+  GANGLION_GENERATION_TIMES(GANGLION_TIME_HEAD)
+#undef GANGLION_TIME_HEAD
+  std::printf("\n| --- | --- | --- | --- | --- | --- | --- | --- |");
+#define GANGLION_TIME_RULE(name, in_hist) std::printf(" --- |");
+  GANGLION_GENERATION_TIMES(GANGLION_TIME_RULE)
+#undef GANGLION_TIME_RULE
+  std::printf("\n");
   for (const auto& r : results) {
     if (!r.skipped.empty()) {
       std::printf("| %s | %s | | | | | | |\n", r.spec.label, r.skipped.c_str());
       continue;
     }
-    for (const auto& row : r.rows)
-      std::printf("| %s | %u%s | %s | %s | %u | %.1f | %.1f | %.1f |\n", r.spec.label, row.generation,
+    for (const auto& row : r.rows) {
+      std::printf("| %s | %u%s | %s | %s | %u | %.1f | %.1f | %.1f |", r.spec.label, row.generation,
                   row.warmup ? " (warm-up)" : "", row.fused ? "fused" : "per-step", num(row.mean_steps, 1).c_str(),
                   row.max_steps, row.evaluate_ms, row.total_ms - row.evaluate_ms, row.total_ms);
+#define GANGLION_TIME_CELL(name, in_hist) std::printf(" %.2f |", 1000.0 * row.times.time_##name);
+      GANGLION_GENERATION_TIMES(GANGLION_TIME_CELL)
+#undef GANGLION_TIME_CELL
+      std::printf("\n");
+    }
   }
 
   // Summary over the timed generations.

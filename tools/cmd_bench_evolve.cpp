@@ -5,7 +5,8 @@
 // connected hidden nodes for the ~200 case) after warm-up generations with made-up fitness and
 // high structural mutation rates, so that their innovation numbers, species and sizes look like
 // those of a run; the timed generations use configs' default (paper) rates, threshold 3.0. The fitness is a hash
-// of the genome id: no evaluation is timed.
+// of the genome id: no evaluation is timed. Each generation's time is split as stats.jsonl's
+// time_reproduce (everything but speciation) and time_speciate.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/rng.hpp"
 #include "evolution/reproduction.hpp"
@@ -55,13 +57,17 @@ double mean_connections(const EvolutionState& st) {
 }
 
 int bench_command(const BenchOptions& o) {
+  if (o.generations < 1) throw Error("bench evolve: --generations must be at least 1, got " + std::to_string(o.generations));
+  if (o.warmup < 0) throw Error("bench evolve: --warmup must be at least 0, got " + std::to_string(o.warmup));
   const unsigned all = o.threads > 0 ? unsigned(o.threads) : std::max(1u, std::thread::hardware_concurrency());
   std::vector<unsigned> thread_counts = {1};
   if (all > 1) thread_counts.push_back(all);
-  std::printf("reproduction per generation (speciation, selection, crossover, mutation), median of %d generations\n",
+  std::printf("reproduction per generation (speciation, selection, crossover, mutation), median of %d generations;\n"
+              "ms: the whole call = reproduce (time_reproduce) + speciate (time_speciate)\n",
               o.generations);
   std::printf("%10s %8s %8s %8s", "genomes", "conns", "species", "hidden");
-  for (unsigned t : thread_counts) std::printf(" %11s", (std::to_string(t) + " thr ms").c_str());
+  for (unsigned t : thread_counts)
+    std::printf(" %11s %9s %9s", (std::to_string(t) + " thr ms").c_str(), "reproduce", "speciate");
   if (thread_counts.size() > 1) std::printf(" %8s", "speedup");
   std::printf("\n");
   for (uint64_t target : parse_list(o.connections)) {
@@ -86,25 +92,34 @@ int bench_command(const BenchOptions& o) {
         fake_fitness(start, warm);
         reproduce(start, warm, warm_pool);
       }
-      std::vector<double> ms_per;
+      std::vector<double> ms_per, reproduce_per, speciate_per;
       size_t species = 0;
       for (unsigned t : thread_counts) {
         ThreadPool pool(t);
         EvolutionState st = start;
-        std::vector<double> times;
+        std::vector<double> times, reproducing, speciating;
         for (int g = 0; g < o.generations; ++g) {
           fake_fitness(st, c);
+          double speciate_s = 0.0;
           const auto t0 = std::chrono::steady_clock::now();
-          reproduce(st, c, pool);
+          reproduce(st, c, pool, &speciate_s);
           times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+          speciating.push_back(1000.0 * speciate_s);
+          reproducing.push_back(times.back() - speciating.back());
         }
-        std::sort(times.begin(), times.end());
-        ms_per.push_back(times[times.size() / 2]);
+        auto median = [](std::vector<double> v) {
+          std::sort(v.begin(), v.end());
+          return v[v.size() / 2];
+        };
+        ms_per.push_back(median(times));
+        reproduce_per.push_back(median(reproducing));
+        speciate_per.push_back(median(speciating));
         species = st.species.size();
       }
       std::printf("%10llu %8.1f %8zu %8u", (unsigned long long)size, mean_connections(start), species,
                   c.genome.num_hidden);
-      for (double ms : ms_per) std::printf(" %11.2f", ms);
+      for (size_t k = 0; k < ms_per.size(); ++k)
+        std::printf(" %11.2f %9.2f %9.2f", ms_per[k], reproduce_per[k], speciate_per[k]);
       if (ms_per.size() > 1) std::printf(" %7.1fx", ms_per[0] / ms_per[1]);
       std::printf("\n");
       std::fflush(stdout);

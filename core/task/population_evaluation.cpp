@@ -1,5 +1,6 @@
 #include "core/task/population_evaluation.hpp"
 
+#include <chrono>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -20,7 +21,9 @@ TaskEvaluation::TaskEvaluation(const Config& config, Task& task, ExecutionContex
 void TaskEvaluation::evaluate(const PopulationView& population, PopulationFitness& out) {
   const size_t n = population.genomes.size();
   Evaluator& evaluator = execution_.backend().evaluator();
+  const auto t = std::chrono::steady_clock::now();
   evaluator.load(population.layout);
+  out.time_upload = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   out.fitness.assign(n, 0.0);
   task_.evaluate(population.layout, evaluator, TaskContext{population.seed, population.generation, &execution_},
                  out.fitness);

@@ -114,13 +114,15 @@
     ], "count");
 
     var other = rows.map(function (r) {
-      var rest = (r.time_total || 0) - (r.time_compile || 0) - (r.time_evaluate || 0) - (r.time_reproduce || 0);
+      var rest = (r.time_total || 0) - (r.time_compile || 0) - (r.time_evaluate || 0) - (r.time_reproduce || 0) -
+        (r.time_speciate || 0);
       return Math.max(0, rest);
     });
     stackedPlot("plot-time", gen, [
       { label: "compile", values: col("time_compile"), colour: "#7c3aed" },
       { label: "evaluate", values: col("time_evaluate"), colour: "#2563eb" },
       { label: "reproduce", values: col("time_reproduce"), colour: "#16a34a" },
+      { label: "speciate", values: col("time_speciate"), colour: "#ca8a04" },
       { label: "other", values: other, colour: "#9ca3af" }
     ], "seconds");
 
