@@ -1,6 +1,7 @@
 #include "evolution/engine.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -89,7 +90,10 @@ StopReason Engine::step() {
   try {
     evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
   } catch (const std::exception& e) {
-    throw Error(evaluation_->name() + " failed in generation " + std::to_string(st.generation) + ": " + e.what());
+    // The task's own exception stays nested in it (std::rethrow_if_nested), for callers that know
+    // its type: the Python module re-raises a Python exception as it was raised.
+    std::throw_with_nested(
+        Error(evaluation_->name() + " failed in generation " + std::to_string(st.generation) + ": " + e.what()));
   } catch (...) {
     throw Error(evaluation_->name() + " failed in generation " + std::to_string(st.generation) +
                 ": it threw an exception that is not a std::exception");

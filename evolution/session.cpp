@@ -231,8 +231,10 @@ struct Session::Impl {
     try {
       r = engine->step();
     } catch (const std::exception& e) {
-      failed = e.what();
-      lock.reset();
+      if (!task->state_survives_failed_evaluation()) {
+        failed = e.what();
+        lock.reset();
+      }
       throw;
     }
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -279,6 +281,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   }();
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
   check_checkpoint_matches_config(ck, config, file);
+  check_same_run(impl->run_dir, file, config);  // the checkpoint as it was written, before any change
   const TaskConfig recorded_task = config.task;
   for (const auto& s : overrides) apply_resume_override(config, s);
   confirm_resumed_task_plugin(recorded_task, config, overrides, options.trust_plugin, file);  // before any load
@@ -289,7 +292,6 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   impl->origin.generations_done = done;
   impl->origin.stopped_as = ck.info.stop_reason;
   impl->origin.overrides = overrides;
-  check_same_run(impl->run_dir, file, config);
   // A finished run resumed again with nothing new to do stays as it is: resuming twice must not
   // add a generation each time. A solved or threshold-stopped run would stop again at once; a run
   // at its generation limit goes on only when the limit is raised.

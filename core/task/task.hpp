@@ -61,6 +61,11 @@ class Task {
       throw Error("task '" + name() + "' keeps no state between generations, but the checkpoint holds some (" +
                   std::to_string(state.size()) + " bytes)");
   }
+  // Whether save_state() after an evaluate() that threw still gives the state from before that
+  // evaluate() began (a task that snapshots it). Then a session may checkpoint the failed
+  // generation, unevaluated, and resume it exactly; otherwise it writes nothing after a failure and
+  // the run resumes from its last checkpoint.
+  virtual bool state_survives_failed_evaluation() const { return false; }
 };
 
 using TaskFactory = std::function<std::unique_ptr<Task>(const Config&, TaskParams&)>;

@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 __version__: str
 
-StopReason = str  # "running", "solved", "threshold", "generation_limit", "interrupted"
+StopReason = str  # "running", "solved", "threshold", "generation_limit", "interrupted", "no_valid_fitness"
 
 class Config:
     @property

@@ -36,6 +36,7 @@ const char* reason_word(StopReason r) {
     case StopReason::Threshold: return "threshold";
     case StopReason::GenerationLimit: return "generation_limit";
     case StopReason::Interrupted: return "interrupted";
+    case StopReason::AllInvalid: return "no_valid_fitness";
   }
   return "?";
 }
@@ -173,8 +174,15 @@ class PySession {
                   "); resume it to go further");
     StopReason r = StopReason::None;
     try {
-      py::gil_scoped_release nogil;
-      r = session_->step();
+      try {
+        py::gil_scoped_release nogil;
+        r = session_->step();
+      } catch (const Error& e) {
+        // The engine names the task and the generation, with the task's own exception nested:
+        // a Python exception goes on as it was raised, traceback included.
+        std::rethrow_if_nested(e);
+        throw;
+      }
     } catch (py::error_already_set& e) {
       if (!task_ || !task_->failed()) throw;
       if (e.matches(PyExc_KeyboardInterrupt)) {

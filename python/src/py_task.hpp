@@ -37,6 +37,8 @@ class PythonTask final : public Task {
   bool solved_network(uint32_t network, double fitness) const override;
   std::string save_state() const override;
   void restore_state(const std::string& state) override;
+  // save_state() is taken before each evaluate(), so a failed generation checkpoints exactly.
+  bool state_survives_failed_evaluation() const override { return true; }
 
   // Whether the last evaluate() failed (a Python exception, or a result that was refused).
   bool failed() const { return failed_; }
