@@ -519,6 +519,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"task.plugin", "./libmytask.so"},
       {"cuda.kernel", "block"},
       {"cuda.device", "2"},
+      {"distributed.divide_threads", "false"},
       {"checkpoint.every", "25"},
       {"checkpoint.seconds", "7.5"},
       {"checkpoint.keep", "1"},
@@ -815,7 +816,7 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   auto rule = [](const std::string& key) {
     auto under = [&](const char* section) { return key.rfind(section, 0) == 0; };
     return key == "run.generations" || key == "backend" || key == "threads" || under("log.") ||
-           under("checkpoint.") || under("cuda.");
+           under("checkpoint.") || under("cuda.") || under("distributed.");
   };
   std::vector<std::string> expected;
   for (const auto& key : config_keys()) {
@@ -825,7 +826,7 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   }
   CHECK(resumable_keys() == expected);
   CHECK(resumable_keys() == std::vector<std::string>{"backend", "threads", "run.generations", "cuda.kernel",
-                                                     "cuda.device", "checkpoint.every", "checkpoint.seconds", "checkpoint.keep",
+                                                     "cuda.device", "distributed.divide_threads", "checkpoint.every", "checkpoint.seconds", "checkpoint.keep",
                                                      "log.level", "log.progress"});
   for (const char* key : {"seed", "population_size", "speciation.compatibility_threshold", "genome.weight.mutate_rate",
                           "task.name", "task.steps", "run.out_dir", "no.such.key", "log", ""})
