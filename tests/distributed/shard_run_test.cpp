@@ -24,14 +24,15 @@ std::string mpirun(int ranks) {
   return cmd + " -np " + std::to_string(ranks) + " ";
 }
 
-std::string ganglion() { return "'" + ganglion_binary() + "' "; }
+std::string ganglion_cmd() { return "'" + ganglion_binary() + "' "; }
 
 // A short XOR run and a short cart-pole run whose networks draw start states of their own
 // (same_starts false: each network's streams depend on its population index).
 const char* kXor = "configs/xor.yaml --seed 2 --generations 8 --set population_size=60 -q";
-const char* kCartpole =
-    "configs/cartpole.yaml --seed 3 --generations 5 --set population_size=40 --set task.max_steps=60 "
-    "--set task.episodes=2 --set task.same_starts=false --set run.stop_when_solved=false -q";
+const std::string kCartpoleAnyLength =
+    "configs/cartpole.yaml --seed 3 --set population_size=40 --set task.max_steps=60 --set task.episodes=2 "
+    "--set task.same_starts=false --set run.stop_when_solved=false -q";
+const std::string kCartpole = kCartpoleAnyLength + " --generations 5";
 
 void same_run(const fs::path& a, const fs::path& b) {
   INFO(a.string() << " vs " << b.string());
@@ -50,7 +51,7 @@ bool finished(const CommandResult& r) { return r.exit_code == 0 || r.exit_code =
 TEST_CASE("shard mode: 2 and 3 ranks give the one-process run, XOR and cart-pole") {
   if (ganglion_binary().empty()) return;
   ScratchDir dir("mpi_shard");
-  for (const char* config : {kXor, kCartpole}) {
+  for (const std::string& config : {std::string(kXor), kCartpole}) {
     const fs::path one = dir.path / "one";
     fs::remove_all(one);
     const auto r1 = run_ganglion(std::string("run ") + config + " --out " + one.string());
@@ -59,7 +60,7 @@ TEST_CASE("shard mode: 2 and 3 ranks give the one-process run, XOR and cart-pole
     for (int k : {2, 3}) {
       const fs::path many = dir.path / ("np" + std::to_string(k));
       fs::remove_all(many);
-      const auto rk = run_shell(mpirun(k) + ganglion() + "run " + config + " --out " + many.string());
+      const auto rk = run_shell(mpirun(k) + ganglion_cmd() + "run " + config + " --out " + many.string());
       INFO(rk.output);
       CHECK(rk.exit_code == r1.exit_code);
       same_run(one, many);
@@ -70,15 +71,15 @@ TEST_CASE("shard mode: 2 and 3 ranks give the one-process run, XOR and cart-pole
 TEST_CASE("shard mode: a 2-rank checkpoint resumes with 3 ranks and with one process") {
   if (ganglion_binary().empty()) return;
   ScratchDir dir("mpi_resume");
-  const std::string config = std::string(kCartpole) + " --set checkpoint.every=1";
+  const std::string config = kCartpoleAnyLength + " --set checkpoint.every=1";
   const fs::path whole = dir.path / "whole";
   const auto rw = run_ganglion("run " + config + " --generations 8 --out " + whole.string());
   INFO(rw.output);
   REQUIRE(finished(rw));
-  for (const std::string& again : {mpirun(3) + ganglion(), ganglion()}) {
+  for (const std::string& again : {mpirun(3) + ganglion_cmd(), ganglion_cmd()}) {
     const fs::path part = dir.path / "part";
     fs::remove_all(part);
-    const auto rp = run_shell(mpirun(2) + ganglion() + "run " + config + " --generations 4 --out " + part.string());
+    const auto rp = run_shell(mpirun(2) + ganglion_cmd() + "run " + config + " --generations 4 --out " + part.string());
     INFO(rp.output);
     REQUIRE(finished(rp));
     const auto rr = run_shell(again + "resume " + part.string() + " --generations 8 -q");
@@ -95,7 +96,7 @@ TEST_CASE("shard mode: ranks given different configs are refused, naming both va
   ScratchDir dir("mpi_config");
   const std::string out = (dir.path / "run").string();
   // MPMD: rank 0 and rank 1 run the same command with one value changed.
-  const auto r = run_shell(mpirun(1) + ganglion() + "run " + kXor + " --out " + out + " : -np 1 " + ganglion() +
+  const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + kXor + " --out " + out + " : -np 1 " + ganglion_cmd() +
                            "run " + kXor + " --set population_size=61 --out " + out);
   INFO(r.output);
   CHECK(r.exit_code != 0);
@@ -109,20 +110,21 @@ TEST_CASE("shard mode: a killed rank ends the job, and the run resumes from the 
   if (ganglion_binary().empty()) return;
   ScratchDir dir("mpi_kill");
   const fs::path run = dir.path / "run";
-  const std::string config = std::string(kCartpole) + " --set checkpoint.every=1 --generations 400";
+  const std::string config = kCartpoleAnyLength + " --set checkpoint.every=1";
   // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL) once rank 0 has written a
   // checkpoint of the third generation.
-  const std::string killer = "sh -c '" + ganglion_binary() + " run " + config + " --out " + run.string() +
+  const std::string killer = "sh -c '" + ganglion_binary() + " run " + config + " --generations 400 --out " + run.string() +
                              " & p=$!; while [ ! -e " + (run / "checkpoints" / "ckpt-3.gck").string() +
                              " ]; do sleep 0.02; done; kill -9 $p; kill -9 $$'";
-  const auto r = run_shell(mpirun(1) + ganglion() + "run " + config + " --out " + run.string() + " : -np 1 " + killer);
+  const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + config + " --generations 400 --out " + run.string() +
+                           " : -np 1 " + killer);
   INFO(r.output);
   CHECK(r.exit_code != 0);
   CHECK(r.exit_code != 3);
   CHECK(r.output.find("rank 1") != std::string::npos);  // mpirun names the rank that died
   REQUIRE(fs::exists(run / "checkpoints" / "ckpt-3.gck"));
   // The newest checkpoint resumes; a run to a few generations past it is the uninterrupted run.
-  const auto rr = run_shell(ganglion() + "resume " + run.string() + " --generations 12 -q");
+  const auto rr = run_shell(ganglion_cmd() + "resume " + run.string() + " --generations 12 -q");
   INFO(rr.output);
   CHECK(rr.exit_code == 3);
   const fs::path whole = dir.path / "whole";
