@@ -88,6 +88,13 @@ int main(int argc, char** argv) {
   int code = kExitError;
   try {
     start_ranks(argc, argv);
+    if (ranks().distributed()) {
+      const auto chosen = app.get_subcommands();
+      const std::string name = chosen.empty() ? std::string() : chosen.front()->get_name();
+      if (name != "run" && name != "resume")
+        throw ganglion::Error("`ganglion " + name + "` runs as one process: under mpirun or srun only `run` and " +
+                              "`resume` divide their work between ranks (docs/distributed.md)");
+    }
     code = action ? action() : kExitUsage;
   } catch (const ganglion::Error& e) {
     return failed(e.what());

@@ -103,32 +103,50 @@ TEST_CASE("shard mode: ranks given different configs are refused, naming both va
   CHECK(r.output.find("rank 1's config differs from rank 0's") != std::string::npos);
   CHECK(r.output.find("population_size: 60") != std::string::npos);
   CHECK(r.output.find("population_size: 61") != std::string::npos);
+  CHECK(r.output.find("rank 1 of 2: ") != std::string::npos);  // the rank that failed, and why
+  CHECK(r.output.find("ending the MPI job") != std::string::npos);
   CHECK(!fs::exists(fs::path(out) / "stats.jsonl"));
+}
+
+TEST_CASE("under MPI, commands other than run and resume are refused") {
+  if (ganglion_binary().empty()) return;
+  const auto r = run_shell(mpirun(2) + ganglion_cmd() + "config configs/xor.yaml");
+  INFO(r.output);
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("`ganglion config` runs as one process") != std::string::npos);
 }
 
 TEST_CASE("shard mode: a killed rank ends the job, and the run resumes from the newest checkpoint") {
   if (ganglion_binary().empty()) return;
   ScratchDir dir("mpi_kill");
   const fs::path run = dir.path / "run";
-  const std::string config = kCartpoleAnyLength + " --set checkpoint.every=1";
-  // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL) once rank 0 has written a
-  // checkpoint of the third generation.
-  const std::string killer = "sh -c '" + ganglion_binary() + " run " + config + " --generations 400 --out " + run.string() +
-                             " & p=$!; while [ ! -e " + (run / "checkpoints" / "ckpt-3.gck").string() +
+  // Every checkpoint kept, so that the one the killer waits for stays; a limit the run never reaches.
+  const std::string config = kCartpoleAnyLength + " --set checkpoint.every=1 --set checkpoint.keep=100000";
+  const std::string forever = config + " --generations 1000000 --out " + run.string();
+  // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL), then itself, once rank 0
+  // has written the checkpoint after generation 3.
+  const std::string killer = "sh -c '" + ganglion_binary() + " run " + forever + " & p=$!; while [ ! -e " +
+                             (run / "checkpoints" / "ckpt-3.gck").string() +
                              " ]; do sleep 0.02; done; kill -9 $p; kill -9 $$'";
-  const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + config + " --generations 400 --out " + run.string() +
-                           " : -np 1 " + killer);
+  const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + forever + " : -np 1 " + killer);
   INFO(r.output);
   CHECK(r.exit_code != 0);
   CHECK(r.exit_code != 3);
   CHECK(r.output.find("rank 1") != std::string::npos);  // mpirun names the rank that died
   REQUIRE(fs::exists(run / "checkpoints" / "ckpt-3.gck"));
   // The newest checkpoint resumes; a run to a few generations past it is the uninterrupted run.
-  const auto rr = run_shell(ganglion_cmd() + "resume " + run.string() + " --generations 12 -q");
+  uint64_t newest = 0;
+  for (const auto& e : fs::directory_iterator(run / "checkpoints")) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck")
+      newest = std::max<uint64_t>(newest, std::stoull(n.substr(5, n.size() - 9)));
+  }
+  const std::string limit = " --generations " + std::to_string(newest + 3);
+  const auto rr = run_shell(ganglion_cmd() + "resume " + run.string() + limit + " -q");
   INFO(rr.output);
   CHECK(rr.exit_code == 3);
   const fs::path whole = dir.path / "whole";
-  const auto rw = run_ganglion("run " + config + " --generations 12 --out " + whole.string());
+  const auto rw = run_ganglion("run " + config + limit + " --out " + whole.string());
   CHECK(rw.exit_code == 3);
   CHECK(stats_without_times((whole / "stats.jsonl").string()) == stats_without_times((run / "stats.jsonl").string()));
   CHECK(read_text(whole / "best_genome.json") == read_text(run / "best_genome.json"));
