@@ -51,7 +51,8 @@ void prepare_new_run_folder(const std::string& dir, bool overwrite) {
   if (!fs::exists(dir, ec)) return;
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (a run writes a folder of files there)");
   if (overwrite) {
-    const std::vector<std::string> files = {"config.yaml", "stats.jsonl", "best_genome.json", "report.html"};
+    const std::vector<std::string> files = {"config.yaml", "stats.jsonl", "best_genome.json", "report.html",
+                                            "distributed.jsonl"};
     for (const auto& e : fs::directory_iterator(dir, ec)) {
       const std::string n = e.path().filename().string();
       // The files, and the temp files of their atomic writes (".<file>.tmp-<pid>-<n>") a kill left.
@@ -178,6 +179,8 @@ struct Session::Impl {
   std::unique_ptr<RunFolderLock> lock;
   std::unique_ptr<Task> task;
   std::unique_ptr<ExecutionContext> execution;
+  std::unique_ptr<Decoder> decoder;                  // with `evaluation`: a caller's evaluation
+  std::unique_ptr<PopulationEvaluation> evaluation;  // empty: the engine's own TaskEvaluation
   std::unique_ptr<Engine> engine;
   std::unique_ptr<RunFolder> folder;
   std::unique_ptr<CheckpointWriter> checkpoints;
@@ -198,15 +201,26 @@ struct Session::Impl {
   }
   void make_engine_for(const Config& config, const SessionBackends& backends) {
     execution = make_execution(backends, config);
-    engine = std::make_unique<Engine>(config, *task, *execution);
+    if (!backends.make_evaluation) {
+      engine = std::make_unique<Engine>(config, *task, *execution);
+      return;
+    }
+    evaluation = backends.make_evaluation(config, *task, *execution);
+    if (!evaluation) throw Error("session: the population evaluation factory returned none");
+    CompileOptions compile;
+    compile.feed_forward = config.genome.feed_forward;
+    decoder = std::make_unique<DirectDecoder>(compile, execution->pool());
+    engine = std::make_unique<Engine>(config, *execution, *decoder, *evaluation);
   }
   void attach(const SessionOptions& options, const Config& config) {
-    checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get(), &execution->pool());
     reporters = options.reporters;
-    // The checkpoint first: at the end of a run it is written before best_genome.json, so a
-    // failure while writing the folder's files leaves a run that resumes.
-    reporters.push_back(checkpoints.get());
-    reporters.push_back(folder.get());
+    if (options.writes_files) {
+      checkpoints = std::make_unique<CheckpointWriter>(run_dir, config, task.get(), &execution->pool());
+      // The checkpoint first: at the end of a run it is written before best_genome.json, so a
+      // failure while writing the folder's files leaves a run that resumes.
+      reporters.push_back(checkpoints.get());
+      reporters.push_back(folder.get());
+    }
     for (Reporter* r : reporters) engine->add_reporter(r);
   }
   void begin() {
@@ -256,9 +270,11 @@ Session Session::start(const Config& given, const SessionBackends& backends, con
   impl->make_task_for(config, backends);
   impl->make_engine_for(config, backends);
   impl->run_dir = options.run_dir.empty() ? default_run_folder(config) : options.run_dir;
-  impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
-  prepare_new_run_folder(impl->run_dir, options.overwrite);
-  impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
+  if (options.writes_files) {
+    impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
+    prepare_new_run_folder(impl->run_dir, options.overwrite);
+    impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
+  }
   impl->attach(options, config);
   impl->engine->init();
   return Session(std::move(impl));
@@ -271,7 +287,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   // replacing them. Then the newest checkpoint is found again, under the lock.
   impl->run_dir = options.run_dir.empty() ? run_folder_of_checkpoint(find_checkpoint(run_dir_or_checkpoint))
                                           : options.run_dir;
-  impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
+  if (options.writes_files) impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
   const std::string file = find_checkpoint(run_dir_or_checkpoint);
   // The run's threads are in the checkpoint's config, so the checkpoint is read on a pool of its
   // own (every core), gone before the run's execution context is made.
@@ -299,7 +315,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
       (stopped == StopReason::GenerationLimit && config.run.generations <= done)) {
     impl->origin.nothing_to_do = true;
     impl->reason = stopped;
-    complete_finished_folder(impl->run_dir, ck.state);
+    if (options.writes_files) complete_finished_folder(impl->run_dir, ck.state);
     impl->lock.reset();
     impl->make_task_for(config, backends);
     impl->make_engine_for(config, backends);
@@ -321,10 +337,12 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
 
   // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
   // did not get saved), then the run folder appends to it.
-  std::string lines;
-  for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
-  write_file_atomic((fs::path(impl->run_dir) / "stats.jsonl").string(), lines.data(), lines.size());
-  impl->folder = std::make_unique<RunFolder>(impl->run_dir, config, /*resume=*/true);
+  if (options.writes_files) {
+    std::string lines;
+    for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
+    write_file_atomic((fs::path(impl->run_dir) / "stats.jsonl").string(), lines.data(), lines.size());
+    impl->folder = std::make_unique<RunFolder>(impl->run_dir, config, /*resume=*/true);
+  }
   impl->attach(options, config);
 
   EvolutionState state = std::move(ck.state);

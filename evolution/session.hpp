@@ -28,6 +28,7 @@
 #include "core/execution.hpp"
 #include "core/genome/genome.hpp"
 #include "core/network/evaluator.hpp"
+#include "core/task/population_evaluation.hpp"
 #include "core/task/task.hpp"
 #include "evolution/reporter.hpp"
 #include "evolution/state.hpp"
@@ -40,6 +41,10 @@ struct SessionBackends {
   std::function<ExecutionContext(const Config&)> make_execution;
   // The task for a config; empty: TaskRegistry::instance().create (built-ins and plug-ins).
   std::function<std::unique_ptr<Task>(const Config&)> make_task;
+  // How a generation is evaluated; empty: TaskEvaluation (the task on the execution context's
+  // backend, in this process). A distributed run passes one that spreads the work over its ranks
+  // (distributed/shard_evaluation.hpp). The task and execution context outlive what it returns.
+  std::function<std::unique_ptr<PopulationEvaluation>(const Config&, Task&, ExecutionContext&)> make_evaluation{};
 };
 
 struct SessionOptions {
@@ -57,6 +62,10 @@ struct SessionOptions {
   // the file changed since (core/task/plugin_trust.hpp). Without it, only an override of
   // task.plugin confirms the plug-in, and the file must have the recorded hash.
   bool trust_plugin = false;
+  // false: the session runs the whole evolution but writes nothing and takes no lock (no run
+  // folder, stats.jsonl, best_genome.json or checkpoints): the other ranks of a distributed run,
+  // whose rank 0 writes the one run folder. Resume then only reads the checkpoint it is given.
+  bool writes_files = true;
 };
 
 // What a session started from.

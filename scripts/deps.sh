@@ -11,7 +11,9 @@ if [[ "${1:-}" == "--test" ]]; then
   # clang + its runtime for the libFuzzer targets.
   # chromium + fonts: the report page is opened headless in a test.
   # python3-pytest: the Python module's tests (tests/python/).
-  packages+=(clang libclang-rt-dev chromium fonts-liberation python3-pytest)
+  # libopenmpi-dev + openmpi-bin: distributed/ and its mpirun tests (tests/distributed/); without
+  # them the build leaves MPI out and runs as one process.
+  packages+=(clang libclang-rt-dev chromium fonts-liberation python3-pytest libopenmpi-dev openmpi-bin)
 fi
 
 missing=()

@@ -526,6 +526,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"task.plugin_abi", "3"},
       {"cuda.kernel", "block"},
       {"cuda.device", "2"},
+      {"distributed.divide_threads", "false"},
       {"checkpoint.every", "25"},
       {"checkpoint.seconds", "7.5"},
       {"checkpoint.keep", "1"},
@@ -821,8 +822,8 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   // run goes, never what it computes.
   auto rule = [](const std::string& key) {
     auto under = [&](const char* section) { return key.rfind(section, 0) == 0; };
-    return key == "run.generations" || key == "run.on_all_invalid" || key == "task.plugin" || key == "backend" || key == "threads" || under("log.") ||
-           under("checkpoint.") || under("cuda.");
+    return key == "run.generations" || key == "run.on_all_invalid" || key == "task.plugin" || key == "backend" ||
+           key == "threads" || under("log.") || under("checkpoint.") || under("cuda.") || under("distributed.");
   };
   std::vector<std::string> expected;
   for (const auto& key : config_keys()) {
@@ -832,7 +833,8 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   }
   CHECK(resumable_keys() == expected);
   CHECK(resumable_keys() == std::vector<std::string>{"backend", "threads", "run.generations", "run.on_all_invalid",
-                                                     "task.plugin", "cuda.kernel", "cuda.device", "checkpoint.every",
+                                                     "task.plugin", "cuda.kernel", "cuda.device",
+                                                     "distributed.divide_threads", "checkpoint.every",
                                                      "checkpoint.seconds", "checkpoint.keep", "log.level", "log.progress"});
   for (const char* key : {"seed", "population_size", "speciation.compatibility_threshold", "genome.weight.mutate_rate",
                           "task.name", "task.steps", "run.out_dir", "no.such.key", "log", ""})

@@ -1,6 +1,7 @@
 // ControlTask<Env> (core/task/control_task.hpp): the per-step episode runner against a plain reference
 // loop, start states from the seed, compaction of finished networks, per-row recurrent state,
-// the backend's episode runner taking over, config keys, host tasks and the non-Markov champion test.
+// the backend's episode runner taking over, a shard's own starts (first_network), config keys, host
+// tasks and the non-Markov champion test.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -166,6 +167,38 @@ TEST_CASE("start states: the same for every network in a generation, new each ge
   GymCartPole::State d;
   env.reset(d, direct);
   CHECK(c.state.x == d.x);
+}
+
+TEST_CASE("a shard of the population (TaskContext::first_network) draws the whole population's own starts") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed);
+  const auto policies = some_policies(seed, 12);
+  std::vector<Genome> genomes;
+  for (size_t n = 0; n < policies.size(); ++n) {
+    const Policy& p = policies[n];
+    genomes.push_back(testing::linear_genome(n + 1, 4, {{0, 0, 0, 0, 0}, {p.w[0], p.w[1], p.w[2], p.w[3], p.b}}));
+  }
+  const PopulationLayout layout = testing::layout_of(genomes);
+  CpuEvaluator evaluator(1);
+  ControlOptions o;
+  o.episodes = 3;
+  o.max_steps = 200;
+  o.same_starts = false;
+  ControlTask<GymCartPole> task("cartpole", GymCartPole{}, o, 475.0);
+  std::vector<double> whole, part;
+  evaluator.load(layout);
+  task.evaluate(layout, evaluator, TaskContext{seed, 4}, whole);
+  const PopulationLayout tail = select_networks(layout, {5, 6, 7, 8, 9, 10, 11});
+  evaluator.load(tail);
+  TaskContext shard{seed, 4};
+  shard.first_network = 5;
+  task.evaluate(tail, evaluator, shard, part);
+  REQUIRE(part.size() == 7);
+  for (size_t i = 0; i < part.size(); ++i) CHECK(part[i] == whole[5 + i]);
+  // Without the offset the shard's networks would play network 0..6's starts.
+  task.evaluate(tail, evaluator, TaskContext{seed, 4}, part);
+  const std::vector<double> head(whole.begin() + 5, whole.end());
+  CHECK(part != head);
 }
 
 TEST_CASE("compiled networks on the CPU evaluator: compaction changes nothing but the work") {

@@ -12,6 +12,7 @@
 #include "core/parallel.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
+#include "tools/ranks.hpp"
 #include "tools/run_session.hpp"
 
 namespace ganglion::cli {
@@ -36,9 +37,17 @@ int resume_command(const ResumeOptions& o) {
   SessionOptions options;
   options.run_dir = o.out;
   options.trust_plugin = o.trust_plugin;
-  options.reporters.push_back(&log);
+  options.writes_files = ranks().writes();
+  if (ranks().writes()) options.reporters.push_back(&log);
+  if (Reporter* costs = shard_costs_reporter()) options.reporters.push_back(costs);
   StopOnSignal signals;  // before the session: its whole life, not only run()
-  Session session = Session::resume(o.from, overrides, cli_backends(), options);
+  // Under MPI rank 0 finds the checkpoint (under the folder's lock) and the others read that one.
+  std::string from = o.from;
+  if (ranks().distributed() && !ranks().writes()) from = from_rank_0("");
+  Session session = Session::resume(from, overrides, cli_backends(), options);
+  if (ranks().distributed() && ranks().writes()) from_rank_0(session.origin().checkpoint);
+  check_same_on_ranks(config_to_yaml(session.config()), "config");
+  shard_costs_into(session.run_dir());
   const Config& config = session.config();
   const SessionOrigin& origin = session.origin();
 

@@ -16,6 +16,7 @@
 #include "evolution/report/report.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
+#include "tools/ranks.hpp"
 #include "tools/run_session.hpp"
 
 namespace ganglion::cli {
@@ -60,6 +61,7 @@ int run_command(const RunOptions& o) {
   if (o.generations >= 0) overrides.push_back("run.generations=" + std::to_string(o.generations));
   if (o.threads >= 0) overrides.push_back("threads=" + std::to_string(o.threads));
   const Config config = load_config(o.config, overrides);
+  check_same_on_ranks(config_to_yaml(config), "config");
 
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   if (o.quiet) spdlog::set_level(spdlog::level::warn);
@@ -70,21 +72,29 @@ int run_command(const RunOptions& o) {
   SessionOptions options;
   options.run_dir = o.out;
   options.overwrite = o.force;
-  if (config.log.progress && !o.quiet && !o.verbose && ::isatty(STDERR_FILENO)) {
+  options.writes_files = ranks().writes();
+  if (!ranks().writes()) {
+    // Rank 0 logs the run and writes its folder.
+  } else if (config.log.progress && !o.quiet && !o.verbose && ::isatty(STDERR_FILENO)) {
     progress = std::make_unique<ProgressReporter>(config);
     options.reporters.push_back(progress.get());
   } else {
     options.reporters.push_back(&log);  // plain log lines when not on a terminal
   }
+  if (Reporter* costs = shard_costs_reporter()) options.reporters.push_back(costs);
   StopOnSignal signals;  // before the session: its whole life, not only run()
   Session session = Session::start(config, cli_backends(), options);
+  shard_costs_into(session.run_dir());
   spdlog::info("run '{}': task {}, backend {}, population {}, seed {}, up to {} generations -> {}", config.name,
                session.task_name(), session.evaluator_name(), config.population_size, config.seed,
                config.run.generations, session.run_dir());
+  if (ranks().distributed())
+    spdlog::info("distributed over {} MPI ranks (shard mode: each evaluates its share; rank 0 writes the run folder)",
+                 ranks().size);
 
   const RunSummary summary = run_until_stopped(session, signals);
   spdlog::info("run folder: {}", summary.run_dir);
-  if (o.report) spdlog::info("report: {}", write_report(summary.run_dir));
+  if (o.report && ranks().writes()) spdlog::info("report: {}", write_report(summary.run_dir));
   return exit_code_for(summary.reason);
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "tools/command.hpp"
+#include "tools/ranks.hpp"
 
 namespace ganglion::cli {
 
@@ -74,16 +75,34 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  // Under mpirun / srun: every rank runs the command; an error on any one ends them all, with the
+  // rank named (the other ranks would wait for it forever).
+  auto failed = [](const std::string& message) {
+    if (ranks().distributed())
+      spdlog::error("rank {} of {}: {}; ending the MPI job", ranks().rank, ranks().size, message);
+    else
+      spdlog::error("{}", message);
+    abort_ranks(kExitError);
+    return kExitError;
+  };
+  int code = kExitError;
   try {
-    return action ? action() : kExitUsage;
+    start_ranks(argc, argv);
+    if (ranks().distributed()) {
+      const auto chosen = app.get_subcommands();
+      const std::string name = chosen.empty() ? std::string() : chosen.front()->get_name();
+      if (name != "run" && name != "resume")
+        throw ganglion::Error("`ganglion " + name + "` runs as one process: under mpirun or srun only `run` and " +
+                              "`resume` divide their work between ranks (docs/distributed.md)");
+    }
+    code = action ? action() : kExitUsage;
   } catch (const ganglion::Error& e) {
-    spdlog::error("{}", e.what());
-    return kExitError;
+    return failed(e.what());
   } catch (const YAML::Exception& e) {
-    spdlog::error("{}", e.what());
-    return kExitError;
+    return failed(e.what());
   } catch (const std::exception& e) {
-    spdlog::error("internal error: {}", e.what());
-    return kExitError;
+    return failed(std::string("internal error: ") + e.what());
   }
+  stop_ranks();
+  return code;
 }

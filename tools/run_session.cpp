@@ -6,6 +6,7 @@
 
 #include "gpu/backend.hpp"
 #include "tools/command.hpp"
+#include "tools/ranks.hpp"
 
 namespace ganglion::cli {
 namespace {
@@ -34,10 +35,20 @@ StopOnSignal::~StopOnSignal() {
 
 const std::atomic<bool>* StopOnSignal::flag() const { return &g_stop; }
 
-SessionBackends cli_backends() { return SessionBackends{make_execution_context, {}}; }
+SessionBackends cli_backends() { return distributed_backends(SessionBackends{make_execution_context, {}, {}}); }
 
 RunSummary run_until_stopped(Session& session, const StopOnSignal& signals) {
-  session.run(signals.flag());
+  if (!ranks().distributed()) {
+    session.run(signals.flag());
+  } else {
+    // A signal reaches the ranks at different moments: they agree after each generation, so all
+    // stop after the same one.
+    StopReason r = StopReason::None;
+    while (r == StopReason::None && !session.finished()) {
+      r = session.step();
+      if (r == StopReason::None && on_any_rank(signals.flag()->load())) session.interrupt();
+    }
+  }
   const RunSummary s = session.summary();
   if (s.reason == StopReason::AllInvalid)
     spdlog::error("{}", all_invalid_message(session.task_name(), session.state().generation,

@@ -1,7 +1,7 @@
 // The typed experiment config: every setting the framework reads, with its default. Each section
 // is declared once, in a key table next to its struct, in the header of the part that reads it
 // (genome_settings.hpp, evolution_settings.hpp, run_settings.hpp, task_settings.hpp,
-// cuda_settings.hpp; the table format is in settings.hpp); Config gathers them.
+// cuda_settings.hpp, distributed_settings.hpp; the table format is in settings.hpp); Config gathers them.
 //
 // Loading (core/config/config.cpp) is strict: an unknown key is an error naming file:line:column and the
 // nearest valid key; a wrong type or out-of-range value names the key path and the allowed range.
@@ -17,6 +17,7 @@
 
 #include "core/config/config_value.hpp"
 #include "core/config/cuda_settings.hpp"
+#include "core/config/distributed_settings.hpp"
 #include "core/config/evolution_settings.hpp"
 #include "core/config/genome_settings.hpp"
 #include "core/config/run_settings.hpp"
@@ -51,6 +52,7 @@ struct EnumWords<BackendKind> {
   SUB(ReproductionConfig, reproduction, {}, "")                                                           \
   SUB(TaskConfig, task, {}, "")                                                                           \
   SUB(CudaConfig, cuda, {}, "")                                                                           \
+  SUB(DistributedConfig, distributed, {}, "")                                                             \
   SUB(CheckpointConfig, checkpoint, {}, "")                                                               \
   SUB(LogConfig, log, {}, "")
 

@@ -28,6 +28,10 @@ struct TaskContext {
   // evaluate() is handed. Null when a task is called on its own (tests): it then runs on the
   // calling thread, with no backend capabilities beyond the evaluator it is handed.
   ExecutionContext* execution = nullptr;
+  // The population index of the layout's network 0: 0 unless the layout is one shard of a
+  // population evaluated by several processes (distributed/). A task whose networks draw streams
+  // of their own derives them from first_network + n, so a shard computes what the whole would.
+  uint32_t first_network = 0;
 
   ThreadPool& pool() const;   // execution's pool, or serial_pool()
   Backend* backend() const;   // execution's backend, or nullptr

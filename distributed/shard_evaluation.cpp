@@ -1,0 +1,85 @@
+#include "distributed/shard_evaluation.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "core/execution.hpp"
+#include "core/task/control_task.hpp"
+#include "distributed/mpi_world.hpp"
+
+namespace ganglion {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+Shard shard_of(uint32_t n, int rank, int ranks) {
+  const uint32_t k = uint32_t(ranks), r = uint32_t(rank);
+  const uint32_t base = n / k, extra = n % k;
+  Shard s;
+  s.count = base + (r < extra ? 1 : 0);
+  s.first = r * base + (r < extra ? r : extra);
+  return s;
+}
+
+std::string shard_inexact_reason(const Task& task) {
+  // The built-in tasks that decide something from the whole generation. Plug-in and Python tasks
+  // are not known here: docs/distributed.md states what a task must do to shard exactly.
+  if (task.name() == "double_pole_nv")
+    return "its champion test picks the generation's best network from every network's fitness and records the "
+           "tested genomes as task state, which one rank's share does not have";
+  return {};
+}
+
+ShardEvaluation::ShardEvaluation(const Config& config, Task& task, ExecutionContext& execution, const MpiWorld& world)
+    : task_(task), execution_(execution), world_(world) {
+  TaskEvaluation check(config, task, execution);  // the input and output counts, as one process checks them
+  const std::string why = shard_inexact_reason(task);
+  if (!why.empty())
+    throw ConfigError((config.source.empty() ? std::string("config") : config.source) + ": distributed.mode: shard " +
+                      "cannot run task '" + task.name() + "' on " + std::to_string(world.size()) +
+                      " ranks exactly: " + why + "; run it as one process (without mpirun)");
+}
+
+std::string ShardEvaluation::name() const {
+  return "task '" + task_.name() + "' sharded over " + std::to_string(world_.size()) + " MPI ranks";
+}
+
+void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitness& out) {
+  const auto n = uint32_t(population.genomes.size());
+  const int ranks = world_.size();
+  const Shard mine = shard_of(n, world_.rank(), ranks);
+  auto t = std::chrono::steady_clock::now();
+  std::vector<uint32_t> which(mine.count);
+  std::iota(which.begin(), which.end(), mine.first);
+  const PopulationLayout share = select_networks(population.layout, which);
+  Evaluator& evaluator = execution_.backend().evaluator();
+  evaluator.load(share);
+  fitness_.assign(mine.count, 0.0);
+  TaskContext ctx{population.seed, population.generation, &execution_};
+  ctx.first_network = mine.first;
+  if (mine.count) task_.evaluate(share, evaluator, ctx, fitness_);  // more ranks than genomes: nothing here
+  if (fitness_.size() != mine.count)
+    throw Error("task '" + task_.name() + "' returned " + std::to_string(fitness_.size()) + " fitness values for " +
+                std::to_string(mine.count) + " networks (rank " + std::to_string(world_.rank()) + "'s share)");
+  // Asked right after evaluate(), with the share's indices, as TaskEvaluation asks with the whole's.
+  solved_.assign(mine.count, 0);
+  for (uint32_t i = 0; i < mine.count; ++i)
+    solved_[i] = std::isfinite(fitness_[i]) && task_.solved_network(i, fitness_[i]);
+  cost_.evaluate_seconds = seconds_since(t);
+
+  t = std::chrono::steady_clock::now();
+  std::vector<int> counts(static_cast<size_t>(ranks));
+  for (int r = 0; r < ranks; ++r) counts[size_t(r)] = int(shard_of(n, r, ranks).count);
+  world_.allgather(fitness_, out.fitness, counts);
+  world_.allgather(solved_, out.solved, counts);
+  cost_.communicate_seconds = seconds_since(t);
+  cost_.bytes = uint64_t(n - mine.count) * (sizeof(double) + sizeof(uint8_t));
+  cost_.networks = mine.count;
+}
+
+}  // namespace ganglion

@@ -1,0 +1,65 @@
+// Shard mode: one population, evaluated by every rank of an MPI job together. Each rank runs the
+// same deterministic evolution (so every rank holds the same genomes); each evaluates the
+// contiguous share of the networks that shard_of() gives it, on its own backend, with the task's
+// TaskContext::first_network set to the share's first index (so per-network streams are the whole
+// population's); then every rank's fitness and solved flags are gathered on every rank
+// (MPI_Allgatherv). The result is, value for value, what TaskEvaluation gives in one process, so
+// the run is the one-process run for any number of ranks.
+//
+// That holds for tasks whose evaluation of a network depends only on the seed, the generation, the
+// network and its population index. A task that looks at the whole generation at once does not
+// qualify: such built-in tasks are refused by name at construction (shard_exact_task).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/task/population_evaluation.hpp"
+#include "core/task/task.hpp"
+
+namespace ganglion {
+
+class ExecutionContext;
+class MpiWorld;
+
+// Rank `rank`'s share of `n` networks among `ranks`: [first, first + count), contiguous, sizes
+// differing by at most one, the larger shares first.
+struct Shard {
+  uint32_t first = 0;
+  uint32_t count = 0;
+};
+Shard shard_of(uint32_t n, int rank, int ranks);
+
+// Empty when `task` evaluates each network on its own (shard mode is exact for it); otherwise why
+// not, for the message that refuses it.
+std::string shard_inexact_reason(const Task& task);
+
+// What the last generation's evaluation cost this rank (for distributed.jsonl and the bench).
+struct ShardCost {
+  double evaluate_seconds = 0.0;     // this rank's share
+  double communicate_seconds = 0.0;  // the gather, waiting for the slowest rank included
+  uint64_t bytes = 0;                // received by this rank in the gather
+  uint32_t networks = 0;             // this rank's share
+};
+
+class ShardEvaluation final : public PopulationEvaluation {
+ public:
+  // Throws ConfigError naming the task when shard mode would not be exact for it, and as
+  // TaskEvaluation does when its input and output counts do not match config.genome.
+  ShardEvaluation(const Config& config, Task& task, ExecutionContext& execution, const MpiWorld& world);
+  std::string name() const override;
+  void evaluate(const PopulationView& population, PopulationFitness& out) override;
+  const ShardCost& last_cost() const { return cost_; }
+
+ private:
+  Task& task_;
+  ExecutionContext& execution_;
+  const MpiWorld& world_;
+  ShardCost cost_;
+  std::vector<double> fitness_;
+  std::vector<uint8_t> solved_;
+};
+
+}  // namespace ganglion
