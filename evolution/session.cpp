@@ -295,6 +295,16 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
     ThreadPool loader;
     return load_checkpoint(file, nullptr, &loader);
   }();
+  // The generation inside decides, never the file's name: a renamed or copied-over checkpoint
+  // would otherwise be taken for a later point of the run (and outlive the run's own files, since
+  // rotation keeps the highest numbers).
+  const std::string base = fs::path(file).filename().string();
+  for (const auto& f : list_checkpoints(fs::path(file).parent_path().string()))
+    if (fs::path(f.path).filename() == base && f.generation != ck.completed_generations())
+      throw CheckpointError(fmt::format("{}: the file is named for generation {} but holds the run after {} "
+                                        "generation(s); rename it {} or move it away",
+                                        file, f.generation, ck.completed_generations(),
+                                        checkpoint_file_name(ck.completed_generations())));
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
   check_checkpoint_matches_config(ck, config, file);
   check_same_run(impl->run_dir, file, config);  // the checkpoint as it was written, before any change

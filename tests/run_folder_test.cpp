@@ -237,3 +237,16 @@ TEST_CASE("data files are recorded absolute with their hash; resume works from a
   CHECK(is_path_task_key("train_file"));
   CHECK(is_file_hash_task_key("train_file_hash"));
 }
+
+TEST_CASE("the generation inside a checkpoint decides, not its name") {
+  ScratchDir dir("rf-ckpt-name");
+  Session(Session::start(short_xor(4, {"checkpoint.every=1", "checkpoint.keep=10"}), backends(), into(dir / "run")))
+      .run();
+  // An older checkpoint copied over a higher number: refused, naming both generations.
+  fs::copy_file(dir / "run/checkpoints/ckpt-2.gck", dir / "run/checkpoints/ckpt-9.gck");
+  CHECK_THROWS_WITH_AS(Session::resume(dir / "run", {"run.generations=12"}, backends()),
+                       doctest::Contains("named for generation 9 but holds the run after 2 generation(s)"),
+                       CheckpointError);
+  fs::remove(dir / "run/checkpoints/ckpt-9.gck");
+  CHECK(Session::resume(dir / "run", {"run.generations=6"}, backends()).run() == StopReason::GenerationLimit);
+}
