@@ -58,7 +58,9 @@ RunSummary run_until_stopped(Session& session, const StopOnSignal& signals) {
   if (s.generations > 0)
     spdlog::info("best genome {}: fitness {:.6g}, {} hidden nodes, {} enabled connections{}", s.best.id,
                  s.best.fitness, s.best.count(NodeKind::Hidden), s.best.enabled_connections(),
-                 s.solved ? " (solves the task)" : "");
+                 s.reason == StopReason::Threshold ? " (reached run.fitness_threshold)"
+                 : s.solved                         ? " (solves the task)"
+                                                    : "");
   return s;
 }
 
