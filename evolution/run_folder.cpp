@@ -76,9 +76,15 @@ void RunFolder::on_generation(const GenerationStats& stats, const EvolutionState
   stats_->on_generation(stats, state, reason);
 }
 
-void RunFolder::write_best(const EvolutionState& state) const {
+void write_stats_file(const std::string& dir, const std::vector<GenerationStats>& history) {
+  std::string lines;
+  for (const auto& s : history) lines += stats_to_json(s) + "\n";
+  write_file_atomic((fs::path(dir) / "stats.jsonl").string(), lines.data(), lines.size());
+}
+
+void write_best_genome(const std::string& dir, const EvolutionState& state) {
   if (!state.has_best) return;
-  save_genome(state.solved ? state.solution : state.best, (fs::path(dir_) / "best_genome.json").string());
+  save_genome(state.solved ? state.solution : state.best, (fs::path(dir) / "best_genome.json").string());
 }
 
 void RunFolder::on_finish(const EvolutionState& state, StopReason reason) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config/config.hpp"
 #include "evolution/reporter.hpp"
@@ -31,6 +32,13 @@ class RunFolderLock {
   int fd_ = -1;
 };
 
+// stats.jsonl replaced atomically by the lines of `history` (a resume cuts it back to its
+// checkpoint; a finished folder a kill left short is completed).
+void write_stats_file(const std::string& dir, const std::vector<GenerationStats>& history);
+// best_genome.json: the solution when the run solved the task, else the best genome ever; nothing
+// before any genome was evaluated.
+void write_best_genome(const std::string& dir, const EvolutionState& state);
+
 class RunFolder final : public Reporter {
  public:
   // Creates `dir` (and parents) and writes config.yaml at once. `resume` appends to stats.jsonl.
@@ -38,8 +46,7 @@ class RunFolder final : public Reporter {
   const std::string& dir() const { return dir_; }
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
   void on_finish(const EvolutionState& state, StopReason reason) override;
-  // best_genome.json: the solution when the run solved the task, else the best genome ever.
-  void write_best(const EvolutionState& state) const;
+  void write_best(const EvolutionState& state) const { write_best_genome(dir_, state); }
 
  private:
   std::string dir_;

@@ -134,14 +134,9 @@ void complete_finished_folder(const std::string& run_dir, const EvolutionState& 
   const std::string stats_path = (fs::path(run_dir) / "stats.jsonl").string();
   std::string now, problem;
   read_regular_file(stats_path, "stats file", now, problem);
-  if (size_t(std::count(now.begin(), now.end(), '\n')) != state.history.size()) {
-    std::string lines;
-    for (const auto& st : state.history) lines += stats_to_json(st) + "\n";
-    write_file_atomic(stats_path, lines.data(), lines.size());
-  }
-  const fs::path best = fs::path(run_dir) / "best_genome.json";
+  if (size_t(std::count(now.begin(), now.end(), '\n')) != state.history.size()) write_stats_file(run_dir, state.history);
   std::error_code ec;
-  if (state.has_best && !fs::exists(best, ec)) save_genome(state.solved ? state.solution : state.best, best.string());
+  if (!fs::exists(fs::path(run_dir) / "best_genome.json", ec)) write_best_genome(run_dir, state);
 }
 
 }  // namespace
@@ -348,9 +343,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   // stats.jsonl as it was when the checkpoint was written (later lines belonged to a run that
   // did not get saved), then the run folder appends to it.
   if (options.writes_files) {
-    std::string lines;
-    for (const auto& s : ck.state.history) lines += stats_to_json(s) + "\n";
-    write_file_atomic((fs::path(impl->run_dir) / "stats.jsonl").string(), lines.data(), lines.size());
+    write_stats_file(impl->run_dir, ck.state.history);
     impl->folder = std::make_unique<RunFolder>(impl->run_dir, config, /*resume=*/true);
   }
   impl->attach(options, config);
