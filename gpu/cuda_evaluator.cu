@@ -28,6 +28,26 @@ int cuda_device_count() {
   return count;
 }
 
+void* cuda_malloc(size_t bytes, int device) {
+  GANGLION_CUDA_CHECK(cudaSetDevice(device));
+  void* p = nullptr;
+  const cudaError_t e = cudaMalloc(&p, std::max<size_t>(bytes, 1));
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    throw Error("CUDA device " + std::to_string(device) + ": cannot allocate " + std::to_string(bytes) +
+                " bytes: " + cudaGetErrorString(e));
+  }
+  return p;
+}
+
+void cuda_free(void* p) noexcept {
+  if (p) cudaFree(p);
+}
+
+void cuda_copy_to_host(void* host, const void* device_memory, size_t bytes) {
+  GANGLION_CUDA_CHECK(cudaMemcpy(host, device_memory, bytes, cudaMemcpyDeviceToHost));
+}
+
 CudaDeviceFacts cuda_device_facts(int device) {
   cudaDeviceProp p{};
   GANGLION_CUDA_CHECK(cudaGetDeviceProperties(&p, device));
@@ -251,6 +271,31 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   }
 
   void activate(const float* inputs, size_t rows, InputMode mode, float* outputs) override {
+    run(inputs, rows, mode, outputs, false);
+  }
+
+  int device() const override { return device_; }
+  void* stream() const override { return stream_->get(); }
+  void activate_device(const float* inputs, size_t rows, InputMode mode, float* outputs) override {
+    check_device_pointer(inputs, "inputs");
+    check_device_pointer(outputs, "outputs");
+    run(inputs, rows, mode, outputs, true);
+  }
+
+ private:
+  // Device memory of this evaluator's device (plain or managed), or an Error naming `what`.
+  void check_device_pointer(const void* p, const char* what) const {
+    cudaPointerAttributes a{};
+    GANGLION_CUDA_CHECK(cudaPointerGetAttributes(&a, p));
+    const bool on_device = a.type == cudaMemoryTypeDevice || a.type == cudaMemoryTypeManaged;
+    if (!on_device || a.device != device_)
+      throw Error(std::string("CUDA evaluator: activate_device: ") + what + " are not in the memory of CUDA device " +
+                  std::to_string(device_) +
+                  (on_device ? " (they are on device " + std::to_string(a.device) + ")" : " (they are host memory)"));
+  }
+
+  // activate() and activate_device(): `on_device` says where inputs and outputs are.
+  void run(const float* inputs, size_t rows, InputMode mode, float* outputs, bool on_device) {
     if (!layout_) throw Error("CUDA evaluator: activate() called before load()");
     const PopulationLayout& L = *layout_;
     if (rows == 0 || L.num_networks == 0) return;
@@ -263,15 +308,20 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     args.rows = uint32_t(rows);
     args.per_network = mode == InputMode::PerNetwork;
     const size_t in_count = (args.per_network ? size_t(L.num_networks) * rows : rows) * L.num_inputs;
-    if (in_count) {
-      inputs_.reserve(in_count);
-      GANGLION_CUDA_CHECK(cudaMemcpyAsync(inputs_.get(), inputs, in_count * sizeof(float), cudaMemcpyHostToDevice,
-                                          stream));
-    }
-    args.inputs = inputs_.get();
     const size_t out_count = size_t(L.num_networks) * rows * L.num_outputs;
-    outputs_.reserve(std::max<size_t>(out_count, 1));
-    args.outputs = outputs_.get();
+    if (on_device) {
+      args.inputs = inputs;
+      args.outputs = outputs;
+    } else {
+      if (in_count) {
+        inputs_.reserve(in_count);
+        GANGLION_CUDA_CHECK(cudaMemcpyAsync(inputs_.get(), inputs, in_count * sizeof(float), cudaMemcpyHostToDevice,
+                                            stream));
+      }
+      args.inputs = inputs_.get();
+      outputs_.reserve(std::max<size_t>(out_count, 1));
+      args.outputs = outputs_.get();
+    }
 
     const size_t value_count = size_t(shape_.total_nodes) * rows;
     const bool global_values = plan_.strategy == KernelStrategy::Level || plan_.strategy == KernelStrategy::Global ||
@@ -307,7 +357,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     else
       launch_groups(args, rows, stream);
     GANGLION_CUDA_CHECK(cudaEventRecord(stop_->get(), stream));
-    if (out_count)
+    if (out_count && !on_device)
       GANGLION_CUDA_CHECK(cudaMemcpyAsync(outputs, outputs_.get(), out_count * sizeof(float), cudaMemcpyDeviceToHost,
                                           stream));
     GANGLION_CUDA_CHECK(cudaStreamSynchronize(stream));
@@ -317,6 +367,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     if (shape_.recurrent) current_ = 1 - current_;
   }
 
+ public:
   void reset_state() override { state_rows_ = 0; }
   void set_tuning(const PlanTuning& tuning) override { tuning_ = tuning; }
 

@@ -22,6 +22,13 @@ struct DeviceLayout;
 int cuda_device_count();             // 0 when no device or no driver
 std::string cuda_describe_device();  // name, memory, SMs of the selected device
 
+// Device memory for code built without CUDA headers (the Python module's device arrays): `bytes`
+// on `device` (Error naming the size when it cannot be had), freed by cuda_free; cuda_copy_to_host
+// copies such memory back (synchronously).
+void* cuda_malloc(size_t bytes, int device);
+void cuda_free(void* p) noexcept;
+void cuda_copy_to_host(void* host, const void* device_memory, size_t bytes);
+
 // Facts about a device that benchmarks need (roofline, table header).
 struct CudaDeviceFacts {
   std::string name;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "core/error.hpp"
 #include "core/network/layout.hpp"
 
 namespace ganglion {
@@ -28,6 +29,18 @@ class Evaluator {
   virtual void load(const PopulationLayout& layout) = 0;
   virtual void activate(const float* inputs, size_t rows, InputMode mode, float* outputs) = 0;
   virtual void reset_state() = 0;
+
+  // Device memory. device() is the CUDA device an evaluator computes on, or -1 for one that
+  // computes in host memory (it has no activate_device). activate_device() is activate() with
+  // `inputs` and `outputs` in that device's memory (same shapes, C order), queued on stream() (a
+  // cudaStream_t); work that wrote the inputs on another stream must be ordered before it (DLPack's
+  // `stream` argument does that). It returns when the outputs are written.
+  virtual int device() const { return -1; }
+  virtual void* stream() const { return nullptr; }
+  virtual void activate_device(const float* inputs, size_t rows, InputMode mode, float* outputs) {
+    (void)inputs, (void)rows, (void)mode, (void)outputs;
+    throw Error(name() + " evaluator: it computes in host memory; activate_device needs a device (backend: cuda)");
+  }
 };
 
 }  // namespace ganglion

@@ -9,13 +9,15 @@ Runs (the same run folder, checkpoints and report as the ``ganglion`` program)::
 
 Python tasks are objects with ``num_inputs``, ``num_outputs`` and ``evaluate(population)``
 returning one fitness per network (or ``(fitness, solved)``); ``population.activate(inputs)``
-runs every network at once on the run's backend. See docs/python.md.
+runs every network at once on the run's backend; on CUDA, arrays on the device (CuPy, PyTorch, anything
+with DLPack) go in and come out (as a ``DeviceArray``) without a trip through host memory. See docs/python.md.
 """
 
 from . import _ganglion
 from ._ganglion import (
     Config,
     ConnectionGene,
+    DeviceArray,
     Genome,
     Network,
     NodeGene,
@@ -36,7 +38,7 @@ from .errors import CheckpointError, ConfigError, Error, GenomeError
 from .vector_env import EpisodeTiming, run_episodes
 
 __all__ = [
-    "CheckpointError", "Config", "ConfigError", "ConnectionGene", "EpisodeTiming", "Error", "Genome",
+    "CheckpointError", "Config", "ConfigError", "ConnectionGene", "DeviceArray", "EpisodeTiming", "Error", "Genome",
     "GenomeError", "Network", "NodeGene", "Population", "Session", "__version__", "config_from_dict",
     "config_keys", "cuda_available", "cuda_device_info", "genome_from_json", "load_config", "load_genome",
     "parse_config", "run", "run_episodes", "set_log_level", "tasks", "write_report",

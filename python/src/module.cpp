@@ -24,6 +24,12 @@ py::array as_array(const py::object& value, const char* what) {
   return a;
 }
 
+std::string shape_text(const std::vector<py::ssize_t>& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
 namespace {
 
 void raise_as(const char* name, const char* message) {
@@ -71,4 +77,5 @@ PYBIND11_MODULE(_ganglion, m) {
   gp::bind_genome(m);
   gp::bind_task(m);
   gp::bind_session(m);
+  gp::bind_dlpack(m);
 }

@@ -58,12 +58,12 @@ py::object config_value_to_python(const ConfigValue& value) {
     case ConfigValue::Kind::List: {
       py::list out;
       for (const auto& item : value.items()) out.append(config_value_to_python(item));
-      return std::move(out);
+      return out;
     }
     case ConfigValue::Kind::Map: {
       py::dict out;
       for (const auto& e : value.entries()) out[py::str(e.key)] = config_value_to_python(e.value);
-      return std::move(out);
+      return out;
     }
   }
   return py::none();

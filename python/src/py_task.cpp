@@ -8,16 +8,11 @@
 #include "core/error.hpp"
 #include "core/execution.hpp"
 #include "core/network/backend.hpp"
+#include "python/src/py_dlpack.hpp"
 
 namespace ganglion::python {
 
 namespace {
-
-std::string shape_text(const py::array& a) {
-  std::string s = "(";
-  for (py::ssize_t i = 0; i < a.ndim(); ++i) s += (i ? ", " : "") + std::to_string(a.shape(i));
-  return s + (a.ndim() == 1 ? ",)" : ")");
-}
 
 // One generation's networks, valid while the task's evaluate() runs (the layout it reads is the
 // engine's and changes with the next generation); afterwards every call refuses with a message.
@@ -37,51 +32,42 @@ class Population {
   uint64_t seed() const { return seed_; }
   const std::string& backend() const { return backend_; }
 
-  py::array_t<float> activate(const py::object& given, const py::object& out) {
-    const PopulationLayout& l = check();
+  // Host arrays (numpy, or anything numpy reads) run through Evaluator::activate; CUDA arrays
+  // (DLPack) through activate_device, on evaluators that compute on that device.
+  py::object activate(const py::object& given, const py::object& out) {
+    check();
+    if (cuda_device_of(given) >= 0) return activate_on_device(given, out);
+    if (!out.is_none() && cuda_device_of(out) >= 0)
+      throw py::value_error("Population.activate: out is a CUDA array but inputs are in host memory; give both on "
+                            "the device or both on the host");
     const py::array inputs = as_array(given, "Population.activate");
     const char kind = inputs.dtype().kind();
     if (kind != 'f' && kind != 'i' && kind != 'u')
       throw py::type_error("Population.activate: inputs must be numbers (float32; other float and integer arrays are "
                            "converted), got dtype " + std::string(py::str(inputs.dtype())));
-    const std::string expected = "(rows, " + std::to_string(l.num_inputs) + ") shared by all networks or (" +
-                                 std::to_string(l.num_networks) + ", rows, " + std::to_string(l.num_inputs) + ")";
-    InputMode mode;
-    size_t rows;
-    if (inputs.ndim() == 2 && size_t(inputs.shape(1)) == l.num_inputs) {
-      mode = InputMode::Shared;
-      rows = size_t(inputs.shape(0));
-    } else if (inputs.ndim() == 3 && size_t(inputs.shape(0)) == l.num_networks && size_t(inputs.shape(2)) == l.num_inputs) {
-      mode = InputMode::PerNetwork;
-      rows = size_t(inputs.shape(1));
-    } else {
-      throw py::value_error("Population.activate: inputs of shape " + shape_text(inputs) + "; expected " + expected);
-    }
-    if (rows == 0) throw py::value_error("Population.activate: inputs of shape " + shape_text(inputs) + " have no rows");
+    const Batch b = batch_of(std::vector<py::ssize_t>(inputs.shape(), inputs.shape() + inputs.ndim()));
     // No copy when the array is float32 and C-contiguous already.
     auto in = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(inputs);
     if (!in) throw py::error_already_set();
-    const std::vector<py::ssize_t> shape{py::ssize_t(l.num_networks), py::ssize_t(rows), py::ssize_t(l.num_outputs)};
     py::array_t<float> result;
     if (out.is_none()) {
-      result = py::array_t<float>(shape);
+      result = py::array_t<float>(b.out_shape);
     } else {
       bool ok = py::isinstance<py::array_t<float>>(out);
       if (ok) {
         result = py::reinterpret_borrow<py::array_t<float>>(out);
-        ok = result.ndim() == 3 && result.shape(0) == shape[0] && result.shape(1) == shape[1] &&
-             result.shape(2) == shape[2] && result.writeable() && (result.flags() & py::array::c_style);
+        ok = std::vector<py::ssize_t>(result.shape(), result.shape() + result.ndim()) == b.out_shape &&
+             result.writeable() && (result.flags() & py::array::c_style);
       }
       if (!ok)
-        throw py::value_error("Population.activate: out must be a writable C-contiguous float32 array of shape (" +
-                              std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ", " +
-                              std::to_string(shape[2]) + ")");
+        throw py::value_error("Population.activate: out must be a writable C-contiguous float32 array of shape " +
+                              shape_text(b.out_shape));
     }
     const float* src = in.data();
     float* dst = result.mutable_data();
     {
       py::gil_scoped_release nogil;
-      evaluator_->activate(src, rows, mode, dst);
+      evaluator_->activate(src, b.rows, b.mode, dst);
     }
     return result;
   }
@@ -92,6 +78,67 @@ class Population {
   }
 
  private:
+  struct Batch {
+    InputMode mode;
+    size_t rows;
+    std::vector<py::ssize_t> out_shape;  // (networks, rows, outputs)
+  };
+  // How inputs of `shape` are read, or a ValueError saying what would be valid.
+  Batch batch_of(const std::vector<py::ssize_t>& shape) const {
+    const PopulationLayout& l = *layout_;
+    Batch b{InputMode::Shared, 0, {}};
+    if (shape.size() == 2 && size_t(shape[1]) == l.num_inputs) {
+      b.rows = size_t(shape[0]);
+    } else if (shape.size() == 3 && size_t(shape[0]) == l.num_networks && size_t(shape[2]) == l.num_inputs) {
+      b.mode = InputMode::PerNetwork;
+      b.rows = size_t(shape[1]);
+    } else {
+      throw py::value_error("Population.activate: inputs of shape " + shape_text(shape) + "; expected (rows, " +
+                            std::to_string(l.num_inputs) + ") shared by all networks or (" +
+                            std::to_string(l.num_networks) + ", rows, " + std::to_string(l.num_inputs) + ")");
+    }
+    if (b.rows == 0) throw py::value_error("Population.activate: inputs of shape " + shape_text(shape) + " have no rows");
+    b.out_shape = {py::ssize_t(l.num_networks), py::ssize_t(b.rows), py::ssize_t(l.num_outputs)};
+    return b;
+  }
+
+  py::object activate_on_device(const py::object& given, const py::object& out) {
+    const int device = cuda_device_of(given);
+    if (evaluator_->device() < 0)
+      throw py::value_error("Population.activate: inputs are a CUDA array (device " + std::to_string(device) +
+                            "), but this run's backend is " + backend_ +
+                            ", which computes in host memory; pass a numpy array, or run with backend: cuda");
+    if (device != evaluator_->device())
+      throw py::value_error("Population.activate: inputs are on CUDA device " + std::to_string(device) +
+                            ", but this run computes on device " + std::to_string(evaluator_->device()) +
+                            " (cuda.device)");
+    DeviceInput in(given, evaluator_->stream(), "Population.activate: inputs");
+    const Batch b = batch_of(in.shape());
+    std::unique_ptr<DeviceInput> into;
+    std::shared_ptr<DeviceArray> made;
+    float* dst;
+    if (out.is_none()) {
+      made = std::make_shared<DeviceArray>(b.out_shape, device);
+      dst = made->data();
+    } else {
+      if (cuda_device_of(out) != device)
+        throw py::value_error("Population.activate: inputs are a CUDA array on device " + std::to_string(device) +
+                              ", so out must be one too (float32, C-contiguous, shape " + shape_text(b.out_shape) +
+                              ")");
+      into = std::make_unique<DeviceInput>(out, evaluator_->stream(), "Population.activate: out");
+      if (into->shape() != b.out_shape)
+        throw py::value_error("Population.activate: out has shape " + shape_text(into->shape()) + "; expected " +
+                              shape_text(b.out_shape));
+      dst = into->data();
+    }
+    {
+      py::gil_scoped_release nogil;
+      evaluator_->activate_device(in.data(), b.rows, b.mode, dst);
+    }
+    if (made) return py::cast(made);
+    return out;
+  }
+
   const PopulationLayout& check() const {
     if (!layout_)
       throw py::value_error("this Population belongs to generation " + std::to_string(generation_) +
@@ -271,7 +318,9 @@ void bind_task(py::module_& m) {
            "One activation step of every network. inputs: (rows, num_inputs) shared by all networks, or "
            "(num_networks, rows, num_inputs); float32 is used without a copy. Returns (num_networks, rows, "
            "num_outputs) float32 (written into `out` when given). Recurrent networks keep their state between calls "
-           "(per network and row) until reset() or a change of rows.")
+           "(per network and row) until reset() or a change of rows. On the CUDA backend, inputs may be a float32 "
+           "C-contiguous CUDA array (CuPy, PyTorch, anything with __dlpack__): the outputs are then a DeviceArray "
+           "(or `out`, a CUDA array too), with no copy through host memory.")
       .def("reset", &Population::reset, "Clears the recurrent state of every network.");
 }
 
