@@ -65,7 +65,7 @@ TEST_CASE("ganglion new-task refuses a bad name, an unknown kind and a folder in
     return;
   }
   ScratchDir dir("cmd-new-task-refused");
-  auto r = run_ganglion("new-task My-Task --out '" + (dir / "a") + "'");
+  auto r = run_ganglion("new-task My-Task --kind data --out '" + (dir / "a") + "'");
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("'My-Task' is not a task name") != std::string::npos);
   CHECK(!fs::exists(dir.path / "a"));
@@ -77,12 +77,14 @@ TEST_CASE("ganglion new-task refuses a bad name, an unknown kind and a folder in
 
   fs::create_directories(dir.path / "used");
   std::ofstream(dir.path / "used" / "config.yaml") << "mine\n";
-  r = run_ganglion("new-task ok --out '" + (dir / "used") + "'");
+  r = run_ganglion("new-task ok --kind host --out '" + (dir / "used") + "'");
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("is not an empty folder; nothing was written") != std::string::npos);
   CHECK(slurp(dir.path / "used" / "config.yaml") == "mine\n");
 
   fs::create_directories(dir.path / "empty");  // an empty folder is fine
-  CHECK(run_ganglion("new-task ok --out '" + (dir / "empty") + "'").exit_code == 0);
+  CHECK(run_ganglion("new-task ok --kind host --out '" + (dir / "empty") + "'").exit_code == 0);
+  CHECK(run_ganglion("new-task ok2 --out '" + (dir / "c") + "'").exit_code != 0);  // --kind is required
+  CHECK(!fs::exists(dir.path / "c"));
   CHECK(fs::exists(dir.path / "empty" / "ok.cpp"));
 }

@@ -77,7 +77,7 @@ void check_name(const std::string& name) {
 
 struct NewTaskArgs {
   std::string name;
-  std::string kind = "control";
+  std::string kind;
   std::string out;
 };
 
@@ -131,8 +131,8 @@ GANGLION_COMMAND(
       app.add_option("-k,--kind", args->kind,
                      "data: fit a table (DataTask); control: an environment of GANGLION_HD functions "
                      "(ControlTask); host: your own C++ loop (HostTask)")
-          ->check(CLI::IsMember({"data", "control", "host"}))
-          ->capture_default_str();
+          ->required()
+          ->check(CLI::IsMember({"data", "control", "host"}));
       app.add_option("-o,--out", args->out, "Folder to write (must not exist or be empty; default: ./NAME)");
       return [args] { return run_new_task(*args); };
     });
