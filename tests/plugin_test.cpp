@@ -1,8 +1,8 @@
 // Task plug-ins (core/task/plugin.hpp): libraries built outside ganglion's own libraries by CMake from
 // tests/plugin_fixture/ (paths come in as GANGLION_FIXTURE_* definitions). A good one loads
 // through the config's task.plugin and runs; missing files, wrong ABI versions, libraries without
-// entry points, names registered twice and files without the config's task.plugin_hash are
-// refused with clear messages.
+// entry points, libraries needing a symbol nobody defines (named demangled), names registered
+// twice and files without the config's task.plugin_hash are refused with clear messages.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -77,6 +77,16 @@ TEST_CASE("a missing plug-in file is refused with dlopen's reason") {
   CHECK(msg.find("/nonexistent/libnothing.so") != std::string::npos);
   CHECK(msg.find("cannot be loaded") != std::string::npos);
   CHECK(msg.find("No such file") != std::string::npos);
+}
+
+TEST_CASE("a plug-in with an unresolved symbol is refused, the symbol demangled") {
+  const std::string msg = error_of([] { load_task_plugin(GANGLION_FIXTURE_UNRESOLVED); });
+  INFO(msg);
+  CHECK(msg.find("cannot be loaded") != std::string::npos);
+  CHECK(msg.find("undefined symbol") != std::string::npos);
+  // The C++ name as written, then the mangled one for nm / c++filt.
+  CHECK(msg.find("ganglion::fixture_function_nobody_defines(std::") != std::string::npos);
+  CHECK(msg.find(", int) (_ZN8ganglion31fixture_function_nobody_defines") != std::string::npos);
 }
 
 TEST_CASE("a plug-in built for another ABI version is refused") {

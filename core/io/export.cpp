@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <set>
 #include <utility>
@@ -65,7 +66,7 @@ std::string node_label(const NodeGene& n, const Placement& p) {
   }
 }
 
-// Merges links with the same source into the first of them (see genome_to_neat_python_json),
+// Merges links with the same source into the first of them (see to_neat_python),
 // calling `refuse` first when there is anything to merge.
 template <typename Refuse>
 void merge_duplicate_links(std::vector<std::pair<int64_t, double>>& links, Refuse refuse) {
@@ -235,13 +236,41 @@ std::string genome_to_network_json(const Genome& genome, int indent) {
   return network_to_json(compile(genome, options), indent);
 }
 
-std::string genome_to_neat_python_json(const Genome& genome, int indent) {
-  const CompiledNetwork net = compile(genome);  // feed-forward: a cycle throws, naming the nodes
+namespace {
+
+// One non-input node in neat-python's terms (see to_neat_python).
+struct NeatPythonNode {
+  int64_t key = 0;
+  bool output = false;
+  double bias = 0.0, response = 1.0;
+  Activation activation = Activation::Sigmoid;
+  Aggregation aggregation = Aggregation::Sum;
+  int32_t ganglion_id = 0;
+  Activation ganglion_activation = Activation::Sigmoid;
+  std::vector<std::pair<int64_t, double>> links;      // (source key, weight): this step's values
+  std::vector<std::pair<int64_t, double>> recurrent;  // (source key, weight): the previous step's
+};
+
+// A compiled network in neat-python's terms, its non-input nodes in evaluation order.
+struct NeatPythonNetwork {
+  uint32_t num_inputs = 0, num_outputs = 0;
+  std::vector<NeatPythonNode> nodes;
+  bool recurrent() const {
+    for (const auto& n : nodes)
+      if (!n.recurrent.empty()) return true;
+    return false;
+  }
+};
+
+// neat-python's keys (inputs -1..-n, outputs 0..m-1, hidden m, m+1, ... in evaluation order), bias
+// nodes folded into node biases or responses, Ganglion's sigmoids as neat-python's sigmoid with
+// bias and response scaled. Shared by both neat-python formats; docs/export.md says why each step
+// is exact. Throws GenomeError naming the genome and node for what cannot be expressed.
+NeatPythonNetwork to_neat_python(const Genome& genome, const CompiledNetwork& net) {
   const uint32_t n_in = net.num_inputs, first = net.num_inputs + net.num_bias;
   if (n_in == 0)
     throw GenomeError(fmt::format("genome {}: neat-python export needs at least one input node", genome.id));
 
-  // neat-python keys: inputs -1..-n, outputs 0..m-1, then hidden nodes in evaluation order.
   std::vector<int64_t> key(net.num_nodes, 0);
   std::vector<bool> is_output(net.num_nodes, false);
   for (uint32_t i = 0; i < n_in; ++i) key[i] = -int64_t(i) - 1;
@@ -253,39 +282,56 @@ std::string genome_to_neat_python_json(const Genome& genome, int indent) {
   for (uint32_t j = first; j < net.num_nodes; ++j)
     if (!is_output[j]) key[j] = next_hidden++;
 
-  Json nodes = Json::array(), connections = Json::array(), evals = Json::array();
-  std::vector<Json> output_nodes(net.num_outputs), hidden_nodes;
+  NeatPythonNetwork out;
+  out.num_inputs = n_in;
+  out.num_outputs = net.num_outputs;
   for (uint32_t j = first; j < net.num_nodes; ++j) {
     auto where = [&] { return fmt::format("genome {} node {}", genome.id, net.gene_id[j]); };
+    NeatPythonNode node;
+    node.key = key[j];
+    node.output = is_output[j];
+    node.ganglion_id = net.gene_id[j];
+    node.ganglion_activation = net.activation[j];
     Aggregation agg = net.aggregation[j];
     double bias = net.bias[j], response = net.response[j];
-    std::vector<std::pair<int64_t, double>> links;
     std::vector<double> bias_weights;
     for (uint32_t e = net.row_offset[j]; e < net.row_offset[j + 1]; ++e) {
       if (net.src[e] >= n_in && net.src[e] < first) bias_weights.push_back(net.weight[e]);
-      else links.push_back({key[net.src[e]], net.weight[e]});
+      else node.links.push_back({key[net.src[e]], net.weight[e]});
+    }
+    for (uint32_t e = net.rec_row_offset[j]; e < net.rec_row_offset[j + 1]; ++e)
+      node.recurrent.push_back({key[net.rec_src[e]], net.rec_weight[e]});
+    if (net.rec_row_offset[j + 1] > net.rec_row_offset[j]) {
+      const std::set<uint32_t> sources(net.src.begin() + net.row_offset[j], net.src.begin() + net.row_offset[j + 1]);
+      for (uint32_t e = net.rec_row_offset[j]; e < net.rec_row_offset[j + 1]; ++e)
+        if (sources.count(net.rec_src[e]))
+          throw GenomeError(fmt::format("{}: node {} feeds it both within a step and from the previous step, which "
+                                        "one neat-python connection cannot express",
+                                        where(), net.gene_id[net.rec_src[e]]));
     }
     // neat-python keys a connection by (source, target), so two genes between the same nodes
     // (the compiler keeps both) become one: exact for sums, not expressible otherwise. The merged
     // link keeps the first one's place; its weight is the first weight plus the later ones from
     // the last back (the order of the sum fixes the bits written). One sort of the node's links,
     // so a node with many inputs costs n log n, not n^2.
-    merge_duplicate_links(links, [&] {
+    auto refuse_merge = [&] {
       if (agg != Aggregation::Sum)
         throw GenomeError(fmt::format("{}: two connections from the same node into a '{}' node cannot be "
                                       "expressed in neat-python (one connection per node pair; merging is "
                                       "exact only for 'sum')",
                                       where(), aggregation_name(agg)));
-    });
+    };
+    merge_duplicate_links(node.links, refuse_merge);
+    merge_duplicate_links(node.recurrent, refuse_merge);
     // neat-python has no bias node: fold its constant input into the node's bias or response.
-    if (links.empty()) {
+    if (node.links.empty() && node.recurrent.empty()) {
       // A node fed by nothing but bias nodes is a constant; neat-python would never evaluate a node
       // without inputs, so it gets a zero-weight link from input -1 and a sum of nothing.
       double e = aggregation_init<double>(agg);
       for (double w : bias_weights) e = aggregation_add<double>(agg, e, w);
       bias += response * aggregation_finish<double>(agg, e, uint32_t(bias_weights.size()));
       agg = Aggregation::Sum;
-      links.push_back({-1, 0.0});
+      node.links.push_back({-1, 0.0});
     } else if (!bias_weights.empty()) {
       if (agg == Aggregation::Sum) {
         for (double w : bias_weights) bias += response * w;
@@ -309,48 +355,153 @@ std::string genome_to_neat_python_json(const Genome& genome, int indent) {
     } else if (act == Activation::Step) {
       throw GenomeError(fmt::format("{}: activation 'step' has no neat-python counterpart", where()));
     }
+    node.bias = bias;
+    node.response = response;
+    node.activation = act;
+    node.aggregation = agg;
+    out.nodes.push_back(std::move(node));
+  }
+  return out;
+}
 
+}  // namespace
+
+std::string genome_to_neat_python_genome_json(const Genome& genome, int indent) {
+  CompileOptions options;
+  options.feed_forward = false;  // a cycle is reported below in this format's terms
+  const CompiledNetwork net = compile(genome, options);
+  if (net.recurrent()) {
+    const uint32_t t = uint32_t(std::upper_bound(net.rec_row_offset.begin(), net.rec_row_offset.end(), 0u) -
+                                net.rec_row_offset.begin()) - 1;
+    throw GenomeError(fmt::format(
+        "genome {} is recurrent (its connection {} -> {} closes a cycle): the neat-python-genome format holds "
+        "feed-forward networks only; export it with --format neat-python (neat-python's network JSON, "
+        "network_type \"recurrent\") or --format json",
+        genome.id, net.gene_id[net.rec_src[0]], net.gene_id[t]));
+  }
+  const NeatPythonNetwork np = to_neat_python(genome, net);
+
+  Json nodes = Json::array(), connections = Json::array(), evals = Json::array();
+  std::vector<Json> output_nodes(np.num_outputs), hidden_nodes;
+  for (const NeatPythonNode& n : np.nodes) {
     Json node;
-    node["key"] = key[j];
-    node["bias"] = bias;
-    node["response"] = response;
-    node["activation"] = std::string(activation_name(act));
-    node["aggregation"] = std::string(aggregation_name(agg));
-    node["ganglion_node_id"] = net.gene_id[j];
-    node["ganglion_activation"] = std::string(activation_name(net.activation[j]));
+    node["key"] = n.key;
+    node["bias"] = n.bias;
+    node["response"] = n.response;
+    node["activation"] = std::string(activation_name(n.activation));
+    node["aggregation"] = std::string(aggregation_name(n.aggregation));
+    node["ganglion_node_id"] = n.ganglion_id;
+    node["ganglion_activation"] = std::string(activation_name(n.ganglion_activation));
     Json link_list = Json::array();
-    for (const auto& [k, w] : links) {
-      connections.push_back(Json{{"key", {k, key[j]}}, {"weight", w}, {"enabled", true}});
+    for (const auto& [k, w] : n.links) {
+      connections.push_back(Json{{"key", {k, n.key}}, {"weight", w}, {"enabled", true}});
       link_list.push_back(Json{k, w});
     }
     Json ev;
-    ev["node"] = key[j];
+    ev["node"] = n.key;
     ev["activation"] = node["activation"];
     ev["aggregation"] = node["aggregation"];
-    ev["bias"] = bias;
-    ev["response"] = response;
+    ev["bias"] = n.bias;
+    ev["response"] = n.response;
     ev["links"] = std::move(link_list);
     evals.push_back(std::move(ev));
-    if (is_output[j]) output_nodes[size_t(key[j])] = std::move(node);
+    if (n.output) output_nodes[size_t(n.key)] = std::move(node);
     else hidden_nodes.push_back(std::move(node));
   }
   for (auto& n : output_nodes) nodes.push_back(std::move(n));
   for (auto& n : hidden_nodes) nodes.push_back(std::move(n));
 
   Json j;
-  j["format"] = "neat-python-network";
+  j["format"] = "ganglion-neat-python-genome";
   j["format_version"] = 1;
   j["ganglion_genome_id"] = genome.id;
-  j["num_inputs"] = n_in;
-  j["num_outputs"] = net.num_outputs;
+  j["num_inputs"] = np.num_inputs;
+  j["num_outputs"] = np.num_outputs;
   Json in_keys = Json::array(), out_keys = Json::array();
-  for (uint32_t i = 0; i < n_in; ++i) in_keys.push_back(-int64_t(i) - 1);
-  for (uint32_t k = 0; k < net.num_outputs; ++k) out_keys.push_back(k);
+  for (uint32_t i = 0; i < np.num_inputs; ++i) in_keys.push_back(-int64_t(i) - 1);
+  for (uint32_t k = 0; k < np.num_outputs; ++k) out_keys.push_back(k);
   j["input_keys"] = std::move(in_keys);
   j["output_keys"] = std::move(out_keys);
   j["nodes"] = std::move(nodes);
   j["connections"] = std::move(connections);
   j["node_evals"] = std::move(evals);
+  return j.dump(indent) + "\n";
+}
+
+std::string export_timestamp() {
+  std::time_t t = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    char* end = nullptr;
+    const long long v = std::strtoll(epoch, &end, 10);
+    if (*end != '\0' || v < 0)
+      throw Error(fmt::format("SOURCE_DATE_EPOCH='{}': not a number of seconds since 1970-01-01", epoch));
+    t = std::time_t(v);
+  }
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string genome_to_neat_python_network_json(const Genome& genome, const std::string& created_timestamp,
+                                               int indent) {
+  CompileOptions options;
+  options.feed_forward = false;
+  const NeatPythonNetwork np = to_neat_python(genome, compile(genome, options));
+  const bool recurrent = np.recurrent();
+  auto function = [](std::string name) { return Json{{"name", std::move(name)}, {"custom", false}}; };
+
+  Json j;
+  j["format_version"] = "1.0";
+  j["network_type"] = recurrent ? "recurrent" : "feedforward";
+  Json meta;
+  meta["created_timestamp"] = created_timestamp;
+  meta["fitness"] = genome.fitness;
+  meta["genome_id"] = genome.id;
+  meta["exported_by"] = "ganglion";
+  Json topology;
+  topology["num_inputs"] = np.num_inputs;
+  topology["num_outputs"] = np.num_outputs;
+  Json in_keys = Json::array(), out_keys = Json::array();
+  for (uint32_t i = 0; i < np.num_inputs; ++i) in_keys.push_back(-int64_t(i) - 1);
+  for (uint32_t k = 0; k < np.num_outputs; ++k) out_keys.push_back(k);
+  topology["input_keys"] = in_keys;
+  topology["output_keys"] = out_keys;
+
+  Json nodes = Json::array(), connections = Json::array(), rec_list = Json::array();
+  for (const auto& k : in_keys)
+    nodes.push_back(Json{{"id", k},
+                         {"type", "input"},
+                         {"activation", function("identity")},
+                         {"aggregation", function("none")},
+                         {"bias", 0.0},
+                         {"response", 1.0}});
+  for (const NeatPythonNode& n : np.nodes) {
+    Json node;
+    node["id"] = n.key;
+    node["type"] = n.output ? "output" : "hidden";
+    node["activation"] = function(std::string(activation_name(n.activation)));
+    node["aggregation"] = function(std::string(aggregation_name(n.aggregation)));
+    node["bias"] = n.bias;
+    node["response"] = n.response;
+    node["ganglion_node_id"] = n.ganglion_id;
+    node["ganglion_activation"] = std::string(activation_name(n.ganglion_activation));
+    nodes.push_back(std::move(node));
+    for (const auto& [k, w] : n.links)
+      connections.push_back(Json{{"from", k}, {"to", n.key}, {"weight", w}, {"enabled", true}});
+    for (const auto& [k, w] : n.recurrent) {
+      connections.push_back(Json{{"from", k}, {"to", n.key}, {"weight", w}, {"enabled", true}});
+      rec_list.push_back(Json{k, n.key});
+    }
+  }
+  // How Ganglion steps a recurrent network (docs/export.md): the one fact a reader of the standard
+  // fields could not know, kept where the format allows fields of one's own.
+  if (recurrent) meta["ganglion_recurrent_connections"] = std::move(rec_list);
+  j["metadata"] = std::move(meta);
+  j["topology"] = std::move(topology);
+  j["nodes"] = std::move(nodes);
+  j["connections"] = std::move(connections);
   return j.dump(indent) + "\n";
 }
 

@@ -1,8 +1,12 @@
 #include "core/task/plugin.hpp"
 
+#include <cxxabi.h>
 #include <dlfcn.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -29,6 +33,29 @@ std::mutex& plugins_mutex() {
 std::vector<Loaded>& plugins() {
   static std::vector<Loaded> loaded;
   return loaded;
+}
+
+// dlerror's text with every C++ symbol name (an Itanium-mangled `_Z...` token) shown demangled,
+// the mangled name kept in parentheses for nm and c++filt: "undefined symbol: ganglion::f(int)
+// (_ZN8ganglion1fEi)". Tokens that do not demangle stay as they are.
+std::string demangle_symbols(const std::string& text) {
+  auto symbol_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '$'; };
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const bool starts = text.compare(i, 2, "_Z") == 0 && (i == 0 || !symbol_char(text[i - 1]));
+    if (!starts) {
+      out += text[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && symbol_char(text[end])) ++end;
+    const std::string token = text.substr(i, end - i);
+    int status = 0;
+    std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(token.c_str(), nullptr, nullptr, &status), std::free);
+    out += status == 0 && name ? std::string(name.get()) + " (" + token + ")" : token;
+    i = end;
+  }
+  return out;
 }
 
 }  // namespace
@@ -78,7 +105,7 @@ std::vector<std::string> load_task_plugin(const std::string& path, const std::st
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* err = dlerror();
-    throw Error(where + " cannot be loaded: " + (err ? err : "unknown dlopen error") +
+    throw Error(where + " cannot be loaded: " + (err ? demangle_symbols(err) : "unknown dlopen error") +
                 (file != path ? "" : " (a relative path is looked up next to the config file, then in the working folder)"));
   }
   auto fail = [&](const std::string& why) {

@@ -12,7 +12,8 @@
 //
 // Build it as a MODULE/SHARED library against these headers (no need to link ganglion's
 // libraries: the `ganglion` program exports its symbols). The loader refuses, with a message
-// naming the file: a library that cannot be opened (dlerror's text), one without the entry
+// naming the file: a library that cannot be opened (dlerror's text, C++ symbol names in it
+// demangled: an unresolved symbol reads "ganglion::f(int) (_ZN8ganglion1fEi)"), one without the entry
 // points, one built for another GANGLION_PLUGIN_ABI_VERSION, and one registering a task name
 // that already exists (nothing of such a plug-in is registered).
 #pragma once

@@ -124,8 +124,17 @@ void bind_genome(py::module_& m) {
            "An SVG drawing: 'dot' (graphviz, must be installed), 'layered' (no graphviz), 'auto' (dot when found).")
       .def("to_network_json", [](const Genome& g) { return genome_to_network_json(g); },
            "Ganglion's compiled-network JSON (docs/export.md).")
-      .def("to_neat_python_json", [](const Genome& g) { return genome_to_neat_python_json(g); },
-           "The network in neat-python's terms (docs/export.md); GenomeError when it cannot be expressed.")
+      .def(
+          "to_neat_python_json",
+          [](const Genome& g, const std::string& created) {
+            return genome_to_neat_python_network_json(g, created.empty() ? export_timestamp() : created);
+          },
+          py::arg("created_timestamp") = "",
+          "neat-python's network JSON (neat.export.export_network_json's format; docs/export.md), feed-forward "
+          "or recurrent; created_timestamp defaults to now. GenomeError when a node cannot be expressed.")
+      .def("to_neat_python_genome_json", [](const Genome& g) { return genome_to_neat_python_genome_json(g); },
+           "Ganglion's JSON of neat-python genes and FeedForwardNetwork node_evals (docs/export.md); feed-forward "
+           "genomes only. GenomeError when it cannot be expressed.")
       .def("__eq__", [](const Genome& a, const Genome& b) { return a == b; })
       .def("__repr__", [](const Genome& g) {
         return "<ganglion.Genome " + std::to_string(g.id) + ": " + std::to_string(g.nodes.size()) + " nodes, " +

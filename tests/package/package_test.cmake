@@ -8,7 +8,10 @@
 #      nothing else on the command line) and built; nothing of the source tree is on its include path;
 #   4. the installed `ganglion` runs the example's config, which loads the plug-in: exit 0 (solved)
 #      or 3 (generation limit), and a run folder;
-#   5. a program linking the installed libraries (tests/package/client/) builds and runs.
+#   5. a program linking the installed libraries (tests/package/client/) builds and runs;
+#   6. for each kind (data, control, host), the installed `ganglion new-task` writes a plug-in
+#      folder, which is configured against the prefix alone, built (nothing of the source tree on
+#      its include path) and run from its own config by the installed program for 3 generations.
 foreach(var GANGLION_BUILD_DIR GANGLION_SOURCE_DIR WORK_DIR)
   if(NOT ${var})
     message(FATAL_ERROR "package_test.cmake: ${var} is not set")
@@ -65,14 +68,17 @@ if(CXX_LAUNCHER)
 endif()
 run("configuring examples/plugin" ${CMAKE_COMMAND} -S ${project} -B ${project}/build -DCMAKE_PREFIX_PATH=${prefix} ${tool_args})
 run("building examples/plugin" ${CMAKE_COMMAND} --build ${project}/build)
-file(READ ${project}/build/compile_commands.json commands)
-foreach(dir core evolution gpu experiments)
-  string(FIND "${commands}" "${GANGLION_SOURCE_DIR}/${dir}" at)
-  string(FIND "${commands}" "-I${GANGLION_SOURCE_DIR} " root)
-  if(NOT at EQUAL -1 OR NOT root EQUAL -1)
-    message(FATAL_ERROR "package test: the plug-in was compiled with the source tree on its include path:\n${commands}")
-  endif()
-endforeach()
+function(check_no_source_tree build_dir what)
+  file(READ ${build_dir}/compile_commands.json commands)
+  foreach(dir core evolution gpu experiments)
+    string(FIND "${commands}" "${GANGLION_SOURCE_DIR}/${dir}" at)
+    string(FIND "${commands}" "-I${GANGLION_SOURCE_DIR} " root)
+    if(NOT at EQUAL -1 OR NOT root EQUAL -1)
+      message(FATAL_ERROR "package test: ${what} was compiled with the source tree on its include path:\n${commands}")
+    endif()
+  endforeach()
+endfunction()
+check_no_source_tree(${project}/build "the plug-in")
 
 # 4. Run it with the installed program: a short run of the example's config.
 execute_process(COMMAND ${prefix}/bin/ganglion run mountain_car.yaml --out ${WORK_DIR}/run --generations 3
@@ -93,4 +99,31 @@ run("configuring tests/package/client" ${CMAKE_COMMAND} -S ${GANGLION_SOURCE_DIR
 run("building tests/package/client" ${CMAKE_COMMAND} --build ${client})
 run("running tests/package/client" ${client}/client)
 
-message(STATUS "package test: installed, built examples/plugin against ${prefix}, ran it (exit ${rc}), linked a program")
+# 6. `ganglion new-task`: each kind's folder builds against the package and runs as written.
+foreach(kind data control host)
+  set(folder ${WORK_DIR}/new_${kind})
+  run("ganglion new-task gen_${kind} --kind ${kind}" ${prefix}/bin/ganglion new-task gen_${kind} --kind ${kind} --out ${folder})
+  foreach(f CMakeLists.txt gen_${kind}.cpp README.md config.yaml)
+    if(NOT EXISTS ${folder}/${f})
+      message(FATAL_ERROR "package test: new-task --kind ${kind} did not write ${f}")
+    endif()
+  endforeach()
+  run("configuring the new-task ${kind} folder" ${CMAKE_COMMAND} -S ${folder} -B ${folder}/build -DCMAKE_PREFIX_PATH=${prefix} ${tool_args})
+  run("building the new-task ${kind} folder" ${CMAKE_COMMAND} --build ${folder}/build)
+  check_no_source_tree(${folder}/build "the new-task ${kind} plug-in")
+  execute_process(COMMAND ${prefix}/bin/ganglion run config.yaml --out ${folder}/run --generations 3
+                          --set population_size=30 --threads 2 -q
+                  WORKING_DIRECTORY ${folder} RESULT_VARIABLE rc_new OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT (rc_new EQUAL 0 OR rc_new EQUAL 3))
+    message(FATAL_ERROR "package test: `ganglion run config.yaml` of the new-task ${kind} folder failed (${rc_new}):\n${out}")
+  endif()
+  file(STRINGS ${folder}/run/stats.jsonl generations)
+  list(LENGTH generations n)
+  if(n LESS 1 OR NOT EXISTS ${folder}/run/best_genome.json)
+    message(FATAL_ERROR "package test: the new-task ${kind} run wrote ${n} generations and no best genome:\n${out}")
+  endif()
+  message(STATUS "package test: new-task --kind ${kind}: built and ran ${n} generations (exit ${rc_new})")
+endforeach()
+
+message(STATUS "package test: installed, built examples/plugin against ${prefix}, ran it (exit ${rc}), linked a "
+               "program, built and ran a new-task plug-in of each kind")

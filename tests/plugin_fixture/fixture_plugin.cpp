@@ -7,6 +7,7 @@
 //   FIXTURE_TASK_NAME  the task it registers ("fixture_sum" by default)
 //   FIXTURE_ABI        a wrong ABI version to report
 //   FIXTURE_NO_ENTRY   export no entry points at all
+//   FIXTURE_UNRESOLVED call a ganglion function that no program defines (dlopen fails)
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -62,6 +63,15 @@ class FixtureTask : public ganglion::Task {
 }
 
 }  // namespace
+
+#if defined(FIXTURE_UNRESOLVED)
+namespace ganglion {
+double fixture_function_nobody_defines(const std::string& what, int n);
+}
+GANGLION_PLUGIN_EXPORT double fixture_calls_the_missing_function() {
+  return ganglion::fixture_function_nobody_defines("x", 1);
+}
+#endif
 
 #if !defined(FIXTURE_NO_ENTRY)
 #if defined(FIXTURE_ABI)

@@ -68,14 +68,20 @@ def test_exports_match_the_program(solved_run):
     g = ganglion.load_genome(path)
     assert g.to_dot().startswith("digraph")
     assert "levels" in json.loads(g.to_network_json()) or json.loads(g.to_network_json())
-    neat = json.loads(g.to_neat_python_json())
-    assert neat
+    neat = json.loads(g.to_neat_python_json("1970-01-01T00:00:00Z"))
+    assert neat["network_type"] in ("feedforward", "recurrent")
+    assert neat["metadata"]["created_timestamp"] == "1970-01-01T00:00:00Z"
+    assert json.loads(g.to_neat_python_json())["metadata"]["created_timestamp"].endswith("Z")  # now
     assert "<svg" in g.to_svg("layered")
     with pytest.raises(ValueError, match="engine"):
         g.to_svg("paint")
     if os.path.exists(BINARY):
-        for fmt, text in (("dot", g.to_dot()), ("json", g.to_network_json()), ("neat-python-json", g.to_neat_python_json())):
-            r = subprocess.run([BINARY, "export", path, "--format", fmt], capture_output=True, text=True, timeout=60)
+        env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+        for fmt, text in (("dot", g.to_dot()), ("json", g.to_network_json()),
+                          ("neat-python", g.to_neat_python_json("1970-01-01T00:00:00Z")),
+                          ("neat-python-genome", g.to_neat_python_genome_json())):
+            r = subprocess.run([BINARY, "export", path, "--format", fmt], capture_output=True, text=True, timeout=60,
+                               env=env)
             assert r.stdout.rstrip("\n") == text.rstrip("\n"), fmt
     out = os.path.join(solved_run, "copy.json")
     g.save(out)
