@@ -147,15 +147,21 @@ StopReason Engine::step() {
   st.evaluations += n;
   s.evaluations = st.evaluations;
 
-  // Statistics of the evaluated generation.
+  // Statistics of the evaluated generation. The per-genome counts (a walk over every gene) run on
+  // the pool; the sums stay serial, in genome order, so their bits do not depend on the threads.
+  gene_counts_.resize(2 * n);
+  execution_->pool().for_each(n, [&](size_t i) {
+    gene_counts_[2 * i] = counted_nodes(st.genomes[i]);
+    gene_counts_[2 * i + 1] = st.genomes[i].enabled_connections();
+  }, 512);
   size_t best = 0;
   double sum = 0.0, nodes = 0.0, conns = 0.0;
   for (size_t i = 0; i < n; ++i) {
     const Genome& g = st.genomes[i];
     if (score_of(g.fitness, config_) > score_of(st.genomes[best].fitness, config_)) best = i;
     sum += g.fitness;
-    nodes += counted_nodes(g);
-    conns += g.enabled_connections();
+    nodes += gene_counts_[2 * i];
+    conns += gene_counts_[2 * i + 1];
   }
   // The median needs only the middle one or two values: a selection rather than a sort, but the
   // sort where a middle value is zero, since only the sort decides whether -0.0 or 0.0 lands there.

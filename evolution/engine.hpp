@@ -71,6 +71,7 @@ class Engine {
   // Reused buffers only (no evolution state): decoded anew from state_.genomes every generation.
   PopulationLayout layout_;
   PopulationFitness result_;
+  std::vector<uint32_t> gene_counts_;  // per genome: counted nodes, enabled connections (statistics scratch)
   // Seconds the reporters took after the last generation: the next generation's time_reporters.
   double reporters_seconds_ = 0.0;
 };

@@ -93,6 +93,12 @@ void sort_rows(RowEntry* rows, const uint32_t* offsets, uint32_t num_nodes) {
 }  // namespace
 
 CompiledNetwork compile(const Genome& genome, const CompileOptions& options) {
+  CompiledNetwork net;
+  compile(genome, options, net);
+  return net;
+}
+
+void compile(const Genome& genome, const CompileOptions& options, CompiledNetwork& net) {
   Scratch& s = scratch();
   const auto& nodes = genome.nodes;
   const auto& conns = genome.connections;
@@ -316,8 +322,9 @@ CompiledNetwork compile(const Genome& genome, const CompileOptions& options) {
                       "set feed_forward: false to allow recurrent connections)");
   }
 
-  // 4. Renumber: inputs, bias nodes, then the rest by (level, gene id) via a counting sort.
-  CompiledNetwork net;
+  // 4. Renumber: inputs, bias nodes, then the rest by (level, gene id) via a counting sort. Every
+  // array of `net` is sized here and each entry written, so its earlier contents do not matter
+  // (a reused network keeps its capacity: no allocation once the population's sizes settle).
   net.genome_id = genome.id;
   uint32_t* local = fill(s.local, n, kNone);
   uint32_t next_local = 0;
@@ -362,6 +369,7 @@ CompiledNetwork compile(const Genome& genome, const CompileOptions& options) {
     net.response[j] = gene.response;
     net.gene_id[j] = gene.id;
   }
+  net.output_node.clear();
   for (uint32_t d = 0; d < n; ++d)
     if (kind[d] == kOutput) net.output_node.push_back(local[d]);
   net.num_outputs = uint32_t(net.output_node.size());
@@ -410,7 +418,6 @@ CompiledNetwork compile(const Genome& genome, const CompileOptions& options) {
     net.rec_src[i] = rows[n_ff + i].src;
     net.rec_weight[i] = rows[n_ff + i].weight;
   }
-  return net;
 }
 
 }  // namespace ganglion

@@ -19,5 +19,8 @@ struct CompileOptions {
 };
 
 CompiledNetwork compile(const Genome& genome, const CompileOptions& options = {});
+// The same into `out`, whose arrays are resized and overwritten: reusing one network keeps its
+// capacity, so compiling into it again allocates nothing once sizes settle.
+void compile(const Genome& genome, const CompileOptions& options, CompiledNetwork& out);
 
 }  // namespace ganglion

@@ -5,7 +5,7 @@
 namespace ganglion {
 
 void DirectDecoder::decode(const std::vector<Genome>& genomes, PopulationLayout& out) {
-  compile_population(genomes, options_, out, pool_);
+  compile_population(genomes, options_, out, pool_, &networks_);
 }
 
 }  // namespace ganglion

@@ -26,7 +26,8 @@ class Decoder {
 };
 
 // Direct NEAT decoding: each genome is its network, compiled into dependency groups
-// (compile_population) on the run's pool.
+// (compile_population) on the run's pool. The compiled networks are kept between generations and
+// compiled into again, so a generation allocates nothing once sizes settle.
 class DirectDecoder final : public Decoder {
  public:
   DirectDecoder(CompileOptions options, ThreadPool& pool) : options_(options), pool_(pool) {}
@@ -36,6 +37,7 @@ class DirectDecoder final : public Decoder {
  private:
   CompileOptions options_;
   ThreadPool& pool_;
+  std::vector<CompiledNetwork> networks_;
 };
 
 }  // namespace ganglion

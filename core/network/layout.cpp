@@ -145,16 +145,17 @@ void compile_population(const std::vector<Genome>& genomes, const CompileOptions
 }
 
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
-                        ThreadPool& pool_ref) {
-  ThreadPool* pool = &pool_ref;
-  std::vector<CompiledNetwork> nets(genomes.size());
+                        ThreadPool& pool, std::vector<CompiledNetwork>* kept) {
+  std::vector<CompiledNetwork> own;
+  std::vector<CompiledNetwork>& nets = kept ? *kept : own;
+  nets.resize(genomes.size());
   // On errors, report the lowest failing genome index so the message does not depend on threads.
   std::mutex error_m;
   size_t error_index = SIZE_MAX;
   std::exception_ptr error;
-  pool->for_each(genomes.size(), [&](size_t i) {
+  pool.for_each(genomes.size(), [&](size_t i) {
     try {
-      nets[i] = compile(genomes[i], options);
+      compile(genomes[i], options, nets[i]);
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_m);
       if (i < error_index) {
@@ -167,10 +168,11 @@ void compile_population(const std::vector<Genome>& genomes, const CompileOptions
   std::vector<const CompiledNetwork*> ptrs(nets.size());
   for (size_t i = 0; i < nets.size(); ++i) ptrs[i] = &nets[i];
   allocate(L, ptrs);
-  // Each network is freed right after its copy, so the peak stays near one population's size.
-  pool->for_each(nets.size(), [&](size_t i) {
+  // Without a kept store each network is freed right after its copy, so the peak stays near one
+  // population's size.
+  pool.for_each(nets.size(), [&](size_t i) {
     copy_network(L, i, nets[i]);
-    nets[i] = CompiledNetwork();
+    if (!kept) nets[i] = CompiledNetwork();
   }, 64);
 }
 

@@ -68,8 +68,12 @@ PopulationLayout compile_population(const std::vector<Genome>& genomes, const Co
 // per-generation path of an engine that keeps its layout. On an error `out` is left unspecified.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
                         unsigned threads = 0);
-// The same on a pool the caller owns (a run's ExecutionContext): the engine's per-generation call.
+// The same on a pool the caller owns (a run's ExecutionContext). `networks`, when given, is kept by
+// the caller across calls: network i is compiled into networks[i], reusing its arrays, so a
+// generation allocates nothing once the population's sizes settle (the engine's per-generation
+// call, through DirectDecoder). It holds about one more layout's worth of memory; without it each
+// network is freed right after it is packed.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
-                        ThreadPool& pool);
+                        ThreadPool& pool, std::vector<CompiledNetwork>* networks = nullptr);
 
 }  // namespace ganglion
