@@ -71,4 +71,5 @@ PYBIND11_MODULE(_ganglion, m) {
   gp::bind_genome(m);
   gp::bind_task(m);
   gp::bind_session(m);
+  gp::bind_evaluate(m);
 }
