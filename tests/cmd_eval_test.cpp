@@ -42,9 +42,12 @@ TEST_CASE("eval of a data task: the config beside the genome, loss, accuracy and
   CHECK(csv.rfind("input_1,input_2,target_1,output_1\n", 0) == 0);
   CHECK(lines(csv) == 5);
 
-  r = run_ganglion("eval '" + (dir / "best_genome.json") + "' --out - 2>/dev/null");
+  const std::string to_stdout = "'" + ganglion_binary() + "' eval '" + (dir / "best_genome.json") + "' --out -";
+  r = run_shell("(" + to_stdout + " 2>/dev/null)");
   CHECK(r.exit_code == 0);
   CHECK(r.output == csv);  // the summary went to stderr
+  r = run_shell("(" + to_stdout + " 2>&1 >/dev/null)");
+  CHECK(r.output.find("loss       mae") != std::string::npos);
 
   std::ofstream(dir / "bad.csv") << "a,b,y\n0,0,0\n0,1\n";
   r = run_ganglion("eval '" + (dir / "best_genome.json") + "' --data '" + (dir / "bad.csv") + "'");
