@@ -18,6 +18,8 @@ enum class Purpose : uint64_t {
   Task = 4,
   Test = 5,
   Bench = 6,
+  Champion = 7,  // a run's champion re-test on fresh episodes (run.champion_episodes), per generation
+  Evaluate = 8,  // `ganglion eval`'s episodes of one genome (evaluate_genome), per --seed
 };
 
 GANGLION_HD GANGLION_INLINE uint64_t splitmix64(uint64_t& x) {

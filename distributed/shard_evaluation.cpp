@@ -35,6 +35,10 @@ std::string shard_inexact_reason(const Task& task) {
   return {};
 }
 
+RetestResult ShardEvaluation::retest(const PopulationLayout& one, uint64_t seed, uint32_t episodes) {
+  return retest_network(task_, one, execution_.pool(), seed, episodes);
+}
+
 ShardEvaluation::ShardEvaluation(const Config& config, Task& task, ExecutionContext& execution, const MpiWorld& world)
     : task_(task), execution_(execution), world_(world) {
   TaskEvaluation check(config, task, execution);  // the input and output counts, as one process checks them

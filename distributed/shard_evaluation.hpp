@@ -51,6 +51,9 @@ class ShardEvaluation final : public PopulationEvaluation {
   ShardEvaluation(const Config& config, Task& task, ExecutionContext& execution, const MpiWorld& world);
   std::string name() const override;
   void evaluate(const PopulationView& population, PopulationFitness& out) override;
+  // Every rank re-tests the champion itself (it is one network, and the result is the same on all).
+  bool random_starts() const override { return task_.random_starts(); }
+  RetestResult retest(const PopulationLayout& one, uint64_t seed, uint32_t episodes) override;
   const ShardCost& last_cost() const { return cost_; }
 
  private:

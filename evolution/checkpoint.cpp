@@ -2,6 +2,7 @@
 // optional ninth (TIME) in a fixed order, each read with a bounds-checked reader that names the field on failure.
 #include "evolution/checkpoint.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 
@@ -103,6 +104,23 @@ void get_times(BinaryReader& r, std::vector<GenerationStats>& history) {
       const double v = r.f64("time field value");
       if (f) s.*f = v;
     }
+}
+
+void put_retest(BinaryWriter& w, const std::optional<GenomeRetest>& t) {
+  w.boolean(t.has_value());
+  if (!t) return;
+  w.varint(t->episodes);
+  w.varint(t->generation);
+  w.f64(t->fitness);
+}
+
+std::optional<GenomeRetest> get_retest(BinaryReader& r, const char* what) {
+  if (!r.boolean(what)) return std::nullopt;
+  GenomeRetest t;
+  t.episodes = get_u32v(r, "re-test episodes");
+  t.generation = get_u32v(r, "re-test generation");
+  t.fitness = r.f64("re-test fitness");
+  return t;
 }
 
 GenerationStats get_stats(BinaryReader& r) {
@@ -210,6 +228,22 @@ Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c, Threa
   s = w.begin_section("TIME");
   put_times(w, st.history);
   w.end_section(s);
+
+  // Only runs that re-test their champion write RTST, so other checkpoints keep their bytes.
+  const bool retests = st.best_retest || st.solution_retest ||
+                       std::any_of(st.history.begin(), st.history.end(),
+                                   [](const GenerationStats& g) { return g.retest_fitness.has_value(); });
+  if (retests) {
+    s = w.begin_section("RTST");
+    put_retest(w, st.best_retest);
+    put_retest(w, st.solution_retest);
+    w.varint(st.history.size());
+    for (const auto& g : st.history) {
+      w.boolean(g.retest_fitness.has_value());
+      if (g.retest_fitness) w.f64(*g.retest_fitness);
+    }
+    w.end_section(s);
+  }
   return w.take();
 }
 
@@ -324,7 +358,19 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, Threa
     get_times(time, st.history);
     time.expect_end("section TIME");
   }
-  r.expect_end("the last section (TIME)");
+  if (r.remaining() > 0) {  // optional: only runs that re-test their champion write it
+    BinaryReader rt = r.section("RTST");
+    st.best_retest = get_retest(rt, "best genome's re-test");
+    st.solution_retest = get_retest(rt, "solution's re-test");
+    const size_t count = rt.count("re-test history length", 1);
+    if (count != st.history.size())
+      rt.fail(fmt::format("re-test history length: {} entries for {} generations of history", count,
+                          st.history.size()));
+    for (auto& g : st.history)
+      if (rt.boolean("re-test flag")) g.retest_fitness = rt.f64("re-test fitness");
+    rt.expect_end("section RTST");
+  }
+  r.expect_end("the last section (RTST)");
   return checkpoint;
 }
 

@@ -4,10 +4,13 @@
 #include <exception>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/network/layout.hpp"
+#include "core/rng.hpp"
+#include "core/task/control_task.hpp"
 #include "evolution/reproduction.hpp"
 #include "evolution/speciation.hpp"
 
@@ -28,9 +31,21 @@ std::unique_ptr<Decoder> direct_decoder(const Config& config, ThreadPool& pool) 
 }
 }  // namespace
 
+uint32_t champion_episodes(const Config& config, const PopulationEvaluation& evaluation) {
+  const auto& given = config.run.champion_episodes;
+  if (!given) return evaluation.random_starts() ? kAutoChampionEpisodes : 0;
+  if (*given > 0 && !evaluation.random_starts())
+    throw ConfigError((config.source.empty() ? std::string("config") : config.source) +
+                      ": run.champion_episodes: " + std::to_string(*given) + ", but " + evaluation.name() +
+                      " has no random starts (its results do not depend on the generation's starts), so there is "
+                      "nothing to re-test on fresh episodes; use auto or 0");
+  return *given;
+}
+
 Engine::Engine(const Config& config, ExecutionContext& execution, Decoder& decoder, PopulationEvaluation& evaluation)
     : config_(config), execution_(&execution), decoder_(&decoder), evaluation_(&evaluation) {
   state_.compatibility_threshold = config.speciation.compatibility_threshold;
+  champion_episodes_ = champion_episodes(config_, *evaluation_);
 }
 
 Engine::Engine(const Config& config, Task& task, ExecutionContext& execution) : config_(config) {
@@ -40,6 +55,7 @@ Engine::Engine(const Config& config, Task& task, ExecutionContext& execution) : 
   decoder_ = own_decoder_.get();
   evaluation_ = own_evaluation_.get();
   state_.compatibility_threshold = config.speciation.compatibility_threshold;
+  champion_episodes_ = champion_episodes(config_, *evaluation_);
 }
 
 Engine::Engine(const Config& config, Task& task, Evaluator& evaluator) : config_(config) {
@@ -50,6 +66,7 @@ Engine::Engine(const Config& config, Task& task, Evaluator& evaluator) : config_
   decoder_ = own_decoder_.get();
   evaluation_ = own_evaluation_.get();
   state_.compatibility_threshold = config.speciation.compatibility_threshold;
+  champion_episodes_ = champion_episodes(config_, *evaluation_);
 }
 
 Engine::~Engine() = default;
@@ -188,18 +205,56 @@ StopReason Engine::step() {
     s.best_nodes = counted_nodes(b);
     s.best_connections = b.enabled_connections();
     s.best_genome_id = b.id;
-    if (!st.has_best || score_of(b.fitness, config_) > score_of(st.best.fitness, config_)) {
+    if (champion_episodes_ == 0 && (!st.has_best || score_of(b.fitness, config_) > score_of(st.best.fitness, config_))) {
       st.best = b;
       st.has_best = true;
     }
   }
-  s.best_ever_fitness = st.best.fitness;
+  // The generation's best solver (solver[] holds the task's and the threshold's claims).
+  size_t pick = n;
+  for (size_t i = 0; i < n; ++i)
+    if (solver[i] && (pick == n || score_of(fitness[i], config_) > score_of(fitness[pick], config_))) pick = i;
+  std::optional<GenomeRetest> pick_retest;
+  if (champion_episodes_ > 0 && n > 0) {
+    // The champion re-test (engine.hpp): the best solver when there is one, else the best.
+    const size_t candidate = pick < n ? pick : best;
+    const uint64_t stream = Rng::derive(config_.seed, Purpose::Champion, st.generation).next();
+    const RetestResult r = evaluation_->retest(select_networks(layout_, {uint32_t(candidate)}), stream,
+                                               champion_episodes_);
+    s.retest_fitness = r.fitness;
+    const GenomeRetest record{champion_episodes_, r.fitness, st.generation};
+    const bool finite = std::isfinite(r.fitness);
+    const bool better = !st.has_best || !st.best_retest || (finite && !std::isfinite(st.best_retest->fitness)) ||
+                        (finite && score_of(r.fitness, config_) > score_of(st.best_retest->fitness, config_));
+    if (better) {
+      st.best = st.genomes[candidate];
+      st.has_best = true;
+      st.best_retest = record;
+    }
+    if (pick < n) {
+      // A claim stands when the re-test meets the criterion that made it.
+      const bool task_claim = result_.solved[pick] != 0;
+      bool threshold_met = false;
+      if (config_.run.fitness_threshold && finite) {
+        const double thr = *config_.run.fitness_threshold;
+        threshold_met = minimise ? r.fitness <= thr : r.fitness >= thr;
+      }
+      task_solved = task_claim && r.solved;
+      threshold_reached = threshold_reached && threshold_met;
+      if (!task_solved && !threshold_reached) pick = n;
+    }
+    if (pick < n) pick_retest = record;
+    // best_ever_fitness keeps its meaning, the best training fitness so far, though `best` is now
+    // chosen by its re-test.
+    const double before = st.history.empty() ? s.best_fitness : st.history.back().best_ever_fitness;
+    s.best_ever_fitness = score_of(s.best_fitness, config_) > score_of(before, config_) ? s.best_fitness : before;
+  } else {
+    s.best_ever_fitness = st.best.fitness;
+  }
   s.solved = task_solved || threshold_reached;
   if (s.solved && !st.solved) {
-    size_t pick = n;
-    for (size_t i = 0; i < n; ++i)
-      if (solver[i] && (pick == n || score_of(fitness[i], config_) > score_of(fitness[pick], config_))) pick = i;
     st.solution = st.genomes[pick];
+    st.solution_retest = pick_retest;
     st.solved = true;
   }
   update_species_fitness(st, config_);

@@ -26,6 +26,23 @@
 
 namespace ganglion {
 
+// The champion re-test (run.champion_episodes). A task with random starts redraws them each
+// generation, so a generation's best may owe its fitness to easy starts. Then each generation's
+// best (its best solver, when a genome claims a solution) plays `champion_episodes` fresh
+// episodes, from starts of its own stream Rng::derive(seed, Purpose::Champion, generation), on a
+// CPU evaluator of the run's pool (the same on every backend and thread count):
+//  * best_genome.json's champion is the re-tested genome whose re-test was best so far (not the
+//    one whose training fitness was), recorded with both fitnesses;
+//  * a claimed solution (the task's criterion or run.fitness_threshold) counts only when its
+//    re-test meets the same criterion; otherwise the run goes on.
+// `auto` means kAutoChampionEpisodes for tasks with random starts and 0 (off) for the others;
+// selection and the fitness of the population are never changed by it.
+constexpr uint32_t kAutoChampionEpisodes = 100;
+
+// run.champion_episodes resolved for an evaluation: auto by its random starts; an explicit count
+// on a task without random starts is a ConfigError naming the key and the task.
+uint32_t champion_episodes(const Config& config, const PopulationEvaluation& evaluation);
+
 class Engine {
  public:
   // The run's usual form: `task` evaluated on `execution`'s backend (TaskEvaluation), genomes
@@ -55,9 +72,12 @@ class Engine {
   const EvolutionState& state() const { return state_; }
   void restore(EvolutionState state);
   const Config& config() const { return config_; }
+  // Episodes of each generation's champion re-test; 0: the run re-tests none.
+  uint32_t champion_retest_episodes() const { return champion_episodes_; }
 
  private:
   Config config_;
+  uint32_t champion_episodes_ = 0;
   // Owned only by the convenience constructors; the pointers below are what step() uses.
   std::unique_ptr<ExecutionContext> own_execution_;
   std::unique_ptr<Decoder> own_decoder_;

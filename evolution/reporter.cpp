@@ -1,5 +1,7 @@
 #include "evolution/reporter.hpp"
 
+#include <cmath>
+
 #include <cerrno>
 #include <cstring>
 
@@ -46,6 +48,7 @@ void LogReporter::on_generation(const GenerationStats& s, const EvolutionState& 
                "evals {:8d}  {:7.3f}s{}",
                s.generation, s.best_fitness, s.mean_fitness, s.species.size(), s.mean_nodes, s.mean_connections,
                s.best_nodes, s.best_connections, s.evaluations, s.time_total, s.solved ? "  SOLVED" : "");
+  if (s.retest_fitness) spdlog::debug("gen {:4d}  champion re-test {:10.4f}", s.generation, *s.retest_fitness);
   if (s.invalid_fitness)
     spdlog::warn("gen {}: {} genome(s) had NaN or infinite fitness and were given the generation's worst fitness",
                  s.generation, s.invalid_fitness);
@@ -83,6 +86,9 @@ std::string stats_to_json(const GenerationStats& s) {
   j["compatibility_threshold"] = s.compatibility_threshold;
   j["solved"] = s.solved;
   j["invalid_fitness"] = s.invalid_fitness;
+  if (s.retest_fitness)  // only runs that re-test their champion (run.champion_episodes) have it
+    j["retest_fitness"] = std::isfinite(*s.retest_fitness) ? nlohmann::ordered_json(*s.retest_fitness)
+                                                           : nlohmann::ordered_json(nullptr);
 #define GANGLION_TIME_KEY(name, in_hist) j["time_" #name] = s.time_##name;
   GANGLION_GENERATION_TIMES(GANGLION_TIME_KEY)
 #undef GANGLION_TIME_KEY

@@ -84,7 +84,9 @@ void write_stats_file(const std::string& dir, const std::vector<GenerationStats>
 
 void write_best_genome(const std::string& dir, const EvolutionState& state) {
   if (!state.has_best) return;
-  save_genome(state.solved ? state.solution : state.best, (fs::path(dir) / "best_genome.json").string());
+  const std::optional<GenomeRetest>& retest = state.solved ? state.solution_retest : state.best_retest;
+  save_genome(state.solved ? state.solution : state.best, (fs::path(dir) / "best_genome.json").string(),
+              retest ? &*retest : nullptr);
 }
 
 void RunFolder::on_finish(const EvolutionState& state, StopReason reason) {

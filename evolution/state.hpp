@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,9 @@ struct GenerationStats {
   double compatibility_threshold = 0.0;
   bool solved = false;
   uint32_t invalid_fitness = 0;  // NaN/Inf fitness values replaced by the worst fitness
+  // The champion re-test (run.champion_episodes): the fitness over fresh episodes of this
+  // generation's re-tested genome (its best, or its best solver); empty when the run re-tests none.
+  std::optional<double> retest_fitness;
   // Wall-clock seconds, one per GANGLION_GENERATION_TIMES entry: the only non-deterministic content.
 #define GANGLION_TIME_MEMBER(name, in_hist) double time_##name = 0.0;
   GANGLION_GENERATION_TIMES(GANGLION_TIME_MEMBER)
@@ -111,6 +115,10 @@ struct EvolutionState {
   Genome best;                  // best genome ever evaluated (its fitness field set)
   bool solved = false;          // a genome solved the task (or reached the threshold)
   Genome solution;              // the best genome of the first generation that solved (when solved)
+  // Runs that re-test their champion (run.champion_episodes): `best` is the re-tested genome with
+  // the best re-test so far, and these are the re-tests of `best` and `solution`.
+  std::optional<GenomeRetest> best_retest;
+  std::optional<GenomeRetest> solution_retest;
   uint64_t restarts = 0;        // extinctions followed by a fresh population
   std::vector<GenerationStats> history;
 };

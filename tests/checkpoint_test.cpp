@@ -236,6 +236,41 @@ TEST_CASE("a task's state goes into checkpoints: double_pole_nv (champion_test b
         load_checkpoint(full + "/checkpoints/ckpt-20.gck").info.task_state);
 }
 
+TEST_CASE("the champion re-test goes into checkpoints (RTST): a cart-pole run resumes exactly") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("ckpt-retest");
+  const std::string full = dir / "full", mid = dir / "mid";
+  // Cart-pole redraws its starts each generation, so its champion is re-tested (auto); an
+  // unreachable return keeps every generation running.
+  const std::string args = " --set population_size=30 --set backend=cpu -q --set task.solve_return=100000"
+                           " --set checkpoint.every=5 --set checkpoint.keep=10 --set run.champion_episodes=7";
+  auto r = run_ganglion("run '" + source_dir() + "/configs/cartpole.yaml'" + args + " --generations 20 --out '" +
+                        full + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 3);
+  const Checkpoint ck = load_checkpoint(full + "/checkpoints/ckpt-10.gck");
+  REQUIRE(ck.state.best_retest);
+  CHECK(ck.state.best_retest->episodes == 7);
+  REQUIRE(ck.state.history.size() == 10);
+  CHECK(ck.state.history[9].retest_fitness.has_value());
+  const Bytes body = encode_checkpoint(ck.state, ck.info);
+  const Checkpoint back = decode_checkpoint(body, "memory");
+  CHECK(back.state.best_retest == ck.state.best_retest);
+  CHECK(back.state.solution_retest == ck.state.solution_retest);
+  for (size_t g = 0; g < 10; ++g) CHECK(back.state.history[g].retest_fitness == ck.state.history[g].retest_fitness);
+
+  fs::create_directories(mid + "/checkpoints");
+  fs::copy_file(full + "/checkpoints/ckpt-10.gck", mid + "/checkpoints/ckpt-10.gck");
+  r = run_ganglion("resume '" + mid + "' -q");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 3);
+  check_same_run(full, mid);
+  const auto best = nlohmann::json::parse(read_text(full + "/best_genome.json"));
+  REQUIRE(best.contains("retest"));
+  CHECK(best["retest"]["episodes"] == 7);
+  CHECK(stats_without_times(full + "/stats.jsonl").find("\"retest_fitness\":") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM saves a checkpoint that resumes to the uninterrupted run") {
   if (ganglion_binary().empty()) return;
   ScratchDir dir("ckpt-term");

@@ -449,6 +449,7 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"run.fitness_criterion", "min"},
       {"run.fitness_threshold", "-0.125"},
       {"run.stop_when_solved", "false"},
+      {"run.champion_episodes", "17"},
       {"run.out_dir", "'out dir: with # specials'"},
       {"run.id", "0123456789abcdef"},
       {"run.on_all_invalid", "continue"},
@@ -1064,4 +1065,19 @@ TEST_CASE("a run that cannot fit in memory is refused when its config is loaded,
   CHECK(estimate_population_memory(c).connections == 3 * 5 + 5 * 1);
   c.genome.initial_connection = InitialConnection::None;
   CHECK(estimate_population_memory(c).connections == 0);
+}
+
+TEST_CASE("run.champion_episodes is auto or a count, and says which in config.yaml") {
+  CHECK(!Config{}.run.champion_episodes);  // auto by default
+  Config c = parse_config("run:\n  champion_episodes: 25\n", "t.yaml");
+  REQUIRE(c.run.champion_episodes);
+  CHECK(*c.run.champion_episodes == 25);
+  CHECK(config_to_yaml(c).find("champion_episodes: 25") != std::string::npos);
+  CHECK(config_to_yaml(Config{}).find("champion_episodes: auto") != std::string::npos);
+  CHECK(!parse_config("run:\n  champion_episodes: auto\n", "t.yaml").run.champion_episodes);
+  CHECK(*parse_config("", "t", {"run.champion_episodes=0"}).run.champion_episodes == 0);
+  CHECK_THROWS_WITH_AS(parse_config("run:\n  champion_episodes: -3\n", "t.yaml"),
+                       doctest::Contains("run.champion_episodes"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config("run:\n  champion_episodes: many\n", "t.yaml"),
+                       doctest::Contains("neither auto nor a non-negative integer"), ConfigError);
 }

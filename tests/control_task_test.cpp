@@ -506,3 +506,42 @@ TEST_CASE("double_pole_nv tests the best network; a poor population is not solve
   CHECK(double_pole_long_test(DoublePole{false, false}, layout, 0, 1000) < 1000);
   CHECK(double_pole_generalization(DoublePole{false, false}, layout, 0) < 200);
 }
+
+TEST_CASE("random starts are told from fixed ones by the environment's reset") {
+  ControlOptions o;
+  CHECK(ControlTask<GymCartPole>("cartpole", GymCartPole{}, o, 475.0).random_starts());
+  SinglePole random_single;
+  CHECK(ControlTask<SinglePole>("single_pole", random_single, o, 1.0).random_starts());
+  SinglePole fixed_single;
+  fixed_single.random_start = false;
+  CHECK(!ControlTask<SinglePole>("single_pole", fixed_single, o, 1.0).random_starts());
+  CHECK(!ControlTask<DoublePole>("double_pole", DoublePole{true, false}, o, 1.0).random_starts());
+  CHECK(ControlTask<DoublePole>("double_pole", DoublePole{true, true}, o, 1.0).random_starts());
+}
+
+TEST_CASE("play_episodes: fresh starts from the seed given, the same for every network, evaluate() untouched") {
+  ControlOptions o;
+  o.episodes = 2;
+  o.max_steps = 500;
+  ControlTask<GymCartPole> task("cartpole", GymCartPole{}, o, 475.0);
+  const Genome a = testing::linear_genome(1, 4, {{0, 0, -5, -1, 0}, {0, 0, 5, 1, 0}}, Activation::NeatSigmoid);
+  PopulationLayout layout = testing::layout_of({a, a});
+  CpuEvaluator ev(1u);
+  ev.load(layout);
+  std::vector<double> fitness;
+  task.evaluate(layout, ev, TaskContext{9, 0}, fitness);
+  const std::vector<double> before = task.episode_fitness_values();
+  const auto out = task.play_episodes(layout, ev, serial_pool(), 1234, 6);
+  REQUIRE(out.size() == 12);
+  for (uint32_t e = 0; e < 6; ++e) {
+    CHECK(out[e].steps == out[6 + e].steps);  // both networks are one genome: the same starts
+    CHECK(out[e].fitness == out[e].total_reward);
+  }
+  CHECK(task.episode_fitness_values() == before);
+  const auto again = task.play_episodes(layout, ev, serial_pool(), 1234, 6);
+  for (size_t i = 0; i < out.size(); ++i) CHECK(again[i].steps == out[i].steps);
+  std::vector<EpisodeOutcome> first(out.begin(), out.begin() + 6);
+  double mean = 0.0;
+  for (const auto& e : first) mean += e.fitness / 6.0;
+  CHECK(task.fitness_of_episodes(first) == doctest::Approx(mean));
+}

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -214,4 +215,149 @@ TEST_CASE("a task whose shape differs from the genome config is refused") {
   testing::FunctionTask task(3, 1, [](uint32_t, uint32_t) { return 0.0; });
   CpuEvaluator ev(1);
   CHECK_THROWS_WITH_AS(Engine(c, task, ev), doctest::Contains("genome.num_inputs"), ConfigError);
+}
+
+namespace {
+// Training fitness: the network's index, so the generation's last genome is its best; solved at
+// `solve`. Its "episodes" score a genome by its id alone, so the champion re-test (engine.hpp)
+// ranks genomes otherwise than training does.
+class LuckyTask final : public Task {
+ public:
+  explicit LuckyTask(double solve) : solve_(solve) {}
+  std::string name() const override { return "lucky"; }
+  uint32_t num_inputs() const override { return 2; }
+  uint32_t num_outputs() const override { return 1; }
+  void evaluate(const PopulationLayout& layout, Evaluator&, const TaskContext&, std::vector<double>& fitness) override {
+    fitness.resize(layout.num_networks);
+    for (uint32_t n = 0; n < layout.num_networks; ++n) fitness[n] = double(n);
+  }
+  bool solved(double fitness) const override { return fitness >= solve_; }
+  bool random_starts() const override { return true; }
+  bool plays_episodes() const override { return true; }
+  std::vector<EpisodeOutcome> play_episodes(const PopulationLayout& layout, Evaluator&, ThreadPool&, uint64_t,
+                                            uint32_t episodes) override {
+    ++retests;
+    std::vector<EpisodeOutcome> out;
+    for (uint32_t n = 0; n < layout.num_networks; ++n)
+      for (uint32_t e = 0; e < episodes; ++e) out.push_back({1, 1.0, retest_of(layout.genome_id.at(n))});
+    return out;
+  }
+  double fitness_of_episodes(const std::vector<EpisodeOutcome>& episodes) const override {
+    return episodes.empty() ? 0.0 : episodes[0].fitness;
+  }
+  static double retest_of(uint64_t id) { return double((id * 7919) % 100); }
+  uint32_t retests = 0;
+
+ private:
+  double solve_;
+};
+}  // namespace
+
+TEST_CASE("the champion re-test picks best_genome.json by its re-test and confirms solutions") {
+  Config c = testing::xor_config(5);
+  c.population_size = 30;
+  c.run.generations = 6;
+  CpuEvaluator ev(1u);
+  SUBCASE("the champion is the re-tested genome with the best re-test; every generation re-tests one") {
+    LuckyTask task(1e9);
+    Engine e(c, task, ev);
+    CHECK(e.champion_retest_episodes() == kAutoChampionEpisodes);
+    CHECK(e.run() == StopReason::GenerationLimit);
+    const EvolutionState& st = e.state();
+    CHECK(task.retests == 6);
+    double best = -1.0;
+    uint32_t at = 0;
+    for (const auto& s : st.history) {
+      REQUIRE(s.retest_fitness);
+      if (*s.retest_fitness > best) {
+        best = *s.retest_fitness;
+        at = s.generation;
+      }
+      CHECK(*s.retest_fitness == LuckyTask::retest_of(s.best_genome_id));  // the generation's best was re-tested
+    }
+    REQUIRE(st.best_retest);
+    CHECK(st.best_retest->fitness == best);
+    CHECK(st.best_retest->generation == at);
+    CHECK(st.best_retest->episodes == kAutoChampionEpisodes);
+    CHECK(LuckyTask::retest_of(st.best.id) == best);
+    CHECK(st.best.fitness == double(c.population_size - 1));  // its training fitness stays as it was
+    CHECK(st.history.back().best_ever_fitness == double(c.population_size - 1));
+  }
+  SUBCASE("a claimed solution whose re-test fails does not stop the run") {
+    LuckyTask task(10.0);  // every generation claims (training fitness up to 29); a re-test of 10 or more confirms
+    c.run.champion_episodes = 3;
+    Engine e(c, task, ev);
+    const StopReason r = e.run();
+    const EvolutionState& st = e.state();
+    // Solved exactly in the first generation whose re-tested best solver scores >= 10 on re-test.
+    size_t first = st.history.size();
+    for (size_t g = 0; g < st.history.size(); ++g)
+      if (*st.history[g].retest_fitness >= 10.0) {
+        first = g;
+        break;
+      }
+    REQUIRE(first < 6);
+    CHECK(r == StopReason::Solved);
+    CHECK(st.history.size() == first + 1);
+    for (size_t g = 0; g < first; ++g) CHECK(!st.history[g].solved);
+    CHECK(st.solved);
+    REQUIRE(st.solution_retest);
+    CHECK(st.solution_retest->episodes == 3);
+    CHECK(st.solution_retest->fitness == *st.history[first].retest_fitness);
+  }
+  SUBCASE("a re-test that never meets the criterion never solves") {
+    LuckyTask task(100.0);  // re-tests score below 100
+    c.population_size = 150;
+    Engine e(c, task, ev);
+    CHECK(e.run() == StopReason::GenerationLimit);
+    CHECK(!e.state().solved);
+  }
+  SUBCASE("0 turns it off") {
+    LuckyTask task(1e9);
+    c.run.champion_episodes = 0;
+    Engine e(c, task, ev);
+    e.run();
+    CHECK(task.retests == 0);
+    CHECK(!e.state().best_retest);
+    CHECK(!e.state().history.back().retest_fitness);
+  }
+}
+
+TEST_CASE("run.champion_episodes: auto is off for tasks without random starts, a count on them is refused") {
+  Config c = xor_yaml(1);
+  c.run.generations = 2;
+  auto task = TaskRegistry::instance().create(c);
+  CpuEvaluator ev(1u);
+  {
+    Engine e(c, *task, ev);
+    CHECK(e.champion_retest_episodes() == 0);
+    e.run();
+    CHECK(!e.state().best_retest);
+    CHECK(!e.state().history[0].retest_fitness);
+  }
+  c.run.champion_episodes = 5;
+  CHECK_THROWS_WITH_AS(Engine(c, *task, ev), doctest::Contains("run.champion_episodes: 5"), ConfigError);
+}
+
+TEST_CASE("the champion re-test of a real control task is the same on 1 and 2 threads") {
+  std::vector<std::vector<std::optional<double>>> retests;
+  std::vector<std::optional<GenomeRetest>> best;
+  for (uint32_t threads : {1u, 2u}) {
+    Config c = load_config("configs/cartpole.yaml", {"population_size=40", "run.generations=4", "backend=cpu",
+                                                     "threads=" + std::to_string(threads)});
+    auto task = TaskRegistry::instance().create(c);
+    CHECK(task->random_starts());
+    CpuEvaluator ev(threads);
+    Engine e(c, *task, ev);
+    e.run();
+    std::vector<std::optional<double>> r;
+    for (const auto& s : e.state().history) r.push_back(s.retest_fitness);
+    retests.push_back(r);
+    best.push_back(e.state().best_retest);
+  }
+  REQUIRE(retests[0].size() >= 1);
+  CHECK(retests[0][0].has_value());
+  CHECK(retests[0] == retests[1]);
+  REQUIRE(best[0]);
+  CHECK(best[0] == best[1]);
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 
 #include <unistd.h>
 
@@ -141,6 +142,32 @@ TEST_CASE("genome: JSON round trip, strings and files") {
   std::remove(path.c_str());
 }
 
+TEST_CASE("genome: a champion's re-test rides beside the genome (best_genome.json's \"retest\")") {
+  const Genome g = small_genome();
+  const GenomeRetest t{100, 487.25, 12};
+  const std::string text = genome_to_json(g, 2, &t);
+  std::optional<GenomeRetest> back;
+  CHECK(genome_from_json(text, "best.json", &back) == g);
+  REQUIRE(back);
+  CHECK(*back == t);
+  CHECK(genome_from_json(genome_to_json(g), "plain.json", &back) == g);
+  CHECK(!back);  // a file without one leaves it empty
+  CHECK(genome_from_json(text) == g);  // readers that do not ask still load the genome
+  const std::string path = temp_path("retest.json");
+  save_genome(g, path, &t);
+  CHECK(load_genome(path, &back) == g);
+  CHECK(back == std::optional<GenomeRetest>(t));
+  std::remove(path.c_str());
+
+  std::string bad = text;
+  bad.replace(bad.find("\"episodes\""), 10, "\"episode\"");
+  CHECK_THROWS_WITH_AS(genome_from_json(bad, "best.json"), doctest::Contains("best.json: \"retest\": unknown key \"episode\""),
+                       GenomeError);
+  std::string neg = text;
+  neg.replace(neg.find("\"episodes\": 100"), 15, "\"episodes\": -1");
+  CHECK_THROWS_WITH_AS(genome_from_json(neg, "best.json"), doctest::Contains("episodes"), GenomeError);
+}
+
 TEST_CASE("genome: a valid file with defaults for optional fields") {
   Genome g = genome_from_json(kValid);
   CHECK(g.id == 9);
@@ -205,7 +232,7 @@ TEST_CASE("genome: the loader is strict: duplicate and unknown keys, duplicate e
   CHECK(load_error(kValid) == "");
   // Unknown keys: a typo or another format, with the valid keys.
   CHECK(load_error(variant("\"fitness\": 1.5", "\"fitnes\": 1.5")) ==
-        "test.json: the top level: unknown key \"fitnes\" (valid: format_version, id, fitness, nodes, connections)");
+        "test.json: the top level: unknown key \"fitnes\" (valid: format_version, id, fitness, nodes, connections, retest)");
   CHECK(load_error(variant("\"response\": 1}", "\"response\": 1, \"colour\": \"red\"}")) ==
         "test.json: genome 9, nodes[0]: unknown key \"colour\" (valid: id, kind, activation, aggregation, bias, "
         "response)");

@@ -74,6 +74,9 @@ int inspect_command(const std::string& target, bool show_config) {
                st.solved ? fmt::format("; solved by genome {} (fitness {:.6g})", st.solution.id, st.solution.fitness) : "");
   else
     fmt::print("best ever    (nothing evaluated yet)\n");
+  if (st.best_retest)  // run.champion_episodes: best ever is the genome with the best re-test
+    fmt::print("re-test      fitness {:.6g} over {} fresh episodes (generation {}); best ever is chosen by it\n",
+               st.best_retest->fitness, st.best_retest->episodes, st.best_retest->generation);
   if (!st.history.empty()) {
     const auto& last = st.history.back();
     fmt::print("last gen     {}: best {:.6g}, mean {:.6g}, median {:.6g}, {} species\n", last.generation,

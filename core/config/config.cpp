@@ -187,6 +187,33 @@ Key make_key(std::string path, std::function<T&(Config&)> at, const Allowed& a, 
       if (v) out << format_double(*v);
       else out << YAML::Null;
     };
+  } else if constexpr (std::is_same_v<T, std::optional<uint32_t>>) {
+    // A count the library may choose: `auto` (empty) lets the component that reads it decide.
+    const uint32_t hi = !std::isfinite(a.hi) || a.hi >= double(std::numeric_limits<uint32_t>::max())
+                            ? std::numeric_limits<uint32_t>::max()
+                            : uint32_t(a.hi);
+    k.type = "non-negative integer or auto";
+    k.allowed = "auto, or an integer in [0, " + std::to_string(hi) + "]";
+    k.read = [at, hi](Config& c, const ConfigValue& n) {
+      if (is_plain_scalar(n) && n.text() == "auto") {
+        at(c) = std::nullopt;
+        return;
+      }
+      if (!n.is_scalar()) throw BadValue{"expected auto or an integer, got " + describe(n)};
+      uint32_t v = 0;
+      try {
+        v = decode_integer<uint32_t>(n);
+      } catch (const BadValue&) {
+        throw BadValue{"'" + n.text() + "' is neither auto nor a non-negative integer"};
+      }
+      if (v > hi) throw BadValue{"value " + std::to_string(v) + " is out of range"};
+      at(c) = v;
+    };
+    k.write = [field](const Config& c, YAML::Emitter& out) {
+      const auto& v = field(c);
+      if (v) out << std::to_string(*v);
+      else out << "auto";
+    };
   } else if constexpr (std::is_same_v<T, bool>) {
     k.type = "bool";
     k.allowed = "true or false";

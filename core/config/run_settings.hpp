@@ -41,6 +41,9 @@ struct EnumWords<AllInvalidPolicy> {
   KEY(std::optional<double>, fitness_threshold, std::nullopt, any(), fixed,                                   \
       "stop once the best fitness reaches it; null: no threshold")                                           \
   KEY(bool, stop_when_solved, true, any(), fixed, "stop when the task reports a solution")                    \
+  KEY(std::optional<uint32_t>, champion_episodes, std::nullopt, at_least(0), fixed,                          \
+      "fresh episodes on which each generation's best is re-tested before it may become best_genome.json "    \
+      "or count as solved; auto: 100 for tasks with random starts, else 0; 0: off")                           \
   KEY(std::string, out_dir, "runs", non_empty(), fixed, "run folders are created under it")                   \
   KEY(AllInvalidPolicy, on_all_invalid, AllInvalidPolicy::Stop, any(), may_change,                            \
       "a generation whose every fitness is NaN or infinite: stop (resumable) or continue (each gets 0)")       \

@@ -201,7 +201,7 @@ void validate_genome(const Genome& g, const std::string& origin) {
   }
 }
 
-std::string genome_to_json(const Genome& g, int indent) {
+std::string genome_to_json(const Genome& g, int indent, const GenomeRetest* retest) {
   validate_genome(g, "<genome_to_json>");  // never write a file that would not load back
   json j;
   j["format_version"] = kFormatVersion;
@@ -226,11 +226,15 @@ std::string genome_to_json(const Genome& g, int indent) {
                      {"enabled", c.enabled}});
   }
   j["connections"] = std::move(conns);
+  if (retest)
+    j["retest"] = {{"episodes", retest->episodes},
+                   {"fitness", std::isfinite(retest->fitness) ? json(retest->fitness) : json(nullptr)},
+                   {"generation", retest->generation}};
   return j.dump(indent);
 }
 
 namespace {
-Genome genome_from_parsed(const json& j, const std::string& origin);
+Genome genome_from_parsed(const json& j, const std::string& origin, std::optional<GenomeRetest>* retest);
 }
 
 namespace {
@@ -319,7 +323,7 @@ void refuse_unknown_keys(const json& j, std::initializer_list<const char*> known
 
 }  // namespace
 
-Genome genome_from_json(const std::string& text, const std::string& origin) {
+Genome genome_from_json(const std::string& text, const std::string& origin, std::optional<GenomeRetest>* retest) {
   json j;
   try {
     DuplicateKeys keys(origin);
@@ -329,16 +333,31 @@ Genome genome_from_json(const std::string& text, const std::string& origin) {
     throw GenomeError(origin + ": not valid JSON: " + e.what());
   }
   try {
-    return genome_from_parsed(j, origin);
+    return genome_from_parsed(j, origin, retest);
   } catch (const json::exception& e) {  // a field check we missed must still name the file
     throw GenomeError(origin + ": malformed genome: " + e.what());
   }
 }
 
 namespace {
-Genome genome_from_parsed(const json& j, const std::string& origin) {
+Genome genome_from_parsed(const json& j, const std::string& origin, std::optional<GenomeRetest>* retest) {
   if (!j.is_object()) throw GenomeError(origin + ": a genome must be a JSON object, got " + std::string(j.type_name()));
-  refuse_unknown_keys(j, {"format_version", "id", "fitness", "nodes", "connections"}, origin + ": the top level");
+  refuse_unknown_keys(j, {"format_version", "id", "fitness", "nodes", "connections", "retest"},
+                      origin + ": the top level");
+  if (retest) retest->reset();
+  if (j.contains("retest")) {
+    const json& r = j.at("retest");
+    const std::string place = origin + ": \"retest\"";
+    if (!r.is_object()) throw GenomeError(place + " must be an object {episodes, fitness, generation}");
+    refuse_unknown_keys(r, {"episodes", "fitness", "generation"}, place);
+    GenomeRetest t;
+    t.episodes = integer_field<uint32_t>(r, "episodes", place);
+    t.generation = integer_field<uint32_t>(r, "generation", place);
+    if (!r.contains("fitness") || !(r.at("fitness").is_number() || r.at("fitness").is_null()))
+      throw GenomeError(place + ": field \"fitness\" must be a number or null");
+    t.fitness = r.at("fitness").is_null() ? std::nan("") : r.at("fitness").get<double>();
+    if (retest) *retest = t;
+  }
   int version = integer_field<int>(j, "format_version", origin);
   if (version != kFormatVersion)
     throw GenomeError(origin + ": format_version " + std::to_string(version) + " is not supported (valid: " +
@@ -400,9 +419,9 @@ Genome genome_from_parsed(const json& j, const std::string& origin) {
 }
 }  // namespace
 
-void save_genome(const Genome& g, const std::string& path) {
+void save_genome(const Genome& g, const std::string& path, const GenomeRetest* retest) {
   validate_genome(g, path);  // so that an error names the file being written
-  const std::string text = genome_to_json(g) + '\n';
+  const std::string text = genome_to_json(g, 2, retest) + '\n';
   try {
     write_file_atomic(path, text.data(), text.size());  // a kill mid-write leaves the old file whole
   } catch (const Error& e) {
@@ -410,10 +429,10 @@ void save_genome(const Genome& g, const std::string& path) {
   }
 }
 
-Genome load_genome(const std::string& path) {
+Genome load_genome(const std::string& path, std::optional<GenomeRetest>* retest) {
   const std::string text = read_regular_file_or_throw<GenomeError>(path, "genome file");
   try {
-    return genome_from_json(text, path);
+    return genome_from_json(text, path, retest);
   } catch (const std::bad_alloc&) {
     throw GenomeError(path + ": out of memory while reading the " + std::to_string(text.size()) +
                       "-byte genome file");

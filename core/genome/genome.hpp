@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,13 +62,27 @@ struct Genome {
 
 std::string_view node_kind_name(NodeKind k);
 
+// A run's re-test of its champion on fresh episodes (run.champion_episodes), recorded beside the
+// genome in best_genome.json as "retest": the genome's own "fitness" stays its training fitness.
+struct GenomeRetest {
+  uint32_t episodes = 0;    // fresh episodes played
+  double fitness = 0.0;     // the task's fitness over them (mean or min, as in training)
+  uint32_t generation = 0;  // the generation in which it was re-tested
+  bool operator==(const GenomeRetest& o) const {
+    return episodes == o.episodes && fitness == o.fitness && generation == o.generation;
+  }
+};
+
 // JSON (human-readable, stable field names, "format_version": 1). Loading validates: duplicate
 // node ids, connections to missing nodes, NaN/Inf weights, unknown activation names each throw a
 // GenomeError naming the genome, the gene and (for files) the path.
-std::string genome_to_json(const Genome& g, int indent = 2);
-Genome genome_from_json(const std::string& text, const std::string& origin = "<string>");
-void save_genome(const Genome& g, const std::string& path);
-Genome load_genome(const std::string& path);
+// `retest`, when given, is written as the "retest" object; reading fills `retest` (when given)
+// from it, or leaves it empty when the file has none.
+std::string genome_to_json(const Genome& g, int indent = 2, const GenomeRetest* retest = nullptr);
+Genome genome_from_json(const std::string& text, const std::string& origin = "<string>",
+                        std::optional<GenomeRetest>* retest = nullptr);
+void save_genome(const Genome& g, const std::string& path, const GenomeRetest* retest = nullptr);
+Genome load_genome(const std::string& path, std::optional<GenomeRetest>* retest = nullptr);
 
 // Checks the invariants loading enforces; throws GenomeError naming `origin`.
 void validate_genome(const Genome& g, const std::string& origin);

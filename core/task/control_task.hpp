@@ -50,6 +50,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -227,7 +228,8 @@ template <class Env>
 class ControlTask : public Task {
  public:
   ControlTask(std::string name, Env env, ControlOptions options, double solve_fitness)
-      : name_(std::move(name)), env_(env), options_(options), solve_fitness_(solve_fitness) {}
+      : name_(std::move(name)), env_(env), options_(options), solve_fitness_(solve_fitness),
+        random_starts_(starts_vary(env)) {}
 
   std::string name() const override { return name_; }
   uint32_t num_inputs() const override { return env_.num_inputs(); }
@@ -271,6 +273,32 @@ class ControlTask : public Task {
     after_evaluate(layout, evaluator, ctx, fitness);
   }
 
+  bool random_starts() const override { return random_starts_; }
+  bool plays_episodes() const override { return true; }
+
+  std::vector<EpisodeOutcome> play_episodes(const PopulationLayout& layout, Evaluator& evaluator, ThreadPool& pool,
+                                            uint64_t seed, uint32_t episodes) override {
+    EpisodeSpec spec;
+    spec.seed = seed;
+    spec.episodes = episodes;
+    spec.max_steps = options_.max_steps;
+    std::vector<Episode<Env>> runs(size_t(layout.num_networks) * episodes);
+    for (uint32_t n = 0; n < layout.num_networks; ++n)
+      for (uint32_t e = 0; e < episodes; ++e) episode_begin(env_, runs[size_t(n) * episodes + e], spec, n, e);
+    run_episodes_per_step(env_, layout, evaluator, episodes, spec.max_steps, runs, options_.compact,
+                          options_.serial ? serial_pool() : pool);
+    std::vector<EpisodeOutcome> out(runs.size());
+    for (size_t i = 0; i < runs.size(); ++i)
+      out[i] = EpisodeOutcome{runs[i].steps, runs[i].total_reward, episode_fitness(env_, runs[i])};
+    return out;
+  }
+
+  double fitness_of_episodes(const std::vector<EpisodeOutcome>& episodes) const override {
+    std::vector<double> f(episodes.size());
+    for (size_t i = 0; i < episodes.size(); ++i) f[i] = episodes[i].fitness;
+    return aggregate_episodes(options_.aggregate, f.data(), uint32_t(f.size()));
+  }
+
   const Env& env() const { return env_; }
   const ControlOptions& options() const { return options_; }
   ControlOptions& options() { return options_; }
@@ -283,10 +311,29 @@ class ControlTask : public Task {
   // Called at the end of evaluate() with the finished fitness values (e.g. to test a champion).
   virtual void after_evaluate(const PopulationLayout&, Evaluator&, const TaskContext&, std::vector<double>&) {}
 
+  // Whether env.reset() gives different start states for different streams: reset from a few
+  // streams and compare the states byte for byte (State is trivially copyable; both start zeroed,
+  // so padding compares equal). An environment that ignores its Rng has fixed starts.
+  static bool starts_vary(const Env& env) {
+    typename Env::State first, other;
+    std::memset(static_cast<void*>(&first), 0, sizeof first);
+    Rng r0 = Rng::derive(0, Purpose::Test, 0);
+    env.reset(first, r0);
+    for (uint64_t k = 1; k <= 4; ++k) {
+      std::memset(static_cast<void*>(&other), 0, sizeof other);
+      Rng rk = Rng::derive(0, Purpose::Test, k);
+      env.reset(other, rk);
+      if (std::memcmp(static_cast<const void*>(&first), static_cast<const void*>(&other), sizeof first) != 0)
+        return true;
+    }
+    return false;
+  }
+
   std::string name_;
   Env env_;
   ControlOptions options_;
   double solve_fitness_;
+  bool random_starts_;
   std::vector<double> episode_fitness_;
   std::vector<uint32_t> episode_steps_;
   EpisodeStats stats_;

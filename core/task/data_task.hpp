@@ -63,6 +63,7 @@ class DataTask : public Task {
                 std::vector<double>& fitness) override;
   bool solved(double fitness) const override;
 
+  const Dataset* data_set() const override { return &data_; }
   const Dataset& data() const { return data_; }
   const DataTaskOptions& options() const { return options_; }
 

@@ -30,7 +30,9 @@
 //    and Config's sections come from their key tables: plug-ins need no yaml-cpp (docs/tasks.md).
 // 4: Config's run and task sections gained keys (run.on_all_invalid, task.plugin_hash,
 //    task.plugin_abi), which moves the members after them.
-#define GANGLION_PLUGIN_ABI_VERSION 4u
+// 5: Task gained the episode hooks (random_starts, play_episodes, fitness_of_episodes,
+//    protocol_tests) and Config's run section run.champion_episodes.
+#define GANGLION_PLUGIN_ABI_VERSION 5u
 
 namespace ganglion {
 

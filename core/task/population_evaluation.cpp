@@ -8,6 +8,14 @@
 
 namespace ganglion {
 
+RetestResult PopulationEvaluation::retest(const PopulationLayout&, uint64_t, uint32_t) {
+  throw Error("population evaluation " + name() + " cannot re-test a champion (it has no random starts)");
+}
+
+RetestResult TaskEvaluation::retest(const PopulationLayout& one, uint64_t seed, uint32_t episodes) {
+  return retest_network(task_, one, execution_.pool(), seed, episodes);
+}
+
 TaskEvaluation::TaskEvaluation(const Config& config, Task& task, ExecutionContext& execution)
     : task_(task), execution_(execution) {
   const std::string where = config.source.empty() ? std::string("config") : config.source;

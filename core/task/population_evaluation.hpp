@@ -12,6 +12,7 @@
 #include "core/config/config.hpp"
 #include "core/genome/genome.hpp"
 #include "core/network/layout.hpp"
+#include "core/task/genome_evaluation.hpp"
 #include "core/task/task.hpp"
 
 namespace ganglion {
@@ -42,6 +43,12 @@ class PopulationEvaluation {
   // Fills `out` with genomes.size() values each (the engine checks). Must be deterministic for a
   // given view: the same fitness for the same genomes, seed and generation.
   virtual void evaluate(const PopulationView& population, PopulationFitness& out) = 0;
+  // The champion re-test (run.champion_episodes, evolution/engine.hpp): whether the task draws new
+  // starts each generation, and the task's fitness of network 0 of `one` over `episodes` fresh
+  // episodes from `seed` (retest_network). An evaluation with no task to ask has no random starts,
+  // and its retest() throws.
+  virtual bool random_starts() const { return false; }
+  virtual RetestResult retest(const PopulationLayout& one, uint64_t seed, uint32_t episodes);
 };
 
 // The task on the run's backend, in this process: loads the layout into the backend's evaluator
@@ -53,6 +60,8 @@ class TaskEvaluation final : public PopulationEvaluation {
   TaskEvaluation(const Config& config, Task& task, ExecutionContext& execution);
   std::string name() const override { return "task '" + task_.name() + "'"; }
   void evaluate(const PopulationView& population, PopulationFitness& out) override;
+  bool random_starts() const override { return task_.random_starts(); }
+  RetestResult retest(const PopulationLayout& one, uint64_t seed, uint32_t episodes) override;
   Task& task() { return task_; }
 
  private:

@@ -12,6 +12,14 @@ ThreadPool& TaskContext::pool() const { return execution ? execution->pool() : s
 
 Backend* TaskContext::backend() const { return execution ? &execution->backend() : nullptr; }
 
+std::vector<EpisodeOutcome> Task::play_episodes(const PopulationLayout&, Evaluator&, ThreadPool&, uint64_t, uint32_t) {
+  throw Error("task '" + name() + "' plays no episodes (it is not a control task); evaluate it on data instead");
+}
+
+double Task::fitness_of_episodes(const std::vector<EpisodeOutcome>&) const {
+  throw Error("task '" + name() + "' plays no episodes (it is not a control task)");
+}
+
 TaskRegistry& TaskRegistry::instance() {
   static TaskRegistry registry;
   return registry;

@@ -20,6 +20,31 @@ namespace ganglion {
 class Backend;
 class ExecutionContext;
 class ThreadPool;
+struct Dataset;
+
+// One episode of a control task, as play_episodes() reports it.
+struct EpisodeOutcome {
+  uint32_t steps = 0;
+  double total_reward = 0.0;  // the sum of the step rewards: the episode's return
+  double fitness = 0.0;       // the task's fitness of this episode alone
+};
+
+// A published figure that a task's standard test is compared with.
+struct PublishedScore {
+  std::string method;  // "NEAT"
+  std::string score;   // "286"
+  std::string source;  // "Stanley & Miikkulainen 2002, double pole without velocities"
+};
+
+// A task's own standard test of one network (the double pole's generalisation over 625 fixed
+// starts), with the published figures beside it.
+struct ProtocolTest {
+  std::string name;         // "generalization"
+  std::string description;  // what was tested, in one line
+  double score = 0.0;       // e.g. starts balanced
+  double out_of = 0.0;      // e.g. 625
+  std::vector<PublishedScore> published;
+};
 
 struct TaskContext {
   uint64_t seed = 0;         // the run's seed; derive streams with Rng::derive(seed, Purpose::Task, ...)
@@ -70,6 +95,31 @@ class Task {
   // generation, unevaluated, and resume it exactly; otherwise it writes nothing after a failure and
   // the run resumes from its last checkpoint.
   virtual bool state_survives_failed_evaluation() const { return false; }
+
+  // Episodes: evaluating one network outside a run (`ganglion eval`) and re-testing a run's
+  // champion (run.champion_episodes). Control tasks (ControlTask<Env>) implement them.
+  //
+  // Whether evaluate()'s results depend on start states drawn anew each generation: then a
+  // generation's best may owe its fitness to easy starts, and a run re-tests its champion.
+  virtual bool random_starts() const { return false; }
+  // Whether play_episodes() works.
+  virtual bool plays_episodes() const { return false; }
+  // Plays `episodes` episodes of every network of `layout` (which `evaluator` holds) from fresh
+  // starts drawn from `seed` (episode e from Rng::derive(seed, Purpose::Task, 0, e), the same for
+  // every network), stepping environments on `pool`; returns [network][episode]. Leaves the
+  // results of evaluate() and the task's state alone. The default throws Error naming the task.
+  virtual std::vector<EpisodeOutcome> play_episodes(const PopulationLayout& layout, Evaluator& evaluator,
+                                                    ThreadPool& pool, uint64_t seed, uint32_t episodes);
+  // The fitness evaluate() makes of one network's episodes (their mean or min). The default throws.
+  virtual double fitness_of_episodes(const std::vector<EpisodeOutcome>& episodes) const;
+  // Data tasks: the table of inputs and targets evaluate() activates every network on (for
+  // `ganglion eval`); null for tasks without one.
+  virtual const Dataset* data_set() const { return nullptr; }
+  // The task's standard tests of network 0 of `one` (a one-network layout); none by default.
+  virtual std::vector<ProtocolTest> protocol_tests(const PopulationLayout& one) const {
+    (void)one;
+    return {};
+  }
 };
 
 using TaskFactory = std::function<std::unique_ptr<Task>(const Config&, TaskParams&)>;

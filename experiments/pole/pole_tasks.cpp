@@ -57,9 +57,23 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
   return passed;
 }
 
+ProtocolTest generalization_test(const DoublePole& env, const PopulationLayout& one) {
+  ProtocolTest t;
+  t.name = "generalization";
+  t.description = "starts of the 625 (x, x', theta1, theta1' each at 0.05, 0.25, 0.5, 0.75, 0.95 of +-2.16 m, "
+                  "+-1.35 m/s, +-3.6 deg, +-8.6 deg/s; short pole upright) balanced for 1,000 steps";
+  t.score = double_pole_generalization(env, one, 0, 1000);
+  t.out_of = kGeneralizationStarts;
+  // Stanley & Miikkulainen (2002), "Evolving neural networks through augmenting topologies",
+  // the table of double pole balancing without velocities (README.md, "Protocols").
+  const std::string source = "Stanley & Miikkulainen 2002, double pole without velocities";
+  t.published = {{"NEAT", "286", source}, {"ESP", "289", source}, {"cellular encoding", "300", source}};
+  return t;
+}
+
 DoublePoleNonMarkovTask::DoublePoleNonMarkovTask(ControlOptions options, uint32_t long_steps,
                                                  uint32_t min_generalization, ChampionChoice choice)
-    : ControlTask<DoublePole>("double_pole_nv", DoublePole{false, false}, options, 0.0),
+    : DoublePoleTask("double_pole_nv", DoublePole{false, false}, options, 0.0),
       long_steps_(long_steps),
       min_generalization_(min_generalization),
       choice_(choice) {}
@@ -132,7 +146,7 @@ std::unique_ptr<Task> make_double_pole(const Config& config, TaskParams& params)
   env.markov = true;
   env.random_start = params.get_bool("random_start", false);
   const double solve = double(params.get_int("solve_steps", o.max_steps, 1, 1000000000));
-  return std::make_unique<ControlTask<DoublePole>>("double_pole", env, o, solve);
+  return std::make_unique<DoublePoleTask>("double_pole", env, o, solve);
 }
 
 std::unique_ptr<Task> make_double_pole_nv(const Config& config, TaskParams& params) {

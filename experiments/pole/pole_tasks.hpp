@@ -44,8 +44,22 @@ uint32_t double_pole_generalization(const DoublePole& env, const PopulationLayou
 //                 The tested genome ids are part of the task's checkpointed state.
 enum class ChampionChoice { Best, BestUntested };
 
+// The generalisation test as a task's standard test (`ganglion eval`), with the published
+// scores of the double pole without velocities beside it.
+ProtocolTest generalization_test(const DoublePole& env, const PopulationLayout& one);
+
+// double_pole and double_pole_nv: ControlTask<DoublePole> whose standard test is the
+// generalisation test.
+class DoublePoleTask : public ControlTask<DoublePole> {
+ public:
+  using ControlTask<DoublePole>::ControlTask;
+  std::vector<ProtocolTest> protocol_tests(const PopulationLayout& one) const override {
+    return {generalization_test(env_, one)};
+  }
+};
+
 // double_pole_nv: ControlTask<DoublePole> plus the champion tests that decide "solved".
-class DoublePoleNonMarkovTask : public ControlTask<DoublePole> {
+class DoublePoleNonMarkovTask : public DoublePoleTask {
  public:
   DoublePoleNonMarkovTask(ControlOptions options, uint32_t long_steps, uint32_t min_generalization,
                           ChampionChoice choice = ChampionChoice::Best);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/task/data_task.hpp"
 #include "core/task/task.hpp"
 
 namespace ganglion {
@@ -16,7 +17,13 @@ class TruthTableTask : public Task {
  public:
   // inputs: rows * num_inputs values; targets: rows values (one output).
   TruthTableTask(std::string name, uint32_t num_inputs, std::vector<float> inputs, std::vector<float> targets)
-      : name_(std::move(name)), num_inputs_(num_inputs), inputs_(std::move(inputs)), targets_(std::move(targets)) {}
+      : name_(std::move(name)), num_inputs_(num_inputs), inputs_(std::move(inputs)), targets_(std::move(targets)) {
+    table_.num_inputs = num_inputs_;
+    table_.num_targets = 1;
+    table_.inputs = inputs_;
+    table_.targets = targets_;
+    table_.origin = "task '" + name_ + "'";
+  }
 
   std::string name() const override { return name_; }
   uint32_t num_inputs() const override { return num_inputs_; }
@@ -51,6 +58,7 @@ class TruthTableTask : public Task {
     (void)fitness;
     return network < solved_.size() && solved_[network];
   }
+  const Dataset* data_set() const override { return &table_; }
   // The best possible fitness (every output exact).
   double max_fitness() const { return double(rows()) * double(rows()); }
 
@@ -59,6 +67,7 @@ class TruthTableTask : public Task {
   uint32_t num_inputs_;
   std::vector<float> inputs_;
   std::vector<float> targets_;
+  Dataset table_;  // inputs_ and targets_ as a table, for data_set()
   std::vector<float> outputs_;
   std::vector<uint8_t> solved_;
 };

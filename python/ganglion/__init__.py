@@ -35,12 +35,13 @@ from ._ganglion import (
 )
 from .config import config_from_dict, load_config, parse_config
 from .errors import CheckpointError, ConfigError, Error, GenomeError
+from .evaluate import evaluate_genome
 from .vector_env import EpisodeTiming, run_episodes
 
 __all__ = [
     "CheckpointError", "Config", "ConfigError", "ConnectionGene", "DeviceArray", "EpisodeTiming", "Error", "Genome",
     "GenomeError", "Network", "NodeGene", "Population", "Session", "__version__", "config_from_dict",
-    "config_keys", "cuda_available", "cuda_device_info", "genome_from_json", "load_config", "load_genome",
+    "config_keys", "cuda_available", "cuda_device_info", "evaluate_genome", "genome_from_json", "load_config", "load_genome",
     "parse_config", "run", "run_episodes", "set_log_level", "tasks", "write_report",
 ]
 

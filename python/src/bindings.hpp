@@ -22,6 +22,7 @@ void bind_genome(py::module_& m);
 void bind_task(py::module_& m);
 void bind_session(py::module_& m);
 void bind_dlpack(py::module_& m);  // DeviceArray (py_dlpack.hpp)
+void bind_evaluate(py::module_& m);
 
 // A task parameter as Python sees it: quoted scalars are str; plain ones bool, None, int or float
 // when they read as such (YAML's words), else str; lists and maps become list and dict.

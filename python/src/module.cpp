@@ -78,4 +78,5 @@ PYBIND11_MODULE(_ganglion, m) {
   gp::bind_task(m);
   gp::bind_session(m);
   gp::bind_dlpack(m);
+  gp::bind_evaluate(m);
 }

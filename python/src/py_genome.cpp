@@ -118,7 +118,8 @@ void bind_genome(py::module_& m) {
           "The genome compiled as a network. feed_forward=True refuses a cycle (GenomeError) instead of making it "
           "recurrent.")
       .def("to_json", [](const Genome& g) { return genome_to_json(g); }, "The genome file format (best_genome.json).")
-      .def("save", &save_genome, py::arg("path"), "Writes the genome as JSON to `path`.")
+      .def("save", [](const Genome& g, const std::string& path) { save_genome(g, path); }, py::arg("path"),
+           "Writes the genome as JSON to `path`.")
       .def("to_dot", &genome_to_dot, "Graphviz DOT source of the network.")
       .def("to_svg", &svg_of, py::arg("engine") = "auto",
            "An SVG drawing: 'dot' (graphviz, must be installed), 'layered' (no graphviz), 'auto' (dot when found).")
@@ -142,9 +143,12 @@ void bind_genome(py::module_& m) {
                ">";
       });
 
-  m.def("load_genome", &load_genome, py::arg("path"), "Reads a genome file (best_genome.json, `ganglion export`'s input).");
-  m.def("genome_from_json", &genome_from_json, py::arg("text"), py::arg("origin") = "<string>",
-        "A genome from its JSON text; GenomeError names `origin` and the gene when it is invalid.");
+  m.def("load_genome", [](const std::string& path) { return load_genome(path); }, py::arg("path"),
+        "Reads a genome file (best_genome.json, `ganglion export`'s input).");
+  m.def(
+      "genome_from_json", [](const std::string& text, const std::string& origin) { return genome_from_json(text, origin); },
+      py::arg("text"), py::arg("origin") = "<string>",
+      "A genome from its JSON text; GenomeError names `origin` and the gene when it is invalid.");
 }
 
 }  // namespace ganglion::python
