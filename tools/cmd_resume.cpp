@@ -79,11 +79,17 @@ int resume_command(const ResumeOptions& o) {
 std::function<int()> setup(CLI::App& app) {
   auto o = std::make_shared<ResumeOptions>();
   app.add_option("from", o->from, "run folder (its newest checkpoint), checkpoints folder or .gck file")->required();
-  app.add_option("--generations", o->generations, "new generation limit (same as --set run.generations=N)");
+  // -1 stands for "not given": the help says what decides instead.
+  app.add_option("--generations", o->generations,
+                 "new generation limit (default: the checkpoint's run.generations; same as --set run.generations=N)")
+      ->default_str("");
   app.add_option("--set", o->sets, "change a setting that keeps the run exact: " + resumable_keys_text() + " (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--threads", o->threads, "threads, 0 = all cores (same as --set threads=N)");
-  app.add_option("--out", o->out, "write into this run folder instead of the checkpoint's");
+      ->allow_extra_args(false)
+      ->check(check_key_value);
+  app.add_option("--threads", o->threads,
+                 "threads, 0 = all cores (default: the checkpoint's threads; same as --set threads=N)")
+      ->default_str("");
+  app.add_option("--out", o->out, "write into this run folder (default: the checkpoint's own)");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
   app.add_flag("--trust-plugin", o->trust_plugin,

@@ -101,10 +101,16 @@ int run_command(const RunOptions& o) {
 std::function<int()> setup(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   app.add_option("config", o->config, "experiment YAML file (configs/*.yaml)")->required()->check(CLI::ExistingFile);
-  app.add_option("--set", o->sets, "override a config key: section.key=value (repeatable)")->allow_extra_args(false);
-  app.add_option("--seed", o->seed, "the run's seed (same as --set seed=N)");
-  app.add_option("--generations", o->generations, "generation limit (same as --set run.generations=N)");
-  app.add_option("--threads", o->threads, "threads, 0 = all cores (same as --set threads=N)");
+  app.add_option("--set", o->sets, "override a config key: section.key=value (repeatable)")
+      ->allow_extra_args(false)
+      ->check(check_key_value);
+  // -1 stands for "not given": the help names the config key that decides instead.
+  app.add_option("--seed", o->seed, "the run's seed (default: the config's seed; same as --set seed=N)")->default_str("");
+  app.add_option("--generations", o->generations,
+                 "generation limit (default: the config's run.generations; same as --set run.generations=N)")
+      ->default_str("");
+  app.add_option("--threads", o->threads, "threads, 0 = all cores (default: the config's threads; same as --set threads=N)")
+      ->default_str("");
   app.add_option("--out", o->out, "run folder (default: <run.out_dir>/<config name>-<timestamp>); must be empty or new");
   app.add_flag("--force", o->force, "start over in a --out folder that holds a run: delete its files first");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
