@@ -14,6 +14,7 @@
 #include "core/parallel.hpp"
 #include "evolution/report/progress.hpp"
 #include "evolution/report/report.hpp"
+#include "evolution/run_folder.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
 #include "tools/ranks.hpp"
@@ -52,6 +53,7 @@ struct RunOptions {
   bool quiet = false;
   bool verbose = false;
   bool report = false;
+  double report_seconds = 5.0;
   bool force = false;
 };
 
@@ -82,6 +84,13 @@ int run_command(const RunOptions& o) {
     options.reporters.push_back(&log);  // plain log lines when not on a terminal
   }
   if (Reporter* costs = shard_costs_reporter()) options.reporters.push_back(costs);
+  std::unique_ptr<ReportWriter> live_report;
+  if (o.report && ranks().writes()) {
+    // The page is kept current while the run goes on, so the folder is named before it starts.
+    if (options.run_dir.empty()) options.run_dir = default_run_folder(config);
+    live_report = std::make_unique<ReportWriter>(options.run_dir, ReportOptions{}, o.report_seconds);
+    options.reporters.push_back(live_report.get());
+  }
   StopOnSignal signals;  // before the session: its whole life, not only run()
   Session session = Session::start(config, cli_backends(), options);
   shard_costs_into(session.run_dir());
@@ -115,7 +124,11 @@ std::function<int()> setup(CLI::App& app) {
   app.add_flag("--force", o->force, "start over in a --out folder that holds a run: delete its files first");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
-  app.add_flag("--report", o->report, "write RUN_DIR/report.html at the end (see `ganglion report`)");
+  app.add_flag("--report", o->report,
+               "write RUN_DIR/report.html while the run goes on (a page that reloads itself) and at the end "
+               "(see `ganglion report`)");
+  app.add_option("--report-seconds", o->report_seconds, "with --report: seconds between rewrites of the page")
+      ->check(CLI::PositiveNumber);
   return [o] { return run_command(*o); };
 }
 
