@@ -1,7 +1,8 @@
 // `ganglion run CONFIG`: one evolution run into a run folder (docs/run-folder.md), with one log
 // line per generation. Exit 0 when solved / threshold reached, 3 when the generation limit ran
 // out, 4 when a generation had no valid fitness (run.on_all_invalid), 130 after Ctrl-C or SIGTERM
-// (the current generation finishes and the files are saved).
+// (the current generation finishes and the files are saved). --report keeps RUN_DIR/report.html
+// current while the run goes on (evolution/report/report.hpp, ReportWriter).
 #include <memory>
 #include <string>
 #include <vector>
