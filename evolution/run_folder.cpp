@@ -10,6 +10,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.hpp"
 #include "core/genome/genome.hpp"
 #include "core/io/checkpoint_io.hpp"
@@ -89,9 +91,63 @@ void write_best_genome(const std::string& dir, const EvolutionState& state) {
               retest ? &*retest : nullptr);
 }
 
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return stamp;
+}
+
+void append_event(const std::string& dir, nlohmann::ordered_json event) {
+  event["time"] = utc_now();
+  const std::string path = (fs::path(dir) / "events.jsonl").string();
+  const std::string line = event.dump() + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path + ": cannot open for writing: " + std::strerror(errno));
+  size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw Error(path + ": write failed: " + std::strerror(e));
+    }
+    done += size_t(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+void append_session_event(const std::string& dir, const SessionEvent& e) {
+  nlohmann::ordered_json j;
+  j["event"] = e.session;
+  j["generation"] = e.generation;
+  j["task"] = e.task;
+  j["backend"] = e.backend;
+  j["solve_criterion"] = e.solve_criterion;
+  if (e.session == "resume") {
+    j["checkpoint"] = e.checkpoint;
+    j["overrides"] = e.overrides;
+  }
+  append_event(dir, std::move(j));
+}
+
 void RunFolder::on_finish(const EvolutionState& state, StopReason reason) {
   stats_->on_finish(state, reason);
   write_best(state);
+  // Last, after best_genome.json: a stop line means the folder's files are complete.
+  nlohmann::ordered_json j;
+  j["event"] = "stop";
+  j["generations"] = state.history.empty() ? 0 : state.history.back().generation + 1;
+  j["reason"] = stop_reason_name(reason);
+  append_event(dir_, std::move(j));
 }
 
 }  // namespace ganglion

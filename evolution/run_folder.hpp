@@ -39,6 +39,22 @@ void write_stats_file(const std::string& dir, const std::vector<GenerationStats>
 // before any genome was evaluated.
 void write_best_genome(const std::string& dir, const EvolutionState& state);
 
+// events.jsonl: one JSON object per line for each start, resume and stop of the run
+// (docs/run-folder.md), each appended in one write(2) so a kill leaves whole lines. The report
+// marks resumes and shows the stop reason from it. `session` is "start" or "resume";
+// `generation` the first generation the session evaluates; `checkpoint` and `overrides` only for a
+// resume.
+struct SessionEvent {
+  std::string session;
+  uint32_t generation = 0;
+  std::string task;
+  std::string backend;          // the evaluator that runs it ("cpu", "cuda", ...), not the config's "auto"
+  std::string solve_criterion;  // Task::solve_criterion(); "" when the task does not say
+  std::string checkpoint;
+  std::vector<std::string> overrides;
+};
+void append_session_event(const std::string& dir, const SessionEvent& event);
+
 class RunFolder final : public Reporter {
  public:
   // Creates `dir` (and parents) and writes config.yaml at once. `resume` appends to stats.jsonl.

@@ -52,7 +52,7 @@ void prepare_new_run_folder(const std::string& dir, bool overwrite) {
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (a run writes a folder of files there)");
   if (overwrite) {
     const std::vector<std::string> files = {"config.yaml", "stats.jsonl", "best_genome.json", "report.html",
-                                            "distributed.jsonl"};
+                                            "distributed.jsonl", "events.jsonl"};
     for (const auto& e : fs::directory_iterator(dir, ec)) {
       const std::string n = e.path().filename().string();
       // The files, and the temp files of their atomic writes (".<file>.tmp-<pid>-<n>") a kill left.
@@ -188,6 +188,17 @@ struct Session::Impl {
   std::string failed;
   double seconds = 0.0;
 
+  // The run folder's events.jsonl line of this session (run_folder.hpp).
+  SessionEvent event(const std::string& kind, uint32_t generation) const {
+    SessionEvent e;
+    e.session = kind;
+    e.generation = generation;
+    e.task = task->name();
+    e.backend = execution->backend().name();
+    e.solve_criterion = task->solve_criterion();
+    return e;
+  }
+
   // The task, execution context and engine come before any file, so that a bad config or a missing device
   // leaves no folder behind. (Resume restores the task's state between the two.)
   void make_task_for(const Config& config, const SessionBackends& backends) {
@@ -269,6 +280,7 @@ Session Session::start(const Config& given, const SessionBackends& backends, con
     impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
     prepare_new_run_folder(impl->run_dir, options.overwrite);
     impl->folder = std::make_unique<RunFolder>(impl->run_dir, config);
+    append_session_event(impl->run_dir, impl->event("start", 0));
   }
   impl->attach(options, config);
   impl->engine->init();
@@ -345,6 +357,10 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   if (options.writes_files) {
     write_stats_file(impl->run_dir, ck.state.history);
     impl->folder = std::make_unique<RunFolder>(impl->run_dir, config, /*resume=*/true);
+    SessionEvent event = impl->event("resume", done);
+    event.checkpoint = file;
+    event.overrides = overrides;
+    append_session_event(impl->run_dir, event);
   }
   impl->attach(options, config);
 

@@ -56,7 +56,7 @@ struct SessionOptions {
   std::vector<Reporter*> reporters;
   // A new run into a folder that holds anything (but its lock file): false refuses, naming what is
   // there; true removes the files a run writes (config.yaml, stats.jsonl, best_genome.json,
-  // report.html, checkpoints/) and starts clean. Files of other kinds are left alone.
+  // report.html, events.jsonl, checkpoints/) and starts clean. Files of other kinds are left alone.
   bool overwrite = false;
   // Resume: load the task plug-in the checkpoint names without the user naming it again, even when
   // the file changed since (core/task/plugin_trust.hpp). Without it, only an override of

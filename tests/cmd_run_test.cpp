@@ -249,3 +249,32 @@ TEST_CASE("ganglion run: a task that throws names the task and the generation; t
   CHECK(again.output.find("failed in generation 2") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("ganglion run --report: a page that reloads itself while the run goes on, a final one at the end") {
+  if (binary().empty() || !fs::exists(binary())) {
+    MESSAGE("skipped: GANGLION_BINARY is not set or not built");
+    return;
+  }
+  using namespace ganglion::testing;
+  const fs::path dir = temp_dir("live_report");
+  const pid_t pid = spawn_quiet({binary(), "run", "configs/xor.yaml", "-q", "--out", dir.string(), "--report",
+                                 "--report-seconds", "0.05", "--generations", "150", "--set", "run.stop_when_solved=false",
+                                 "--set", "population_size=1500"});
+  REQUIRE(pid > 0);
+  bool saw_live = false;
+  int status = 0;
+  for (int i = 0; i < 6000 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) {
+    if (!saw_live && fs::exists(dir / "report.html"))
+      saw_live = read_text(dir / "report.html").find("id=\"live\"") != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  CHECK(saw_live);
+  const std::string final_page = read_text(dir / "report.html");
+  CHECK(final_page.find("id=\"live\"") == std::string::npos);
+  CHECK(final_page.find("\"refresh_seconds\":0.0") != std::string::npos);
+  CHECK(final_page.find("<td>stop reason</td><td>generation limit reached after 150 generation(s)</td>") !=
+        std::string::npos);
+  fs::remove_all(dir);
+}

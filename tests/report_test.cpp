@@ -1,7 +1,9 @@
 // The run report (evolution/report/report.hpp) from the fixture run folder tests/data/run: the page is
 // written, self-contained (nothing fetched over the network), holds every plot, the config, the
-// stats and the network drawing; the inlined assets match tools/report/; bad run folders fail
-// with the file and line.
+// stats and the network drawing; the summary names task, seed, backend, solve criterion,
+// threshold, stop reason and resumes (from config.yaml and events.jsonl, or stats.jsonl without
+// it); loss and accuracy show when the stats have them; a running run's page reloads itself; the
+// inlined assets match tools/report/; bad run folders fail with the file and line.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -43,7 +45,7 @@ struct RunCopy {
     std::random_device rd;
     dir = fs::temp_directory_path() / ("ganglion-report-test-" + std::to_string(rd()) + std::to_string(rd()));
     fs::create_directories(dir);
-    for (const char* f : {"config.yaml", "stats.jsonl", "best_genome.json"})
+    for (const char* f : {"config.yaml", "stats.jsonl", "events.jsonl", "best_genome.json"})
       fs::copy_file(fs::path(source_dir()) / "tests/data/run" / f, dir / f);
   }
   ~RunCopy() {
@@ -51,6 +53,18 @@ struct RunCopy {
     fs::remove_all(dir, ec);
   }
 };
+
+std::string run_meta(const std::string& html) {
+  const std::string open = "<script id=\"run-meta\" type=\"application/json\">";
+  auto a = html.find(open);
+  REQUIRE(a != std::string::npos);
+  a += open.size();
+  return html.substr(a, html.find("</script>", a) - a);
+}
+
+std::string row(const std::string& key, const std::string& value) {
+  return "<tr><td>" + key + "</td><td>" + value + "</td></tr>";
+}
 
 const char* const kPlots[] = {"plot-fitness",      "plot-species-fitness", "plot-species-sizes",
                               "plot-network-size", "plot-time",            "plot-species-count"};
@@ -95,6 +109,98 @@ TEST_CASE("report from the fixture run folder") {
     CHECK(rows.back().at("generation") == 11);
     CHECK(html.find("<td>best fitness ever</td><td>3.9044</td>") != std::string::npos);
   }
+  SUBCASE("the summary: task, seed, backend, criterion, threshold, stop reason") {
+    CHECK(html.find(row("task", "xor")) != std::string::npos);
+    CHECK(html.find(row("seed", "7")) != std::string::npos);
+    CHECK(html.find(row("backend", "cpu")) != std::string::npos);
+    CHECK(html.find(row("solve criterion", "every output on the right side of 0.5")) != std::string::npos);
+    CHECK(html.find(row("fitness threshold", "3.9 (stops at or above)")) != std::string::npos);
+    CHECK(html.find(row("stop reason", "fitness threshold reached after 12 generation(s)")) != std::string::npos);
+    CHECK(html.find(row("resumed", "none")) != std::string::npos);
+    CHECK(html.find("id=\"log-scale\"") != std::string::npos);
+    // No loss or accuracy in these stats: no such plot; a finished run's page does not reload.
+    CHECK(html.find("id=\"plot-loss\"") == std::string::npos);
+    CHECK(nlohmann::json::parse(run_meta(html)).at("refresh_seconds") == 0.0);
+    CHECK(html.find("id=\"live\"") == std::string::npos);
+  }
+}
+
+TEST_CASE("the summary from events.jsonl: the backend auto chose, resumes, a run going on") {
+  RunCopy run;
+  std::ofstream(run.dir / "events.jsonl", std::ios::binary | std::ios::trunc)
+      << R"({"event":"start","generation":0,"task":"xor","backend":"cuda","solve_criterion":"","time":"t"})" << "\n"
+      << R"({"event":"resume","generation":5,"task":"xor","backend":"cpu","solve_criterion":"","checkpoint":"c","overrides":[],"time":"t"})"
+      << "\n"
+      << R"({"event":"stop","generations":9,"reason":"interrupted","time":"t"})" << "\n"
+      << R"({"event":"resume","generation":9,"task":"xor","backend":"cpu","solve_criterion":"","checkpoint":"c","overrides":[],"time":"t"})"
+      << "\n" << R"({"event":"stop","gen)";  // a kill in the middle of a line
+  std::string config = read_file(run.dir / "config.yaml");
+  config.replace(config.find("backend: cpu"), 12, "backend: auto");
+  std::ofstream(run.dir / "config.yaml", std::ios::binary | std::ios::trunc) << config;
+  const std::string html = render_report(run.dir.string());
+  CHECK(html.find(row("backend", "cpu (config: auto)")) != std::string::npos);
+  CHECK(html.find(row("resumed", "2 (at generation 5, 9)")) != std::string::npos);
+  CHECK(html.find(row("solve criterion", "the task's own (the task does not describe it)")) != std::string::npos);
+  CHECK(html.find("none recorded: the run was going on") != std::string::npos);
+  CHECK(nlohmann::json::parse(run_meta(html)).at("resumes") == nlohmann::json::array({5, 9}));
+  CHECK(html.find("the run was resumed there") != std::string::npos);
+
+  SUBCASE("a running run's page reloads itself") {
+    ReportOptions options;
+    options.refresh_seconds = 3;
+    const std::string live = render_report(run.dir.string(), options);
+    CHECK(nlohmann::json::parse(run_meta(live)).at("refresh_seconds") == 3.0);
+    CHECK(live.find("id=\"live\"") != std::string::npos);
+    CHECK(live.find(row("stop reason", "running")) != std::string::npos);
+  }
+}
+
+TEST_CASE("without events.jsonl the stop reason comes from stats.jsonl, and says so") {
+  RunCopy run;
+  fs::remove(run.dir / "events.jsonl");
+  // The fixture's last generation met run.fitness_threshold (3.9).
+  CHECK(render_report(run.dir.string())
+            .find(row("stop reason", "fitness threshold reached (from stats.jsonl; no events.jsonl in the run folder)")) !=
+        std::string::npos);
+  std::ofstream(run.dir / "stats.jsonl", std::ios::app) << R"({"generation": 12, "best_fitness": 3.0, "solved": true})" << "\n";
+  CHECK(render_report(run.dir.string())
+            .find(row("stop reason", "solved (from stats.jsonl; no events.jsonl in the run folder)")) != std::string::npos);
+  std::ofstream(run.dir / "stats.jsonl", std::ios::app) << R"({"generation": 13, "best_fitness": 3.0, "solved": false})" << "\n";
+  std::string config = read_file(run.dir / "config.yaml");
+  config.replace(config.find("generations: 12"), 15, "generations: 14");
+  std::ofstream(run.dir / "config.yaml", std::ios::binary | std::ios::trunc) << config;
+  const std::string html = render_report(run.dir.string());
+  CHECK(html.find(row("stop reason", "generation limit reached (from stats.jsonl; no events.jsonl in the run folder)")) !=
+        std::string::npos);
+  CHECK(html.find(row("solve criterion", "not recorded (no events.jsonl in the run folder)")) != std::string::npos);
+}
+
+TEST_CASE("loss and accuracy of data tasks") {
+  RunCopy run;
+  std::ofstream(run.dir / "stats.jsonl", std::ios::app)
+      << R"({"generation": 12, "best_fitness": 3.95, "best_loss": 0.0125, "best_accuracy": 0.75, "solved": false})" << "\n";
+  const std::string html = render_report(run.dir.string());
+  CHECK(html.find("id=\"plot-loss\"") != std::string::npos);
+  CHECK(html.find(row("best loss (last generation)", "0.0125")) != std::string::npos);
+  CHECK(html.find(row("best accuracy (last generation)", "0.75")) != std::string::npos);
+}
+
+TEST_CASE("ReportWriter keeps a running run's page, at most once per interval") {
+  RunCopy run;
+  ReportWriter writer(run.dir.string(), ReportOptions{}, 3600.0);
+  GenerationStats stats;
+  EvolutionState state;
+  writer.on_generation(stats, state, StopReason::None);
+  REQUIRE(fs::exists(run.dir / "report.html"));
+  const std::string first = read_file(run.dir / "report.html");
+  CHECK(nlohmann::json::parse(run_meta(first)).at("refresh_seconds") == 3600.0);
+  fs::remove(run.dir / "report.html");
+  writer.on_generation(stats, state, StopReason::None);  // within the interval: nothing
+  CHECK_FALSE(fs::exists(run.dir / "report.html"));
+  ReportWriter soon(run.dir.string(), ReportOptions{}, 1e-9);
+  soon.on_generation(stats, state, StopReason::None);
+  soon.on_generation(stats, state, StopReason::GenerationLimit);  // the last generation: the caller's page
+  CHECK(fs::exists(run.dir / "report.html"));
 }
 
 TEST_CASE("the inlined assets are the files under tools/report") {

@@ -3,7 +3,7 @@
 // checkpoint, resume refusing a checkpoint of another run or config, resuming a finished run
 // twice changing nothing, checkpoints from the very start, the final checkpoint before the
 // folder's last files, run names that stay inside run.out_dir, and data files recorded absolute
-// with their content hash.
+// with their content hash; events.jsonl of starts, resumes and stops.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,6 +11,8 @@
 #include <fstream>
 #include <regex>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "core/config/config_paths.hpp"
 #include "core/error.hpp"
@@ -249,4 +251,37 @@ TEST_CASE("the generation inside a checkpoint decides, not its name") {
                        CheckpointError);
   fs::remove(dir / "run/checkpoints/ckpt-9.gck");
   CHECK(Session::resume(dir / "run", {"run.generations=6"}, backends()).run() == StopReason::GenerationLimit);
+}
+
+TEST_CASE("events.jsonl records the run's start, each resume and each stop") {
+  ScratchDir dir("rf-events");
+  const std::string run = dir / "run";
+  Session(Session::start(short_xor(3, {"checkpoint.every=1"}), backends(), into(run))).run();
+  Session(Session::resume(run, {"run.generations=5"}, backends())).run();
+  // A finished run resumed with nothing to do writes no line.
+  Session(Session::resume(run, {}, backends())).run();
+  std::vector<nlohmann::json> events;
+  {
+    std::ifstream in(run + "/events.jsonl");
+    for (std::string line; std::getline(in, line);) events.push_back(nlohmann::json::parse(line));
+  }
+  REQUIRE(events.size() == 4);
+  CHECK(events[0].at("event") == "start");
+  CHECK(events[0].at("generation") == 0);
+  CHECK(events[0].at("task") == "xor");
+  CHECK(events[0].at("backend") == "cpu");
+  CHECK(events[0].at("solve_criterion") == "every output on the right side of 0.5");
+  CHECK(events[1].at("event") == "stop");
+  CHECK(events[1].at("generations") == 3);
+  CHECK(events[1].at("reason") == "generation limit reached");
+  CHECK(events[2].at("event") == "resume");
+  CHECK(events[2].at("generation") == 3);
+  CHECK(events[2].at("overrides") == nlohmann::json::array({"run.generations=5"}));
+  CHECK(events[2].at("checkpoint").get<std::string>().find("ckpt-3.gck") != std::string::npos);
+  CHECK(events[3].at("event") == "stop");
+  CHECK(events[3].at("generations") == 5);
+  for (const auto& e : events) CHECK(e.at("time").get<std::string>().size() == 20);  // 2026-01-01T10:00:00Z
+  // --force starts over: the old lines go with the run's other files.
+  Session(Session::start(short_xor(2), backends(), into(run, true))).run();
+  CHECK(lines_of(read_text(run + "/events.jsonl")) == 2);
 }

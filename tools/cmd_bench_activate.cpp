@@ -400,7 +400,7 @@ GANGLION_COMMAND("bench activate", "Batched activation speed: CUDA kernel strate
   app.add_option("--outputs", o->outputs, "network outputs")->capture_default_str();
   app.add_option("--seed", o->seed, "seed of the grown genomes and inputs")->capture_default_str();
   app.add_flag("!--no-flush", o->flush, "keep the L2 cache between timed runs");
-  app.add_option("--markdown", o->markdown, "also write the table to this file");
+  app.add_option("--markdown", o->markdown, "also write the table to this file (default: none)");
   return [o]() {
     if (o->repeats < 1 || o->distinct < 1 || o->paper_networks < 1)
       throw Error("bench activate: --repeats, --distinct and --paper-networks must be at least 1");

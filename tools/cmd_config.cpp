@@ -97,7 +97,8 @@ GANGLION_COMMAND(
       app.add_option("config", args->config, "Config YAML file");
       app.add_option("--set", args->overrides, "Override a key: section.key=value (repeatable)")
           ->allow_extra_args(false)
-          ->type_name("KEY=VALUE");
+          ->type_name("KEY=VALUE")
+          ->check(check_key_value);
       app.add_flag("--keys", args->keys, "List every key with its type, default and allowed values");
       app.add_flag("--markdown", args->markdown, "With --keys: markdown tables (as in docs/config.md)");
       return [args] { return run_config(*args); };

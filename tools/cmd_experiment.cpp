@@ -192,17 +192,20 @@ std::function<int()> setup(CLI::App& app) {
   app.add_option("name", o->name, "experiment name: runs configs/NAME.yaml (xor, parity, ...)");
   app.add_option("--runs", o->runs, "number of runs (seeds first-seed, first-seed+1, ...)");
   app.add_option("--first-seed", o->first_seed, "seed of the first run");
-  app.add_option("--config", o->config, "config file instead of configs/NAME.yaml")->check(CLI::ExistingFile);
-  app.add_option("--set", o->sets, "override a config key: section.key=value (repeatable)")->allow_extra_args(false);
+  app.add_option("--config", o->config, "config file (default: configs/NAME.yaml)")->check(CLI::ExistingFile);
+  app.add_option("--set", o->sets, "override a config key: section.key=value (repeatable)")
+      ->allow_extra_args(false)
+      ->check(check_key_value);
   app.add_option("--jobs", o->jobs,
-                 "runs in parallel (default: all cores on the CPU, each run on one thread; 1 on a GPU)");
+                 "runs in parallel (default 0: all cores on the CPU, each run on one thread; 1 on a GPU)")
+      ->default_str("");
   app.add_option("--out", o->out,
                  "experiment folder, one run folder seed-<N>/ per seed (default: <run.out_dir>/<config "
                  "name>-<timestamp>)");
   app.add_option("--published", o->published,
                  "published figures to print beside ours (default: experiments/NAME/published.yaml when it exists)")
       ->check(CLI::ExistingFile);
-  app.add_option("--csv", o->csv, "write one line per run to this CSV file");
+  app.add_option("--csv", o->csv, "write one line per run to this CSV file (default: none)");
   return [o] { return experiment_command(*o); };
 }
 

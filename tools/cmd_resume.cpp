@@ -2,6 +2,7 @@
 // is the run that was never interrupted: stats.jsonl (apart from time_ fields) and
 // best_genome.json come out identical. The rules (which settings may change, stats.jsonl rebuilt
 // from the checkpoint) are the session's (evolution/session.hpp); this file parses and logs.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/parallel.hpp"
+#include "evolution/checkpoint.hpp"
+#include "evolution/report/report.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
 #include "tools/ranks.hpp"
@@ -27,6 +30,8 @@ struct ResumeOptions {
   bool quiet = false;
   bool verbose = false;
   bool trust_plugin = false;
+  bool report = false;
+  double report_seconds = 5.0;
 };
 
 int resume_command(const ResumeOptions& o) {
@@ -40,6 +45,13 @@ int resume_command(const ResumeOptions& o) {
   options.writes_files = ranks().writes();
   if (ranks().writes()) options.reporters.push_back(&log);
   if (Reporter* costs = shard_costs_reporter()) options.reporters.push_back(costs);
+  std::unique_ptr<ReportWriter> live_report;
+  if (o.report && ranks().writes()) {
+    // As `run --report`: the page is kept current while the run goes on, then written once more.
+    const std::string dir = o.out.empty() ? run_folder_of_checkpoint(find_checkpoint(o.from)) : o.out;
+    live_report = std::make_unique<ReportWriter>(dir, ReportOptions{}, o.report_seconds);
+    options.reporters.push_back(live_report.get());
+  }
   StopOnSignal signals;  // before the session: its whole life, not only run()
   // Under MPI rank 0 finds the checkpoint (under the folder's lock) and the others read that one.
   std::string from = o.from;
@@ -73,21 +85,33 @@ int resume_command(const ResumeOptions& o) {
 
   const RunSummary summary = run_until_stopped(session, signals);
   spdlog::info("run folder: {}; checkpoint: {}", summary.run_dir, summary.checkpoint);
+  if (o.report && ranks().writes()) spdlog::info("report: {}", write_report(summary.run_dir));
   return exit_code_for(summary.reason);
 }
 
 std::function<int()> setup(CLI::App& app) {
   auto o = std::make_shared<ResumeOptions>();
   app.add_option("from", o->from, "run folder (its newest checkpoint), checkpoints folder or .gck file")->required();
-  app.add_option("--generations", o->generations, "new generation limit (same as --set run.generations=N)");
+  // -1 stands for "not given": the help says what decides instead.
+  app.add_option("--generations", o->generations,
+                 "new generation limit (default: the checkpoint's run.generations; same as --set run.generations=N)")
+      ->default_str("");
   app.add_option("--set", o->sets, "change a setting that keeps the run exact: " + resumable_keys_text() + " (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--threads", o->threads, "threads, 0 = all cores (same as --set threads=N)");
-  app.add_option("--out", o->out, "write into this run folder instead of the checkpoint's");
+      ->allow_extra_args(false)
+      ->check(check_key_value);
+  app.add_option("--threads", o->threads,
+                 "threads, 0 = all cores (default: the checkpoint's threads; same as --set threads=N)")
+      ->default_str("");
+  app.add_option("--out", o->out, "write into this run folder (default: the checkpoint's own)");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
   app.add_flag("--trust-plugin", o->trust_plugin,
                "load the task plug-in the checkpoint names (native code), even if the file changed since");
+  app.add_flag("--report", o->report,
+               "write RUN_DIR/report.html while the run goes on (a page that reloads itself) and at the end "
+               "(see `ganglion report`)");
+  app.add_option("--report-seconds", o->report_seconds, "with --report: seconds between rewrites of the page")
+      ->check(CLI::PositiveNumber);
   return [o] { return resume_command(*o); };
 }
 

@@ -1,7 +1,8 @@
 // `ganglion run CONFIG`: one evolution run into a run folder (docs/run-folder.md), with one log
 // line per generation. Exit 0 when solved / threshold reached, 3 when the generation limit ran
 // out, 4 when a generation had no valid fitness (run.on_all_invalid), 130 after Ctrl-C or SIGTERM
-// (the current generation finishes and the files are saved).
+// (the current generation finishes and the files are saved). --report keeps RUN_DIR/report.html
+// current while the run goes on (evolution/report/report.hpp, ReportWriter).
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "core/parallel.hpp"
 #include "evolution/report/progress.hpp"
 #include "evolution/report/report.hpp"
+#include "evolution/run_folder.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
 #include "tools/ranks.hpp"
@@ -52,6 +54,7 @@ struct RunOptions {
   bool quiet = false;
   bool verbose = false;
   bool report = false;
+  double report_seconds = 5.0;
   bool force = false;
 };
 
@@ -82,6 +85,13 @@ int run_command(const RunOptions& o) {
     options.reporters.push_back(&log);  // plain log lines when not on a terminal
   }
   if (Reporter* costs = shard_costs_reporter()) options.reporters.push_back(costs);
+  std::unique_ptr<ReportWriter> live_report;
+  if (o.report && ranks().writes()) {
+    // The page is kept current while the run goes on, so the folder is named before it starts.
+    if (options.run_dir.empty()) options.run_dir = default_run_folder(config);
+    live_report = std::make_unique<ReportWriter>(options.run_dir, ReportOptions{}, o.report_seconds);
+    options.reporters.push_back(live_report.get());
+  }
   StopOnSignal signals;  // before the session: its whole life, not only run()
   Session session = Session::start(config, cli_backends(), options);
   shard_costs_into(session.run_dir());
@@ -101,15 +111,25 @@ int run_command(const RunOptions& o) {
 std::function<int()> setup(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   app.add_option("config", o->config, "experiment YAML file (configs/*.yaml)")->required()->check(CLI::ExistingFile);
-  app.add_option("--set", o->sets, "override a config key: section.key=value (repeatable)")->allow_extra_args(false);
-  app.add_option("--seed", o->seed, "the run's seed (same as --set seed=N)");
-  app.add_option("--generations", o->generations, "generation limit (same as --set run.generations=N)");
-  app.add_option("--threads", o->threads, "threads, 0 = all cores (same as --set threads=N)");
+  app.add_option("--set", o->sets, "override a config key: section.key=value (repeatable)")
+      ->allow_extra_args(false)
+      ->check(check_key_value);
+  // -1 stands for "not given": the help names the config key that decides instead.
+  app.add_option("--seed", o->seed, "the run's seed (default: the config's seed; same as --set seed=N)")->default_str("");
+  app.add_option("--generations", o->generations,
+                 "generation limit (default: the config's run.generations; same as --set run.generations=N)")
+      ->default_str("");
+  app.add_option("--threads", o->threads, "threads, 0 = all cores (default: the config's threads; same as --set threads=N)")
+      ->default_str("");
   app.add_option("--out", o->out, "run folder (default: <run.out_dir>/<config name>-<timestamp>); must be empty or new");
   app.add_flag("--force", o->force, "start over in a --out folder that holds a run: delete its files first");
   app.add_flag("-q,--quiet", o->quiet, "only warnings and errors");
   app.add_flag("-v,--verbose", o->verbose, "debug output (per-species lines)");
-  app.add_flag("--report", o->report, "write RUN_DIR/report.html at the end (see `ganglion report`)");
+  app.add_flag("--report", o->report,
+               "write RUN_DIR/report.html while the run goes on (a page that reloads itself) and at the end "
+               "(see `ganglion report`)");
+  app.add_option("--report-seconds", o->report_seconds, "with --report: seconds between rewrites of the page")
+      ->check(CLI::PositiveNumber);
   return [o] { return run_command(*o); };
 }
 

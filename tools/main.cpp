@@ -1,13 +1,19 @@
 // The `ganglion` command line: builds a CLI11 parser from the registered subcommands
 // (tools/command.hpp), runs the chosen one and turns any ganglion::Error into a message on
-// stderr and a non-zero exit code.
+// stderr and a non-zero exit code. The conventions every command gets from here (docs/cli.md):
+// a usage error exits kExitUsage with the message and the command's usage line; `--help` shows
+// every option's default; `ganglion --help` lists the exit codes.
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
+#include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
@@ -23,6 +29,41 @@ std::vector<CommandInfo>& registry() {
   static std::vector<CommandInfo> commands;
   return commands;
 }
+
+std::string exit_codes_text() {
+  std::string text = "Exit codes (docs/cli.md):\n";
+  for (const ExitCodeInfo& e : kExitCodes) text += fmt::format("  {:<5}{}\n", e.code, e.meaning);
+  return text;
+}
+
+// The command a usage error belongs to: the deepest subcommand named on the command line (CLI11
+// may not have reached it when the error came), or the program itself.
+const CLI::App* command_of(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* at = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') break;
+    const CLI::App* sub = nullptr;
+    for (const CLI::App* s : at->get_subcommands([](const CLI::App*) { return true; }))
+      if (s->check_name(word)) sub = s;
+    if (!sub) break;
+    at = sub;
+  }
+  return at;
+}
+
+// `ganglion run: <message>`, the command's usage line and where its help is; exit kExitUsage.
+int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const CLI::App* cmd = command_of(app, argc, argv);
+  std::string path;
+  for (const CLI::App* a = cmd; a; a = a->get_parent()) path = a->get_name() + (path.empty() ? "" : " " + path);
+  std::string usage;
+  std::istringstream help(cmd->get_formatter()->make_help(cmd, path, CLI::AppFormatMode::Normal));
+  for (std::string line; std::getline(help, line);)
+    if (line.rfind("Usage:", 0) == 0) usage = line;
+  std::cerr << path << ": " << e.what() << "\n" << usage << "\nRun `" << path << " --help` for the options.\n";
+  return kExitUsage;
+}
 }  // namespace
 
 void register_command(CommandInfo info) { registry().push_back(std::move(info)); }
@@ -37,6 +78,9 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
   CLI::App app{"Ganglion: NEAT neuroevolution on CPU and CUDA", "ganglion"};
   app.require_subcommand(1);
+  // Every option's help shows its default (commands register after this and inherit it); an
+  // option whose default is "not given" says what that means with ->default_str().
+  app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", std::string("ganglion ") + GANGLION_VERSION);
 
   std::map<std::string, CLI::App*> groups;  // "bench" -> its App, for "bench compile"
@@ -70,10 +114,13 @@ int main(int argc, char** argv) {
     sub->callback([&action, made] { action = *made; });
   }
 
+  app.footer(exit_codes_text());  // after the subcommands, which would inherit it
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == int(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    return usage_error(app, e, argc, argv);
   }
   // Under mpirun / srun: every rank runs the command; an error on any one ends them all, with the
   // rank named (the other ranks would wait for it forever).

@@ -53,6 +53,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -235,6 +236,11 @@ class ControlTask : public Task {
   uint32_t num_inputs() const override { return env_.num_inputs(); }
   uint32_t num_outputs() const override { return env_.num_outputs(); }
   bool solved(double fitness) const override { return fitness >= solve_fitness_; }
+  std::string solve_criterion() const override {
+    std::ostringstream s;
+    s << "fitness >= " << solve_fitness_;
+    return s.str();
+  }
 
   void evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext& ctx,
                 std::vector<double>& fitness) override {

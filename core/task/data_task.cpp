@@ -188,6 +188,14 @@ double DataTask::network_fitness(const float* outputs) const {
   return fitness_from_loss(options_.form, options_.offset, loss);
 }
 
+std::string DataTask::solve_criterion() const {
+  if (options_.solve_loss < 0.0) return "never (no task.solve_loss)";
+  const char* names[] = {"mse", "sse", "mae", "rmse", "bce"};
+  std::ostringstream s;
+  s << "loss (" << names[size_t(options_.loss)] << ") <= " << options_.solve_loss;
+  return s.str();
+}
+
 bool DataTask::solved(double fitness) const {
   if (options_.solve_loss < 0.0) return false;
   return loss_from_fitness(options_.form, options_.offset, fitness) <= options_.solve_loss;

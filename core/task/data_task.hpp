@@ -62,6 +62,7 @@ class DataTask : public Task {
   void evaluate(const PopulationLayout& layout, Evaluator& evaluator, const TaskContext& ctx,
                 std::vector<double>& fitness) override;
   bool solved(double fitness) const override;
+  std::string solve_criterion() const override;
 
   const Dataset* data_set() const override { return &data_; }
   const Dataset& data() const { return data_; }

@@ -78,6 +78,9 @@ class Task {
   // is not a function of fitness alone (XOR: every output on the right side of 0.5) override
   // this; the default asks solved(fitness).
   virtual bool solved_network(uint32_t network, double fitness) const { (void)network; return solved(fitness); }
+  // What solving means, in words, for the run folder's events.jsonl and the report ("loss mse <=
+  // 0.001", "fitness >= 475"); empty: the task does not say (a plug-in that does not override it).
+  virtual std::string solve_criterion() const { return {}; }
   // Fitness sent to the engine must be larger-is-better unless the config says min.
 
   // What the task carries from one generation to the next that changes later results (none for

@@ -78,6 +78,11 @@ DoublePoleNonMarkovTask::DoublePoleNonMarkovTask(ControlOptions options, uint32_
       min_generalization_(min_generalization),
       choice_(choice) {}
 
+std::string DoublePoleNonMarkovTask::solve_criterion() const {
+  return "the generation's champion balances " + std::to_string(long_steps_) + " steps and then " +
+         std::to_string(min_generalization_) + " or more of the 625 generalisation starts";
+}
+
 bool DoublePoleNonMarkovTask::solved_network(uint32_t network, double) const {
   return champion_.solved && int64_t(network) == champion_.network;
 }

@@ -65,6 +65,7 @@ class DoublePoleNonMarkovTask : public DoublePoleTask {
                           ChampionChoice choice = ChampionChoice::Best);
   bool solved(double) const override { return false; }  // only a tested champion solves it
   bool solved_network(uint32_t network, double fitness) const override;
+  std::string solve_criterion() const override;
 
   struct ChampionResult {
     int64_t network = -1;        // index in the last layout, -1 before the first evaluation

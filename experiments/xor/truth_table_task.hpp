@@ -59,6 +59,7 @@ class TruthTableTask : public Task {
     return network < solved_.size() && solved_[network];
   }
   const Dataset* data_set() const override { return &table_; }
+  std::string solve_criterion() const override { return "every output on the right side of 0.5"; }
   // The best possible fitness (every output exact).
   double max_fitness() const { return double(rows()) * double(rows()); }
 
