@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,9 @@ struct GenerationStats {
   double compatibility_threshold = 0.0;
   bool solved = false;
   uint32_t invalid_fitness = 0;  // NaN/Inf fitness values replaced by the worst fitness
+  // The best genome's loss and accuracy, for tasks that measure them (Task::network_metrics).
+  std::optional<double> best_loss;
+  std::optional<double> best_accuracy;
   // Wall-clock seconds, one per GANGLION_GENERATION_TIMES entry: the only non-deterministic content.
 #define GANGLION_TIME_MEMBER(name, in_hist) double time_##name = 0.0;
   GANGLION_GENERATION_TIMES(GANGLION_TIME_MEMBER)

@@ -121,6 +121,53 @@ TEST_CASE("stats.jsonl lines carry exactly the documented keys") {
   CHECK(j["species"][0]["stagnation"] == 1);
 }
 
+TEST_CASE("stats.jsonl has best_loss and best_accuracy only where a task measures them") {
+  GenerationStats s;
+  auto j = nlohmann::ordered_json::parse(stats_to_json(s));
+  CHECK_FALSE(j.contains("best_loss"));
+  CHECK_FALSE(j.contains("best_accuracy"));
+  s.best_loss = 0.25;
+  j = nlohmann::ordered_json::parse(stats_to_json(s));
+  CHECK(j["best_loss"] == 0.25);
+  CHECK_FALSE(j.contains("best_accuracy"));
+  s.best_accuracy = 0.75;
+  s.best_loss = INFINITY;  // no JSON number: null, the key still there
+  j = nlohmann::ordered_json::parse(stats_to_json(s));
+  CHECK(j["best_loss"].is_null());
+  CHECK(j["best_accuracy"] == 0.75);
+  // Before the time_ fields, after invalid_fitness.
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  CHECK(keys[15] == "best_loss");
+  CHECK(keys[16] == "best_accuracy");
+  CHECK(keys[17] == "time_compile");
+}
+
+TEST_CASE("the engine reports the best genome's loss and accuracy, and takes the task's input and output counts") {
+  Config c = xor_yaml(3);
+  c.genome.num_inputs = 0;  // left out: the task's
+  c.genome.num_outputs = 0;
+  c.run.generations = 3;
+  auto task = TaskRegistry::instance().create(c);
+  CpuEvaluator ev(1);
+  Engine engine(c, *task, ev);
+  CHECK(engine.config().genome.num_inputs == 2);
+  CHECK(engine.config().genome.num_outputs == 1);
+  engine.run();
+  for (const auto& s : engine.state().history) {
+    REQUIRE(s.best_loss);
+    REQUIRE(s.best_accuracy);
+    // XOR's fitness is (4 - 4 * mean |error|)^2 and its accuracy a quarter per row.
+    CHECK(s.best_fitness == doctest::Approx((4.0 - 4.0 * *s.best_loss) * (4.0 - 4.0 * *s.best_loss)));
+    CHECK(*s.best_accuracy * 4.0 == doctest::Approx(std::round(*s.best_accuracy * 4.0)));
+  }
+
+  Config wrong = xor_yaml(3);
+  wrong.genome.num_inputs = 3;
+  CHECK_THROWS_WITH_AS(Engine(wrong, *task, ev),
+                       doctest::Contains("task 'xor' has 2 inputs and 1 outputs, but genome.num_inputs = 3"), ConfigError);
+}
+
 TEST_CASE("restoring a state taken after a generation continues exactly") {
   Config c = xor_yaml(7);
   c.run.generations = 30;

@@ -29,7 +29,9 @@
 //    and Config's sections come from their key tables: plug-ins need no yaml-cpp (docs/tasks.md).
 // 4: Config's run and task sections gained keys (run.on_all_invalid, task.plugin_hash,
 //    task.plugin_abi), which moves the members after them.
-#define GANGLION_PLUGIN_ABI_VERSION 4u
+// 5: Task::network_metrics (a new virtual), DataTask's and TaskParams' new members, and
+//    genome.num_inputs / num_outputs defaulting to 0 (the task's counts).
+#define GANGLION_PLUGIN_ABI_VERSION 5u
 
 namespace ganglion {
 
