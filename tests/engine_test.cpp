@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "core/network/cpu_evaluator.hpp"
@@ -261,4 +263,34 @@ TEST_CASE("a task whose shape differs from the genome config is refused") {
   testing::FunctionTask task(3, 1, [](uint32_t, uint32_t) { return 0.0; });
   CpuEvaluator ev(1);
   CHECK_THROWS_WITH_AS(Engine(c, task, ev), doctest::Contains("genome.num_inputs"), ConfigError);
+}
+
+TEST_CASE("the log line shows the best genome's loss and accuracy and tells a threshold from a solution") {
+  std::ostringstream text;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture",
+                                                               std::make_shared<spdlog::sinks::ostream_sink_mt>(text)));
+  LogReporter log;
+  EvolutionState st;
+  GenerationStats s;
+  s.best_loss = 0.125;
+  s.best_accuracy = 0.75;
+  s.solved = true;
+  log.on_generation(s, st, StopReason::Threshold);
+  const std::string threshold = text.str();
+  text.str("");
+  log.on_generation(s, st, StopReason::Solved);
+  const std::string solved = text.str();
+  text.str("");
+  GenerationStats plain;
+  log.on_generation(plain, st, StopReason::None);
+  const std::string none = text.str();
+  spdlog::set_default_logger(previous);
+  CHECK(threshold.find("loss 0.125  accuracy 0.750") != std::string::npos);
+  CHECK(threshold.find("THRESHOLD REACHED") != std::string::npos);
+  CHECK(threshold.find("SOLVED") == std::string::npos);
+  CHECK(solved.find("SOLVED") != std::string::npos);
+  CHECK(solved.find("THRESHOLD") == std::string::npos);
+  CHECK(none.find("loss") == std::string::npos);
+  CHECK(none.find("accuracy") == std::string::npos);
 }
