@@ -1,5 +1,6 @@
 #include "distributed/shard_evaluation.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -74,6 +75,15 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
   solved_.assign(mine.count, 0);
   for (uint32_t i = 0; i < mine.count; ++i)
     solved_[i] = std::isfinite(fitness_[i]) && task_.solved_network(i, fitness_[i]);
+  metric_flags_.assign(mine.count, 0);
+  loss_.assign(mine.count, 0.0);
+  accuracy_.assign(mine.count, 0.0);
+  for (uint32_t i = 0; i < mine.count; ++i) {
+    const NetworkMetrics m = task_.network_metrics(i);
+    metric_flags_[i] = uint8_t((m.loss ? 1u : 0u) | (m.accuracy ? 2u : 0u));
+    loss_[i] = m.loss.value_or(0.0);
+    accuracy_[i] = m.accuracy.value_or(0.0);
+  }
   cost_.evaluate_seconds = seconds_since(t);
 
   t = std::chrono::steady_clock::now();
@@ -81,8 +91,19 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
   for (int r = 0; r < ranks; ++r) counts[size_t(r)] = int(shard_of(n, r, ranks).count);
   world_.allgather(fitness_, out.fitness, counts);
   world_.allgather(solved_, out.solved, counts);
+  world_.allgather(metric_flags_, all_flags_, counts);
+  world_.allgather(loss_, all_loss_, counts);
+  world_.allgather(accuracy_, all_accuracy_, counts);
+  out.metrics.clear();
+  if (std::any_of(all_flags_.begin(), all_flags_.end(), [](uint8_t f) { return f != 0; })) {
+    out.metrics.assign(n, NetworkMetrics{});
+    for (size_t i = 0; i < n; ++i) {
+      if (all_flags_[i] & 1u) out.metrics[i].loss = all_loss_[i];
+      if (all_flags_[i] & 2u) out.metrics[i].accuracy = all_accuracy_[i];
+    }
+  }
   cost_.communicate_seconds = seconds_since(t);
-  cost_.bytes = uint64_t(n - mine.count) * (sizeof(double) + sizeof(uint8_t));
+  cost_.bytes = uint64_t(n - mine.count) * (3 * sizeof(double) + 2 * sizeof(uint8_t));
   cost_.networks = mine.count;
 }
 

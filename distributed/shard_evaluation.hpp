@@ -63,6 +63,9 @@ class ShardEvaluation final : public PopulationEvaluation {
   ShardCost cost_;
   std::vector<double> fitness_;
   std::vector<uint8_t> solved_;
+  // The share's Task::network_metrics: which are present (bit 0 loss, bit 1 accuracy), and values.
+  std::vector<uint8_t> metric_flags_, all_flags_;
+  std::vector<double> loss_, accuracy_, all_loss_, all_accuracy_;
 };
 
 }  // namespace ganglion

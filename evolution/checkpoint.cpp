@@ -1,5 +1,5 @@
-// Checkpoint body (format version 1; docs/checkpoint-format.md, "Body"): eight sections and an
-// optional ninth (TIME) in a fixed order, each read with a bounds-checked reader that names the field on failure.
+// Checkpoint body (format version 1; docs/checkpoint-format.md, "Body"): eight sections and three
+// optional ones (TIME, RTST, METR) in a fixed order, each read with a bounds-checked reader that names the field on failure.
 #include "evolution/checkpoint.hpp"
 
 #include <algorithm>
@@ -123,6 +123,37 @@ std::optional<GenomeRetest> get_retest(BinaryReader& r, const char* what) {
   return t;
 }
 
+// The METR section: each HIST entry's best_loss and best_accuracy, present or not. Written only
+// when some generation has one (a task that measures nothing leaves the checkpoint as it was).
+bool any_metrics(const std::vector<GenerationStats>& history) {
+  for (const auto& s : history)
+    if (s.best_loss || s.best_accuracy) return true;
+  return false;
+}
+
+void put_metrics(BinaryWriter& w, const std::vector<GenerationStats>& history) {
+  w.varint(history.size());
+  for (const auto& s : history) {
+    w.varint((s.best_loss ? 1u : 0u) | (s.best_accuracy ? 2u : 0u));
+    if (s.best_loss) w.f64(*s.best_loss);
+    if (s.best_accuracy) w.f64(*s.best_accuracy);
+  }
+}
+
+void get_metrics(BinaryReader& r, std::vector<GenerationStats>& history) {
+  const size_t at = r.position();
+  const uint64_t count = r.varint("metrics count");
+  if (count != history.size())
+    r.fail_at(at, fmt::format("metrics for {} generations, but HIST holds {}", count, history.size()));
+  for (auto& s : history) {
+    const size_t flags_at = r.position();
+    const uint64_t flags = r.varint("metrics flags");
+    if (flags > 3) r.fail_at(flags_at, fmt::format("metrics flags {}: only 0 to 3 (bit 0: loss, bit 1: accuracy)", flags));
+    if (flags & 1u) s.best_loss = r.f64("best loss");
+    if (flags & 2u) s.best_accuracy = r.f64("best accuracy");
+  }
+}
+
 GenerationStats get_stats(BinaryReader& r) {
   GenerationStats s;
   s.generation = get_u32v(r, "statistics generation");
@@ -244,6 +275,11 @@ Bytes encode_checkpoint(const EvolutionState& st, const CheckpointInfo& c, Threa
     }
     w.end_section(s);
   }
+  if (any_metrics(st.history)) {
+    s = w.begin_section("METR");
+    put_metrics(w, st.history);
+    w.end_section(s);
+  }
   return w.take();
 }
 
@@ -358,7 +394,7 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, Threa
     get_times(time, st.history);
     time.expect_end("section TIME");
   }
-  if (r.remaining() > 0) {  // optional: only runs that re-test their champion write it
+  if (r.next_section_is("RTST")) {  // optional: only runs that re-test their champion write it
     BinaryReader rt = r.section("RTST");
     st.best_retest = get_retest(rt, "best genome's re-test");
     st.solution_retest = get_retest(rt, "solution's re-test");
@@ -370,7 +406,12 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, Threa
       if (rt.boolean("re-test flag")) g.retest_fitness = rt.f64("re-test fitness");
     rt.expect_end("section RTST");
   }
-  r.expect_end("the last section (RTST)");
+  if (r.next_section_is("METR")) {  // optional: only when a generation has a loss or an accuracy
+    BinaryReader metrics = r.section("METR");
+    get_metrics(metrics, st.history);
+    metrics.expect_end("section METR");
+  }
+  r.expect_end("the last section (TIME, RTST or METR)");
   return checkpoint;
 }
 

@@ -49,7 +49,8 @@ Engine::Engine(const Config& config, ExecutionContext& execution, Decoder& decod
 }
 
 Engine::Engine(const Config& config, Task& task, ExecutionContext& execution) : config_(config) {
-  own_evaluation_ = std::make_unique<TaskEvaluation>(config, task, execution);
+  complete_genome_counts(config_, task);
+  own_evaluation_ = std::make_unique<TaskEvaluation>(config_, task, execution);
   own_decoder_ = direct_decoder(config, execution.pool());
   execution_ = &execution;
   decoder_ = own_decoder_.get();
@@ -59,8 +60,9 @@ Engine::Engine(const Config& config, Task& task, ExecutionContext& execution) : 
 }
 
 Engine::Engine(const Config& config, Task& task, Evaluator& evaluator) : config_(config) {
+  complete_genome_counts(config_, task);
   own_execution_ = std::make_unique<ExecutionContext>(config.threads, std::make_unique<EvaluatorBackend>(evaluator));
-  own_evaluation_ = std::make_unique<TaskEvaluation>(config, task, *own_execution_);
+  own_evaluation_ = std::make_unique<TaskEvaluation>(config_, task, *own_execution_);
   own_decoder_ = direct_decoder(config, own_execution_->pool());
   execution_ = own_execution_.get();
   decoder_ = own_decoder_.get();
@@ -119,10 +121,11 @@ StopReason Engine::step() {
   s.time_evaluate = std::max(0.0, seconds_since(t) - result_.time_upload);
   s.time_reporters = reporters_seconds_;
   t = std::chrono::steady_clock::now();
-  if (result_.fitness.size() != n || result_.solved.size() != n)
+  if (result_.fitness.size() != n || result_.solved.size() != n ||
+      (!result_.metrics.empty() && result_.metrics.size() != n))
     throw Error("population evaluation " + evaluation_->name() + " returned " + std::to_string(result_.fitness.size()) +
-                " fitness values and " + std::to_string(result_.solved.size()) + " solved flags for " +
-                std::to_string(n) + " genomes");
+                " fitness values, " + std::to_string(result_.solved.size()) + " solved flags and " +
+                std::to_string(result_.metrics.size()) + " metrics for " + std::to_string(n) + " genomes");
   std::vector<double>& fitness = result_.fitness;
 
   // NaN or infinite fitness: the genome gets the generation's worst finite fitness (0 when none
@@ -205,6 +208,10 @@ StopReason Engine::step() {
     s.best_nodes = counted_nodes(b);
     s.best_connections = b.enabled_connections();
     s.best_genome_id = b.id;
+    if (result_.metrics.size() == n) {
+      s.best_loss = result_.metrics[best].loss;
+      s.best_accuracy = result_.metrics[best].accuracy;
+    }
     if (champion_episodes_ == 0 && (!st.has_best || score_of(b.fitness, config_) > score_of(st.best.fitness, config_))) {
       st.best = b;
       st.has_best = true;

@@ -47,7 +47,8 @@ class Engine {
  public:
   // The run's usual form: `task` evaluated on `execution`'s backend (TaskEvaluation), genomes
   // decoded directly (DirectDecoder), every thread from `execution`, which must outlive the
-  // engine. The task's input and output counts must match config.genome (else ConfigError).
+  // engine. genome.num_inputs / num_outputs left at 0 take the task's counts; given ones must
+  // match them (else ConfigError naming both).
   Engine(const Config& config, Task& task, ExecutionContext& execution);
   // The same on a bare evaluator: the engine makes its own context of config.threads threads
   // around it. The evaluator offers no episode runner, so control tasks run per step; use the

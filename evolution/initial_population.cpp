@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/error.hpp"
 #include "evolution/mutation.hpp"
 
 namespace ganglion {
@@ -15,6 +16,11 @@ struct Shape {
 };
 
 Shape shape_of(const GenomeConfig& c) {
+  // 0 means "the task's": a run made with its task (Engine, Session) has filled the count in.
+  if (c.num_inputs == 0 || c.num_outputs == 0)
+    throw ConfigError(std::string("genome.") + (c.num_inputs == 0 ? "num_inputs" : "num_outputs") +
+                      " is 0 (the task's count), but genomes are being made without a task to take it from; give "
+                      "genome.num_inputs and genome.num_outputs");
   Shape s;
   const int32_t sources = int32_t(c.num_inputs) + (c.bias_node ? 1 : 0);
   s.first_output = sources;

@@ -1,8 +1,7 @@
 #include "evolution/reporter.hpp"
 
-#include <cmath>
-
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include <fcntl.h>
@@ -43,11 +42,15 @@ std::string all_invalid_message(const std::string& task, uint32_t generation, si
 
 void LogReporter::on_generation(const GenerationStats& s, const EvolutionState& state, StopReason reason) {
   (void)state;
-  (void)reason;
-  spdlog::info("gen {:4d}  best {:10.4f}  mean {:10.4f}  species {:3d}  nodes/conns {:5.1f}/{:5.1f}  best {}/{}  "
+  std::string metrics;
+  if (s.best_loss) metrics += fmt::format("  loss {:.4g}", *s.best_loss);
+  if (s.best_accuracy) metrics += fmt::format("  accuracy {:.3f}", *s.best_accuracy);
+  // The threshold is the config's number, not the task's criterion: the line says which was met.
+  const char* mark = reason == StopReason::Threshold ? "  THRESHOLD REACHED" : s.solved ? "  SOLVED" : "";
+  spdlog::info("gen {:4d}  best {:10.4f}{}  mean {:10.4f}  species {:3d}  nodes/conns {:5.1f}/{:5.1f}  best {}/{}  "
                "evals {:8d}  {:7.3f}s{}",
-               s.generation, s.best_fitness, s.mean_fitness, s.species.size(), s.mean_nodes, s.mean_connections,
-               s.best_nodes, s.best_connections, s.evaluations, s.time_total, s.solved ? "  SOLVED" : "");
+               s.generation, s.best_fitness, metrics, s.mean_fitness, s.species.size(), s.mean_nodes,
+               s.mean_connections, s.best_nodes, s.best_connections, s.evaluations, s.time_total, mark);
   if (s.retest_fitness) spdlog::debug("gen {:4d}  champion re-test {:10.4f}", s.generation, *s.retest_fitness);
   if (s.invalid_fitness)
     spdlog::warn("gen {}: {} genome(s) had NaN or infinite fitness and were given the generation's worst fitness",
@@ -89,6 +92,9 @@ std::string stats_to_json(const GenerationStats& s) {
   if (s.retest_fitness)  // only runs that re-test their champion (run.champion_episodes) have it
     j["retest_fitness"] = std::isfinite(*s.retest_fitness) ? nlohmann::ordered_json(*s.retest_fitness)
                                                            : nlohmann::ordered_json(nullptr);
+  // Only for tasks that measure them; a loss that is not finite has no JSON number, so it is null.
+  if (s.best_loss) j["best_loss"] = std::isfinite(*s.best_loss) ? nlohmann::ordered_json(*s.best_loss) : nullptr;
+  if (s.best_accuracy) j["best_accuracy"] = *s.best_accuracy;
 #define GANGLION_TIME_KEY(name, in_hist) j["time_" #name] = s.time_##name;
   GANGLION_GENERATION_TIMES(GANGLION_TIME_KEY)
 #undef GANGLION_TIME_KEY

@@ -33,8 +33,8 @@ std::string trim(std::string s) {
   return s;
 }
 
-std::unique_ptr<Task> make_task(const SessionBackends& backends, const Config& config) {
-  return backends.make_task ? backends.make_task(config) : TaskRegistry::instance().create(config);
+std::unique_ptr<Task> make_task(const SessionBackends& backends, Config& config) {
+  return backends.make_task ? backends.make_task(config) : TaskRegistry::instance().create(config, &config.task.params);
 }
 
 std::unique_ptr<ExecutionContext> make_execution(const SessionBackends& backends, const Config& config) {
@@ -201,8 +201,17 @@ struct Session::Impl {
 
   // The task, execution context and engine come before any file, so that a bad config or a missing device
   // leaves no folder behind. (Resume restores the task's state between the two.)
-  void make_task_for(const Config& config, const SessionBackends& backends) {
+  // A new run completes its config from the task (Session::start). A resumed run keeps the
+  // checkpoint's config as it is: the run folder's other checkpoints hold that text, and a
+  // resume from one of them compares it with config.yaml.
+  void make_task_for(Config& config, const SessionBackends& backends) {
     task = make_task(backends, config);
+    if (!task) throw Error("session: the task factory returned no task");
+    complete_genome_counts(config, *task);
+  }
+  void make_task_for_resume(const Config& config, const SessionBackends& backends) {
+    Config copy = config;
+    task = make_task(backends, copy);
     if (!task) throw Error("session: the task factory returned no task");
   }
   void make_engine_for(const Config& config, const SessionBackends& backends) {
@@ -334,7 +343,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
     impl->reason = stopped;
     if (options.writes_files) complete_finished_folder(impl->run_dir, ck.state);
     impl->lock.reset();
-    impl->make_task_for(config, backends);
+    impl->make_task_for_resume(config, backends);
     impl->make_engine_for(config, backends);
     impl->engine->restore(std::move(ck.state));
     return Session(std::move(impl));
@@ -344,7 +353,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
                             "pass --generations N with N > {} to run further",
                             file, done, config.run.generations, done));
 
-  impl->make_task_for(config, backends);
+  impl->make_task_for_resume(config, backends);
   try {
     impl->task->restore_state(ck.info.task_state);
   } catch (const Error& e) {

@@ -39,8 +39,10 @@ namespace ganglion {
 struct SessionBackends {
   // Required: the execution context for a config (its `backend`, `threads`, `cuda.*`).
   std::function<ExecutionContext(const Config&)> make_execution;
-  // The task for a config; empty: TaskRegistry::instance().create (built-ins and plug-ins).
-  std::function<std::unique_ptr<Task>(const Config&)> make_task;
+  // The task for a config; empty: TaskRegistry::instance().create (built-ins and plug-ins). It may
+  // complete config.task.params with the keys the task took at their defaults, so that a new
+  // run's config.yaml lists them (TaskRegistry::create's effective_params).
+  std::function<std::unique_ptr<Task>(Config&)> make_task;
   // How a generation is evaluated; empty: TaskEvaluation (the task on the execution context's
   // backend, in this process). A distributed run passes one that spreads the work over its ranks
   // (distributed/shard_evaluation.hpp). The task and execution context outlive what it returns.
@@ -105,6 +107,9 @@ class Session {
  public:
   // A new run of `config`: creates the run folder and writes config.yaml; generation 0 exists.
   // The run gets a fresh run.id (config().run.id), recorded in config.yaml and every checkpoint.
+  // Its config is completed from the task: genome.num_inputs / num_outputs left at 0 become the
+  // task's, and the task's keys left out are recorded at their defaults (config() and config.yaml
+  // list every key the run uses).
   static Session start(const Config& config, const SessionBackends& backends, const SessionOptions& options = {});
   // Resumes from a run folder (its newest checkpoint), a checkpoints folder or a .gck file, with
   // `overrides` ("key=value", each checked by apply_resume_override). The limit run.generations

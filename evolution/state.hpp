@@ -89,6 +89,9 @@ struct GenerationStats {
   // The champion re-test (run.champion_episodes): the fitness over fresh episodes of this
   // generation's re-tested genome (its best, or its best solver); empty when the run re-tests none.
   std::optional<double> retest_fitness;
+  // The best genome's loss and accuracy, for tasks that measure them (Task::network_metrics).
+  std::optional<double> best_loss;
+  std::optional<double> best_accuracy;
   // Wall-clock seconds, one per GANGLION_GENERATION_TIMES entry: the only non-deterministic content.
 #define GANGLION_TIME_MEMBER(name, in_hist) double time_##name = 0.0;
   GANGLION_GENERATION_TIMES(GANGLION_TIME_MEMBER)

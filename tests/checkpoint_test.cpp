@@ -100,6 +100,10 @@ TEST_CASE("an EvolutionState survives encode and decode field for field") {
   CHECK(b.restarts == st.restarts);
   REQUIRE(b.history.size() == st.history.size());
   for (size_t i = 0; i < st.history.size(); ++i) CHECK(stats_to_json(b.history[i]) == stats_to_json(st.history[i]));
+  // XOR measures a loss and an accuracy (the METR section).
+  REQUIRE(b.history[0].best_loss);
+  CHECK(*b.history[0].best_loss == *st.history[0].best_loss);
+  REQUIRE(b.history[0].best_accuracy);
   // Everything that is stored comes back: encoding the decoded state gives the same bytes.
   CHECK(encode_checkpoint(b, back.info) == body);
 

@@ -238,7 +238,7 @@ TEST_CASE("out-of-range values name the key and the allowed range") {
   };
   const Case cases[] = {
       {"population_size: 1\n", "population_size: value 1 is out of range", "an integer in [2, 100000000]"},
-      {"genome:\n  num_outputs: 0\n", "genome.num_outputs: value 0", "an integer in [1, 16777216]"},
+      {"genome:\n  num_outputs: 16777217\n", "genome.num_outputs: value 16777217", "an integer in [0, 16777216]"},
       {"genome:\n  conn_add_prob: 1.5\n", "genome.conn_add_prob: value 1.5", "a number in [0, 1]"},
       {"genome:\n  node_add_prob: -0.1\n", "genome.node_add_prob: value -0.1", "a number in [0, 1]"},
       {"genome:\n  weight:\n    replace_rate: 2\n", "genome.weight.replace_rate: value 2.0", "a number in [0, 1]"},
@@ -1057,6 +1057,9 @@ TEST_CASE("a run that cannot fit in memory is refused when its config is loaded,
   CHECK(parse_error("population_size: 100000000\ngenome:\n  num_hidden: 1000\n") == "");
   // The estimate itself: XOR's initial genome has 4 nodes and 3 connections; none has none.
   Config c;
+  CHECK(estimate_population_memory(c).nodes == 3);  // counts left to the task: at least one each
+  c.genome.num_inputs = 2;
+  c.genome.num_outputs = 1;
   PopulationEstimate est = estimate_population_memory(c);
   CHECK(est.nodes == 4);
   CHECK(est.connections == 3);

@@ -14,6 +14,8 @@ TEST_CASE("crossover of identical parents gives the parent") {
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   InnovationHistory h;
   Genome p = testing::grown_genome(gc, seed, 25, h, 42);
   Rng rng(seed);
@@ -28,6 +30,8 @@ TEST_CASE("unequal parents: the child's genes are exactly the fitter parent's in
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   InnovationHistory h;
   Genome a = testing::grown_genome(gc, seed, 20, h, 1);
   Genome b = testing::grown_genome(gc, seed + 1, 20, h, 2);
@@ -46,6 +50,8 @@ TEST_CASE("equal parents: union of genes without duplicate pairs or cycles") {
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   for (int k = 0; k < 20; ++k) {
     InnovationHistory h;
     Genome a = testing::grown_genome(gc, seed + 2 * k, 15, h, 1);

@@ -1,5 +1,6 @@
-// Data tasks (core/task/data_task.hpp): CSV loading and its errors, losses, one batched activation
-// of every network on every row, and the regression task built from a config.
+// Data tasks (core/task/data_task.hpp): CSV loading and its errors, losses and accuracy, one
+// batched activation of every network on every row, the metrics of each network, and the
+// regression task built from a config.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -167,4 +168,91 @@ TEST_CASE("the regression task from its config; bad keys and files are refused c
   std::remove(path.c_str());
   CHECK(msg.find("ganglion-data-task-test-bad.csv:3") != std::string::npos);
   CHECK(msg.find("2 columns, expected 3") != std::string::npos);
+}
+
+TEST_CASE("cross-entropy over classes and accuracy, with hand-computed values") {
+  // Two rows, two classes; outputs (logits) 0 and ln 3: softmax (1/4, 3/4).
+  const float outputs[] = {0.0f, float(std::log(3.0)), 0.0f, float(std::log(3.0))};
+  const float targets[] = {0.0f, 1.0f, 1.0f, 0.0f};  // row 0 is class 1, row 1 class 0
+  CHECK(compute_loss(Loss::CrossEntropy, outputs, targets, 2, 2) ==
+        Approx((-std::log(0.75) - std::log(0.25)) / 2.0));
+  CHECK(data_accuracy(outputs, targets, 2, 2) == 0.5);  // row 0 right, row 1 wrong
+  // Large outputs do not overflow (log-sum-exp).
+  const float big[] = {1000.0f, 0.0f};
+  const float first[] = {1.0f, 0.0f};
+  CHECK(compute_loss(Loss::CrossEntropy, big, first, 1, 2) == Approx(0.0));
+  // One output: the side of 0.5; NaN is never right.
+  const float one[] = {0.9f, 0.2f, 0.6f, NAN};
+  const float one_t[] = {1.0f, 0.0f, 0.0f, 0.0f};
+  CHECK(data_accuracy(one, one_t, 4, 1) == 0.5);
+  const float nan2[] = {NAN, 0.0f};
+  CHECK(data_accuracy(nan2, first, 1, 2) == 0.0);
+  CHECK(std::isnan(compute_loss(Loss::CrossEntropy, nan2, first, 1, 2)));
+  CHECK(std::isnan(loss_from_fitness(FitnessForm::Accuracy, 0.0, 0.5)));
+  CHECK(csv_column_count("# comment\n\n x, y ,class\n1,2,3\n") == 3);
+  CHECK(csv_column_count("# only a comment\n") == 0);
+}
+
+TEST_CASE("a classification data task: fitness accuracy, solve_accuracy and the metrics of each network") {
+  Dataset d = parse_csv_dataset("-1,0\n-2,0\n1,1\n2,1\n", "side.csv", 1, 1);
+  DataTaskOptions options;
+  options.loss = Loss::Mse;
+  options.form = FitnessForm::Accuracy;
+  options.solve_accuracy = 1.0;
+  REQUIRE(options.classification());
+  DataTask task("side", d, options);
+  // y = x (rows right: x=1, x=2, and x=-1, x=-2 both below 0.5: all 4), y = -x (none), y = 0.6 (half).
+  PopulationLayout layout = testing::layout_of({testing::linear_genome(1, 1, {{1.0f, 0.0f}}),
+                                                testing::linear_genome(2, 1, {{-1.0f, 0.0f}}),
+                                                testing::linear_genome(3, 1, {{0.0f, 0.6f}})});
+  CpuEvaluator evaluator(1);
+  evaluator.load(layout);
+  std::vector<double> fitness;
+  task.evaluate(layout, evaluator, TaskContext{}, fitness);
+  CHECK(fitness == std::vector<double>{1.0, 0.0, 0.5});
+  CHECK(task.solved_network(0, fitness[0]));
+  CHECK_FALSE(task.solved_network(2, fitness[2]));
+  const NetworkMetrics m = task.network_metrics(2);
+  REQUIRE(m.loss);
+  REQUIRE(m.accuracy);
+  CHECK(*m.accuracy == 0.5);
+  CHECK(*m.loss == Approx((0.36 + 0.36 + 0.16 + 0.16) / 4.0));  // mse of 0.6 against 0, 0, 1, 1
+  // A regression (mse, no accuracy criterion) measures the loss only.
+  DataTask regression("fit", d, DataTaskOptions{});
+  regression.evaluate(layout, evaluator, TaskContext{}, fitness);
+  CHECK(regression.network_metrics(0).loss);
+  CHECK_FALSE(regression.network_metrics(0).accuracy);
+  CHECK_FALSE(regression.network_metrics(7).loss);  // no such network
+
+  DataTaskOptions ce;
+  ce.loss = Loss::CrossEntropy;
+  CHECK(error_of([&] { DataTask("one", d, ce); }).find("ce (cross-entropy over classes) needs a target column per class") !=
+        std::string::npos);
+}
+
+TEST_CASE("the regression task takes its counts from the file when neither it nor genome gives them") {
+  Config config = load_config("configs/spirals.yaml");
+  CHECK(config.genome.num_inputs == 0);  // the config leaves them out
+  ConfigValue effective;
+  auto task = TaskRegistry::instance().create(config, &effective);
+  CHECK(task->num_inputs() == 2);
+  CHECK(task->num_outputs() == 1);
+  complete_genome_counts(config, *task);
+  CHECK(config.genome.num_inputs == 2);
+  CHECK(config.genome.num_outputs == 1);
+  // Every key the task took, at its default where the config left it out.
+  REQUIRE(effective.find("inputs"));
+  CHECK(effective.find("inputs")->text() == "2");
+  REQUIRE(effective.find("solve_loss"));
+  CHECK(effective.find("solve_loss")->text() == "-1.0");
+  CHECK(effective.find("loss")->text() == "bce");  // given: as written
+
+  Config wrong = load_config("configs/spirals.yaml", {"genome.num_outputs=2"});
+  auto two = TaskRegistry::instance().create(wrong);  // targets: genome's 2, so 1 input column
+  CHECK(two->num_outputs() == 2);
+  CHECK(two->num_inputs() == 1);
+  Config mismatch = load_config("configs/spirals.yaml", {"genome.num_inputs=3", "task.inputs=2"});
+  auto task2 = TaskRegistry::instance().create(mismatch);
+  CHECK(error_of([&] { complete_genome_counts(mismatch, *task2); })
+            .find("task 'regression' has 2 inputs and 1 outputs, but genome.num_inputs = 3") != std::string::npos);
 }

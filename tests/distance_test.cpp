@@ -14,6 +14,8 @@ TEST_CASE("distance is zero to itself and symmetric") {
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   for (bool nodes : {false, true}) {
     SpeciationConfig sc;
     sc.include_node_genes = nodes;
@@ -72,6 +74,8 @@ TEST_CASE("within_threshold decides exactly as the full distance, early exits in
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   gc.num_inputs = 3;
   gc.num_outputs = 2;
   gc.weight.mutate_power = 2.5;

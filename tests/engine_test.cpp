@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "core/network/cpu_evaluator.hpp"
@@ -120,6 +122,53 @@ TEST_CASE("stats.jsonl lines carry exactly the documented keys") {
                                          "time_speciate", "time_reporters", "time_total"});
   CHECK(j["species"][0]["id"] == 3);
   CHECK(j["species"][0]["stagnation"] == 1);
+}
+
+TEST_CASE("stats.jsonl has best_loss and best_accuracy only where a task measures them") {
+  GenerationStats s;
+  auto j = nlohmann::ordered_json::parse(stats_to_json(s));
+  CHECK_FALSE(j.contains("best_loss"));
+  CHECK_FALSE(j.contains("best_accuracy"));
+  s.best_loss = 0.25;
+  j = nlohmann::ordered_json::parse(stats_to_json(s));
+  CHECK(j["best_loss"] == 0.25);
+  CHECK_FALSE(j.contains("best_accuracy"));
+  s.best_accuracy = 0.75;
+  s.best_loss = INFINITY;  // no JSON number: null, the key still there
+  j = nlohmann::ordered_json::parse(stats_to_json(s));
+  CHECK(j["best_loss"].is_null());
+  CHECK(j["best_accuracy"] == 0.75);
+  // Before the time_ fields, after invalid_fitness.
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  CHECK(keys[15] == "best_loss");
+  CHECK(keys[16] == "best_accuracy");
+  CHECK(keys[17] == "time_compile");
+}
+
+TEST_CASE("the engine reports the best genome's loss and accuracy, and takes the task's input and output counts") {
+  Config c = xor_yaml(3);
+  c.genome.num_inputs = 0;  // left out: the task's
+  c.genome.num_outputs = 0;
+  c.run.generations = 3;
+  auto task = TaskRegistry::instance().create(c);
+  CpuEvaluator ev(1);
+  Engine engine(c, *task, ev);
+  CHECK(engine.config().genome.num_inputs == 2);
+  CHECK(engine.config().genome.num_outputs == 1);
+  engine.run();
+  for (const auto& s : engine.state().history) {
+    REQUIRE(s.best_loss);
+    REQUIRE(s.best_accuracy);
+    // XOR's fitness is (4 - 4 * mean |error|)^2 and its accuracy a quarter per row.
+    CHECK(s.best_fitness == doctest::Approx((4.0 - 4.0 * *s.best_loss) * (4.0 - 4.0 * *s.best_loss)));
+    CHECK(*s.best_accuracy * 4.0 == doctest::Approx(std::round(*s.best_accuracy * 4.0)));
+  }
+
+  Config wrong = xor_yaml(3);
+  wrong.genome.num_inputs = 3;
+  CHECK_THROWS_WITH_AS(Engine(wrong, *task, ev),
+                       doctest::Contains("task 'xor' has 2 inputs and 1 outputs, but genome.num_inputs = 3"), ConfigError);
 }
 
 TEST_CASE("restoring a state taken after a generation continues exactly") {
@@ -360,4 +409,32 @@ TEST_CASE("the champion re-test of a real control task is the same on 1 and 2 th
   CHECK(retests[0] == retests[1]);
   REQUIRE(best[0]);
   CHECK(best[0] == best[1]);
+TEST_CASE("the log line shows the best genome's loss and accuracy and tells a threshold from a solution") {
+  std::ostringstream text;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture",
+                                                               std::make_shared<spdlog::sinks::ostream_sink_mt>(text)));
+  LogReporter log;
+  EvolutionState st;
+  GenerationStats s;
+  s.best_loss = 0.125;
+  s.best_accuracy = 0.75;
+  s.solved = true;
+  log.on_generation(s, st, StopReason::Threshold);
+  const std::string threshold = text.str();
+  text.str("");
+  log.on_generation(s, st, StopReason::Solved);
+  const std::string solved = text.str();
+  text.str("");
+  GenerationStats plain;
+  log.on_generation(plain, st, StopReason::None);
+  const std::string none = text.str();
+  spdlog::set_default_logger(previous);
+  CHECK(threshold.find("loss 0.125  accuracy 0.750") != std::string::npos);
+  CHECK(threshold.find("THRESHOLD REACHED") != std::string::npos);
+  CHECK(threshold.find("SOLVED") == std::string::npos);
+  CHECK(solved.find("SOLVED") != std::string::npos);
+  CHECK(solved.find("THRESHOLD") == std::string::npos);
+  CHECK(none.find("loss") == std::string::npos);
+  CHECK(none.find("accuracy") == std::string::npos);
 }

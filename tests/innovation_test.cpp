@@ -14,6 +14,8 @@ using namespace ganglion;
 namespace {
 Genome base_genome(InnovationHistory& h) {
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   reserve_initial_ids(gc, h);
   Rng rng(7);
   return make_initial_genome(gc, 1, rng);
@@ -99,6 +101,8 @@ TEST_CASE("splitting one connection twice in one child gives two distinct nodes"
   Genome a = base_genome(h);
   a.connections.resize(1);  // only 0 -> 3 (innovation 0)
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   Rng rng(3);
   begin_generation(h);
   PendingIds p;
@@ -118,6 +122,8 @@ TEST_CASE("mutations then resolution give a valid genome with no pending ids") {
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   InnovationHistory h;
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   Genome g = testing::grown_genome(gc, seed, 40, h);
   validate_genome(g, "grown");
   for (const auto& n : g.nodes) CHECK(!is_pending_node(n.id));

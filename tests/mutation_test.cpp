@@ -30,6 +30,8 @@ TEST_CASE("add node keeps the function of an identity network at the moment of t
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   gc.num_inputs = 3;
   gc.num_outputs = 2;
   gc.activation_default = Activation::Identity;
@@ -56,6 +58,8 @@ TEST_CASE("add connection: no duplicates, no cycles when feed-forward, recurrent
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   for (bool ff : {true, false}) {
     GenomeConfig gc;
+    gc.num_inputs = 2;  // what a run takes from its task (XOR)
+    gc.num_outputs = 1;
     gc.feed_forward = ff;
     InnovationHistory h;
     Genome g = testing::grown_genome(gc, seed, 10, h);
@@ -93,6 +97,8 @@ TEST_CASE("creates_cycle") {
 
 TEST_CASE("delete node removes its connections; delete connection removes one") {
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   InnovationHistory h;
   Genome g = testing::grown_genome(gc, 99, 20, h);
   Rng rng(5);
@@ -110,6 +116,8 @@ TEST_CASE("weight mutation respects bounds and rates") {
   const uint64_t seed = testing::test_seed();
   MESSAGE("GANGLION_TEST_SEED=" << seed);
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   gc.weight.min_value = -1.0;
   gc.weight.max_value = 1.0;
   gc.weight.mutate_power = 5.0;
@@ -132,6 +140,8 @@ TEST_CASE("weight mutation respects bounds and rates") {
 
 TEST_CASE("single structural mutation makes at most one") {
   GenomeConfig gc;
+  gc.num_inputs = 2;  // what a run takes from its task (XOR)
+  gc.num_outputs = 1;
   gc.single_structural_mutation = true;
   gc.node_add_prob = 0.5;
   gc.conn_add_prob = 0.5;

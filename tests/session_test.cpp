@@ -271,3 +271,30 @@ TEST_CASE("an experiment over 3 seeds keeps one run folder per seed, each the si
   o.runs = 0;
   CHECK_THROWS_AS(run_experiment(short_xor(6), o, backends()), Error);
 }
+
+TEST_CASE("a new run's config.yaml lists the task's keys at their defaults and the counts taken from the task") {
+  ScratchDir dir("session-complete");
+  const std::string out = dir / "run";
+  Config config = load_config(source_dir() + "/configs/spirals.yaml",
+                              {"population_size=20", "backend=cpu", "threads=1", "run.generations=3"});
+  REQUIRE(config.genome.num_inputs == 0);  // left out of the file
+  Session s = Session::start(config, backends(), into(out));
+  CHECK(s.config().genome.num_inputs == 2);
+  CHECK(s.config().genome.num_outputs == 1);
+  s.run();
+  const Config written = load_config(out + "/config.yaml");
+  CHECK(written.genome.num_inputs == 2);
+  CHECK(written.genome.num_outputs == 1);
+  for (const char* key : {"file", "loss", "fitness", "solve_accuracy", "targets", "inputs", "fitness_offset", "solve_loss"})
+    CHECK_MESSAGE(written.task.params.find(key), key);
+  CHECK(written.task.params.find("solve_loss")->text() == "-1.0");
+  // The written config runs the same run, and resumes (its task keys are the checkpoint's).
+  CHECK(fixed_keys_that_differ(written, s.config()).empty());
+  // The data task's metrics reach stats.jsonl.
+  const std::string stats = read_text(out + "/stats.jsonl");
+  CHECK(stats.find("\"best_loss\":") != std::string::npos);
+  CHECK(stats.find("\"best_accuracy\":") != std::string::npos);
+  Session more = Session::resume(out, {"run.generations=4"}, backends());
+  CHECK(more.run() == StopReason::GenerationLimit);
+  CHECK(lines_of(read_text(out + "/stats.jsonl")) == 4);
+}

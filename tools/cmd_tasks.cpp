@@ -46,7 +46,7 @@ int list_tasks(const TasksArgs& args) {
       note = e.what();  // e.g. a data task that needs a file: its keys were still read
     }
     std::cout << name << "  -  " << info->description << "\n";
-    if (!shape.empty()) std::cout << "    network: " << shape << " (set genome.num_inputs / num_outputs to match)\n";
+    if (!shape.empty()) std::cout << "    network: " << shape << " (genome.num_inputs / num_outputs: these, or left out)\n";
     if (params.known().empty()) std::cout << "    (no keys of its own)\n";
     std::vector<std::string> seen;
     for (const auto& [key, def] : params.known()) {

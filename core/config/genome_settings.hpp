@@ -50,8 +50,8 @@ struct GeneAttributeConfig {
 // Weights: the paper mutates the weights of 80% of children; each weight is then perturbed (90%)
 // or replaced (10%).
 #define GANGLION_GENOME_SETTINGS(KEY, SUB)                                                                       \
-  KEY(uint32_t, num_inputs, 2, range(1, 1u << 24), fixed, "input nodes (the bias node not counted)")              \
-  KEY(uint32_t, num_outputs, 1, range(1, 1u << 24), fixed, "output nodes")                                        \
+  KEY(uint32_t, num_inputs, 0, range(0, 1u << 24), fixed, "input nodes (the bias node not counted); 0: the task's") \
+  KEY(uint32_t, num_outputs, 0, range(0, 1u << 24), fixed, "output nodes; 0: the task's")                         \
   KEY(uint32_t, num_hidden, 0, range(0, 1u << 24), fixed, "hidden nodes in the initial genomes")                  \
   KEY(bool, bias_node, true, any(), fixed, "an always-1 input node, as in the NEAT paper")                        \
   KEY(bool, feed_forward, true, any(), fixed, "false allows recurrent and self connections")                      \

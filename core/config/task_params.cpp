@@ -40,8 +40,22 @@ TaskParams::TaskParams(const ConfigValue& params, std::string origin, std::strin
                       describe(params_));
 }
 
+void TaskParams::note_default(const std::string& key, ConfigValue value) {
+  if (params_.is_map() && params_.find(key)) return;
+  for (const auto& d : defaults_)
+    if (d.first == key) return;
+  defaults_.emplace_back(key, std::move(value));
+}
+
+ConfigValue TaskParams::with_defaults() const {
+  ConfigValue out = params_.is_map() ? params_ : ConfigValue::map(params_.place());
+  for (const auto& d : defaults_) out.append(d.first, d.second);
+  return out;
+}
+
 double TaskParams::get_double(const std::string& key, double def, double min_value, double max_value) {
   known_.emplace_back(key, format_double(def));
+  note_default(key, ConfigValue::scalar(format_double(def)));
   const RealRange range{min_value, max_value};
   return get_param<double>(params_, origin_, key, def, range.text(), [&](const ConfigValue& n) {
     double v = decode_double(n);
@@ -52,6 +66,7 @@ double TaskParams::get_double(const std::string& key, double def, double min_val
 
 int64_t TaskParams::get_int(const std::string& key, int64_t def, int64_t min_value, int64_t max_value) {
   known_.emplace_back(key, std::to_string(def));
+  note_default(key, ConfigValue::scalar(std::to_string(def)));
   return get_param<int64_t>(params_, origin_, key, def, int_range_text<int64_t>(min_value, max_value),
                             [&](const ConfigValue& n) {
                               int64_t v = decode_integer<int64_t>(n);
@@ -63,12 +78,14 @@ int64_t TaskParams::get_int(const std::string& key, int64_t def, int64_t min_val
 
 bool TaskParams::get_bool(const std::string& key, bool def) {
   known_.emplace_back(key, def ? "true" : "false");
+  note_default(key, ConfigValue::scalar(def ? "true" : "false"));
   return get_param<bool>(params_, origin_, key, def, "true or false",
                          [](const ConfigValue& n) { return decode_bool(n); });
 }
 
 std::string TaskParams::get_string(const std::string& key, const std::string& def) {
   known_.emplace_back(key, def.empty() ? "''" : def);
+  note_default(key, ConfigValue::scalar(def));  // read back raw, as a string; "" is written quoted
   return get_param<std::string>(params_, origin_, key, def, "a string",
                                 [](const ConfigValue& n) { return decode_string(n, true); });
 }

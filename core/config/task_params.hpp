@@ -26,12 +26,19 @@ class TaskParams {
   void finish() const;
   // Keys asked for so far with their defaults as text (for `ganglion tasks`).
   const std::vector<std::pair<std::string, std::string>>& known() const { return known_; }
+  // The task's keys as the task took them: the given ones as written, then every key asked for
+  // and not given, at its default (what a run folder's config.yaml records, so that it lists every
+  // key the run used).
+  ConfigValue with_defaults() const;
 
  private:
+  void note_default(const std::string& key, ConfigValue value);
+
   ConfigValue params_;
   std::string origin_;
   std::string task_;
   std::vector<std::pair<std::string, std::string>> known_;
+  std::vector<std::pair<std::string, ConfigValue>> defaults_;  // keys asked for and not given
 };
 
 }  // namespace ganglion

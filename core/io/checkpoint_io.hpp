@@ -145,6 +145,8 @@ class BinaryReader {
   BinaryReader blob(const char* what);
   // The next section; its tag must be `tag`.
   BinaryReader section(const char tag[4]);
+  // Whether the next section's tag is `tag` (optional sections: the reader then takes it).
+  bool next_section_is(const char tag[4]) const { return remaining() >= 4 && std::memcmp(p_ + pos_, tag, 4) == 0; }
   // Throws unless every byte was consumed (trailing garbage is corruption too).
   void expect_end(const char* what) const;
 

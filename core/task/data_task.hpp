@@ -27,28 +27,54 @@ struct Dataset {
 Dataset parse_csv_dataset(const std::string& text, const std::string& origin, uint32_t num_inputs,
                           uint32_t num_targets);
 Dataset load_csv_dataset(const std::string& path, uint32_t num_inputs, uint32_t num_targets);
+// The number of cells of the text's first line that is not blank or a comment (0 when there is
+// none): what a task that is told only some of the counts takes the rest from.
+uint32_t csv_column_count(const std::string& text);
 
-enum class Loss : uint8_t { Mse, Sse, Mae, Rmse, BinaryCrossEntropy };
-// How a loss becomes a larger-is-better fitness.
+// The config words of each, in enum order: `loss: mse | sse | mae | rmse | bce | ce`.
+enum class Loss : uint8_t {
+  Mse,
+  Sse,
+  Mae,
+  Rmse,
+  BinaryCrossEntropy,  // bce: per output, targets 0/1, outputs read as probabilities (clamped to [1e-7, 1 - 1e-7])
+  CrossEntropy,        // ce: per row, the softmax of the outputs against the targets (one-hot or a distribution)
+};
+// How a loss becomes a larger-is-better fitness: `fitness: negative | inverse | offset | accuracy`.
 enum class FitnessForm : uint8_t {
   Negative,  // -loss
   Inverse,   // 1 / (1 + loss)
   Offset,    // offset - loss (the NEAT paper's XOR: 4 - sum of squared errors)
+  Accuracy,  // the share of rows classified right (data_accuracy), whatever the loss
 };
+const std::vector<std::string>& loss_names();
+const std::vector<std::string>& fitness_form_names();
 
-// Loss of one network's outputs [rows][k] against targets [rows][k].
+// Loss of one network's outputs [rows][k] against targets [rows][k]. NaN outputs give a NaN loss.
 double compute_loss(Loss loss, const float* outputs, const float* targets, size_t rows, uint32_t k);
+// The share of rows (in [0, 1]) a network classifies right. One output (k = 1): the output and the
+// target lie on the same side of 0.5. Several (k > 1): the largest output is at the target's
+// largest value (one-hot classes; the first of equal values). A NaN output is never right.
+double data_accuracy(const float* outputs, const float* targets, size_t rows, uint32_t k);
 double fitness_from_loss(FitnessForm form, double offset, double loss);
+// NaN for FitnessForm::Accuracy, whose fitness says nothing of the loss.
 double loss_from_fitness(FitnessForm form, double offset, double fitness);
 
 struct DataTaskOptions {
   Loss loss = Loss::Mse;
   FitnessForm form = FitnessForm::Negative;
-  double offset = 0.0;      // for FitnessForm::Offset
-  double solve_loss = -1.0; // solved when loss <= solve_loss; negative: never
+  double offset = 0.0;          // for FitnessForm::Offset
+  double solve_loss = -1.0;     // solved when loss <= solve_loss; negative: no such criterion
+  double solve_accuracy = -1.0; // solved when accuracy >= solve_accuracy; negative: no such criterion
+  // Whether the task is a classification, whose accuracy is measured and reported (stats.jsonl's
+  // best_accuracy): a classification loss (bce, ce), fitness: accuracy or a solve_accuracy.
+  bool classification() const {
+    return loss == Loss::BinaryCrossEntropy || loss == Loss::CrossEntropy || form == FitnessForm::Accuracy ||
+           solve_accuracy >= 0.0;
+  }
 };
 
-// Reads loss, fitness, fitness_offset and solve_loss from the task section.
+// Reads loss, fitness, fitness_offset, solve_loss and solve_accuracy from the task section.
 DataTaskOptions read_data_task_options(TaskParams& params, const std::string& origin, const DataTaskOptions& defaults);
 
 // evaluate() expects the evaluator to hold the layout already (the engine loads it).
@@ -63,6 +89,12 @@ class DataTask : public Task {
                 std::vector<double>& fitness) override;
   bool solved(double fitness) const override;
   std::string solve_criterion() const override;
+  // With a solve_accuracy (or fitness: accuracy), from the most recent evaluate()'s loss and
+  // accuracy; otherwise solved(fitness), which a subclass with a fitness of its own overrides.
+  bool solved_network(uint32_t network, double fitness) const override;
+  // The loss (options().loss) of network n in the most recent evaluate(), and its accuracy when
+  // the task is a classification.
+  NetworkMetrics network_metrics(uint32_t network) const override;
 
   const Dataset* data_set() const override { return &data_; }
   const Dataset& data() const { return data_; }
@@ -76,6 +108,10 @@ class DataTask : public Task {
   std::string name_;
   Dataset data_;
   DataTaskOptions options_;
+
+ private:
+  std::vector<double> loss_;      // per network of the last evaluate()
+  std::vector<double> accuracy_;  // per network, when options_.classification()
 };
 
 }  // namespace ganglion

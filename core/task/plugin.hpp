@@ -31,7 +31,9 @@
 // 4: Config's run and task sections gained keys (run.on_all_invalid, task.plugin_hash,
 //    task.plugin_abi), which moves the members after them.
 // 5: Task gained the episode hooks (random_starts, play_episodes, fitness_of_episodes,
-//    protocol_tests) and Config's run section run.champion_episodes.
+//    protocol_tests), network_metrics and solve_criterion; Config's run section
+//    run.champion_episodes; DataTask's and TaskParams' new members; genome.num_inputs /
+//    num_outputs defaulting to 0 (the task's counts).
 #define GANGLION_PLUGIN_ABI_VERSION 5u
 
 namespace ganglion {

@@ -23,7 +23,7 @@ TaskEvaluation::TaskEvaluation(const Config& config, Task& task, ExecutionContex
     throw ConfigError(where + ": task '" + task.name() + "' has " + std::to_string(task.num_inputs()) + " inputs and " +
                       std::to_string(task.num_outputs()) + " outputs, but genome.num_inputs = " +
                       std::to_string(config.genome.num_inputs) + " and genome.num_outputs = " +
-                      std::to_string(config.genome.num_outputs) + "; set them to the task's");
+                      std::to_string(config.genome.num_outputs) + "; set them to the task's, or leave them out to take the task's");
 }
 
 void TaskEvaluation::evaluate(const PopulationView& population, PopulationFitness& out) {
@@ -42,6 +42,13 @@ void TaskEvaluation::evaluate(const PopulationView& population, PopulationFitnes
   out.solved.assign(n, 0);
   for (size_t i = 0; i < n; ++i)
     out.solved[i] = std::isfinite(out.fitness[i]) && task_.solved_network(uint32_t(i), out.fitness[i]);
+  out.metrics.assign(n, NetworkMetrics{});
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    out.metrics[i] = task_.network_metrics(uint32_t(i));
+    any = any || out.metrics[i].loss || out.metrics[i].accuracy;
+  }
+  if (!any) out.metrics.clear();
 }
 
 }  // namespace ganglion

@@ -31,6 +31,9 @@ struct PopulationView {
 struct PopulationFitness {
   std::vector<double> fitness;  // NaN or infinite values are the engine's to report
   std::vector<uint8_t> solved;  // 1: this genome solves the task (Task::solved_network)
+  // What the task measured besides fitness (Task::network_metrics): one entry per genome, or
+  // empty when the task measures nothing; the engine reports the best genome's.
+  std::vector<NetworkMetrics> metrics;
   // Seconds of evaluate() spent handing the networks to the backend (Evaluator::load: the copy to
   // the device on CUDA), reported apart from the rest of the evaluation; 0 when not measured.
   double time_upload = 0.0;

@@ -43,7 +43,7 @@ std::vector<std::string> TaskRegistry::names() const {
   return out;
 }
 
-std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
+std::unique_ptr<Task> TaskRegistry::create(const Config& config, ConfigValue* effective_params) const {
   // `task: {python: "module:factory"}` is a task written in Python: only the Python module can
   // make it (its session hands in its own task maker), so a C++ program refuses it by name.
   if (const ConfigValue* py = config.task.params.find("python"))
@@ -70,7 +70,26 @@ std::unique_ptr<Task> TaskRegistry::create(const Config& config) const {
   TaskParams params(config.task.params, config.source, config.task.name);
   auto task = info->factory(config, params);
   params.finish();
+  if (effective_params) *effective_params = params.with_defaults();
   return task;
+}
+
+void complete_genome_counts(Config& config, const Task& task) {
+  const uint32_t inputs = task.num_inputs(), outputs = task.num_outputs();
+  const bool inputs_differ = config.genome.num_inputs != 0 && config.genome.num_inputs != inputs;
+  const bool outputs_differ = config.genome.num_outputs != 0 && config.genome.num_outputs != outputs;
+  if (inputs_differ || outputs_differ) {
+    std::string given;
+    if (inputs_differ) given = "genome.num_inputs = " + std::to_string(config.genome.num_inputs);
+    if (outputs_differ)
+      given += (given.empty() ? "" : " and ") + std::string("genome.num_outputs = ") +
+               std::to_string(config.genome.num_outputs);
+    throw ConfigError((config.source.empty() ? std::string("config") : config.source) + ": task '" + task.name() +
+                      "' has " + std::to_string(inputs) + " inputs and " + std::to_string(outputs) + " outputs, but " +
+                      given + "; set them to the task's, or leave them out to take the task's");
+  }
+  config.genome.num_inputs = inputs;
+  config.genome.num_outputs = outputs;
 }
 
 }  // namespace ganglion

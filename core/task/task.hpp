@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,14 @@ struct TaskContext {
   Backend* backend() const;   // execution's backend, or nullptr
 };
 
+// What a task measured of one network besides its fitness: the loss, and the accuracy of a
+// classification (the share of rows right, in [0, 1]). stats.jsonl's best_loss and best_accuracy
+// are the generation's best genome's; a task without such figures leaves them empty.
+struct NetworkMetrics {
+  std::optional<double> loss;
+  std::optional<double> accuracy;
+};
+
 class Task {
  public:
   virtual ~Task() = default;
@@ -81,6 +90,9 @@ class Task {
   // What solving means, in words, for the run folder's events.jsonl and the report ("loss mse <=
   // 0.001", "fitness >= 475"); empty: the task does not say (a plug-in that does not override it).
   virtual std::string solve_criterion() const { return {}; }
+  // The loss and accuracy of network n of the most recent evaluate() call, for tasks that measure
+  // them (data tasks); the default measures nothing.
+  virtual NetworkMetrics network_metrics(uint32_t network) const { (void)network; return {}; }
   // Fitness sent to the engine must be larger-is-better unless the config says min.
 
   // What the task carries from one generation to the next that changes later results (none for
@@ -142,12 +154,17 @@ class TaskRegistry {
   const TaskInfo* find(const std::string& name) const;
   std::vector<std::string> names() const;
   // Creates the task named by config.task (checking its keys strictly); unknown names give a
-  // ConfigError with "did you mean".
-  std::unique_ptr<Task> create(const Config& config) const;
+  // ConfigError with "did you mean". `effective_params`, when given, receives the task's keys as
+  // the task took them, defaults included (TaskParams::with_defaults), for the run's config.yaml.
+  std::unique_ptr<Task> create(const Config& config, ConfigValue* effective_params = nullptr) const;
 
  private:
   std::vector<TaskInfo> tasks_;
 };
+
+// Completes a config from the task made for it: genome.num_inputs and num_outputs left at 0 (not
+// given) become the task's counts; given ones must equal them, else a ConfigError naming both.
+void complete_genome_counts(Config& config, const Task& task);
 
 struct TaskRegistration {
   explicit TaskRegistration(TaskInfo info) { TaskRegistry::instance().add(std::move(info)); }

@@ -39,19 +39,35 @@ class TruthTableTask : public Task {
     evaluator.activate(inputs_.data(), r, InputMode::Shared, outputs_.data());
     fitness.assign(n, 0.0);
     solved_.assign(n, 0);
+    error_.assign(n, 0.0);
+    accuracy_.assign(n, 0.0);
     for (size_t k = 0; k < n; ++k) {
       double error = 0.0;
       bool right = true;
+      size_t rows_right = 0;
       for (size_t row = 0; row < r; ++row) {
         const double out = outputs_[k * r + row];
         const double target = targets_[row];
         error += std::fabs(out - target);
-        right = right && (target > 0.5 ? out > 0.5 : out < 0.5);
+        const bool row_right = target > 0.5 ? out > 0.5 : out < 0.5;
+        right = right && row_right;
+        rows_right += row_right;
       }
       const double score = double(r) - error;
       fitness[k] = score * score;  // NaN outputs stay NaN: the engine reports them
       solved_[k] = right && std::isfinite(error);
+      error_[k] = r ? error / double(r) : 0.0;
+      accuracy_[k] = r ? double(rows_right) / double(r) : 0.0;
     }
+  }
+
+  NetworkMetrics network_metrics(uint32_t network) const override {
+    NetworkMetrics m;
+    if (network < error_.size()) {
+      m.loss = error_[network];  // mean absolute error
+      m.accuracy = accuracy_[network];
+    }
+    return m;
   }
 
   bool solved_network(uint32_t network, double fitness) const override {
@@ -71,6 +87,8 @@ class TruthTableTask : public Task {
   Dataset table_;  // inputs_ and targets_ as a table, for data_set()
   std::vector<float> outputs_;
   std::vector<uint8_t> solved_;
+  std::vector<double> error_;     // per network: mean |output - target|
+  std::vector<double> accuracy_;  // per network: share of rows on the right side of 0.5
 };
 
 // The N-bit parity table: 2^N rows, target 1 when an odd number of inputs is 1.

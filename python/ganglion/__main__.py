@@ -27,7 +27,8 @@ def _log_end(session, quiet):
     best = s["best"]
     print(f"{s['reason']} after {s['generations']} generation(s), {s['evaluations']} evaluations, "
           f"{s['seconds']:.2f}s; best genome {best.id}: fitness {best.fitness:.6g}"
-          f"{' (solves the task)' if s['solved'] else ''}", file=sys.stderr)
+          f"{' (reached run.fitness_threshold)' if s['reason'] == 'threshold' else ' (solves the task)' if s['solved'] else ''}",
+          file=sys.stderr)
     print(f"run folder: {s['run_dir']}", file=sys.stderr)
 
 

@@ -147,7 +147,7 @@ class PySession {
     SessionBackends b;
     b.make_execution = make_execution_context;
     PyObject* raw = task.ptr();  // borrowed: start/resume hold the caller's reference while they run
-    b.make_task = [this, raw](const Config& config) { return make_session_task(config, py::handle(raw), &task_); };
+    b.make_task = [this, raw](Config& config) { return make_session_task(config, py::handle(raw), &task_); };
     return b;
   }
 

@@ -275,7 +275,7 @@ void PythonTask::restore_state(const std::string& state) {
   object_.attr("restore_state")(py::bytes(state));
 }
 
-std::unique_ptr<Task> make_session_task(const Config& config, py::handle task_object, PythonTask** made) {
+std::unique_ptr<Task> make_session_task(Config& config, py::handle task_object, PythonTask** made) {
   const std::string where = config.source.empty() ? std::string("config") : config.source;
   const ConfigValue* spec = config.task.params.find("python");
   if (!task_object.is_none()) {
@@ -298,7 +298,7 @@ std::unique_ptr<Task> make_session_task(const Config& config, py::handle task_ob
   if (!TaskRegistry::instance().find(config.task.name) && config.task.name == "python")
     throw ConfigError(where + ": task.name: this run's task is a Python object, which a config cannot name; pass it "
                       "again: ganglion.Session.resume(RUN_DIR, task=...)");
-  return TaskRegistry::instance().create(config);
+  return TaskRegistry::instance().create(config, &config.task.params);
 }
 
 void bind_task(py::module_& m) {

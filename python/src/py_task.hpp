@@ -61,6 +61,6 @@ class PythonTask final : public Task {
 // by task.python ("module:factory", called with the task's other keys); else a built-in by name.
 // `made` is set to the PythonTask when one is made (the session asks it whether a step failed in
 // Python code). Needs the GIL.
-std::unique_ptr<Task> make_session_task(const Config& config, py::handle task_object, PythonTask** made);
+std::unique_ptr<Task> make_session_task(Config& config, py::handle task_object, PythonTask** made);
 
 }  // namespace ganglion::python
