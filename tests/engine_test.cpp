@@ -409,6 +409,8 @@ TEST_CASE("the champion re-test of a real control task is the same on 1 and 2 th
   CHECK(retests[0] == retests[1]);
   REQUIRE(best[0]);
   CHECK(best[0] == best[1]);
+}
+
 TEST_CASE("the log line shows the best genome's loss and accuracy and tells a threshold from a solution") {
   std::ostringstream text;
   auto previous = spdlog::default_logger();

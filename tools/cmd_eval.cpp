@@ -157,8 +157,8 @@ GANGLION_COMMAND(
                      "data tasks: a CSV of inputs and targets in the task's columns (default: the task's own data)");
       app.add_option("--out", a->out,
                      "write the outputs (data) or the episodes (control) as CSV to FILE; '-': to stdout, the "
-                     "summary to stderr");
-      app.add_option("--episodes", a->episodes, "control tasks: fresh episodes to play")
+                     "summary to stderr (default: no CSV, the summary only)");
+      app.add_option("--episodes", a->episodes, "control tasks: fresh episodes to play (default 100)")
           ->check(CLI::Range(1u, 1000000u))
           ->capture_default_str();
       app.add_option("--seed", a->seed, "control tasks: the seed the episodes' starts are drawn from")

@@ -275,10 +275,12 @@ double DataTask::network_fitness(const float* outputs) const {
 }
 
 std::string DataTask::solve_criterion() const {
-  if (options_.solve_loss < 0.0) return "never (no task.solve_loss)";
-  const char* names[] = {"mse", "sse", "mae", "rmse", "bce"};
+  if (options_.solve_loss < 0.0 && options_.solve_accuracy < 0.0)
+    return "never (no task.solve_loss or task.solve_accuracy)";
   std::ostringstream s;
-  s << "loss (" << names[size_t(options_.loss)] << ") <= " << options_.solve_loss;
+  if (options_.solve_loss >= 0.0) s << "loss (" << loss_names()[size_t(options_.loss)] << ") <= " << options_.solve_loss;
+  if (options_.solve_loss >= 0.0 && options_.solve_accuracy >= 0.0) s << " and ";
+  if (options_.solve_accuracy >= 0.0) s << "accuracy >= " << options_.solve_accuracy;
   return s.str();
 }
 

@@ -13,17 +13,6 @@ namespace ganglion {
 
 namespace {
 
-const char* loss_word(Loss loss) {
-  switch (loss) {
-    case Loss::Mse: return "mse";
-    case Loss::Sse: return "sse";
-    case Loss::Mae: return "mae";
-    case Loss::Rmse: return "rmse";
-    case Loss::BinaryCrossEntropy: return "bce";
-  }
-  return "mse";
-}
-
 // The genome must have the task's inputs and outputs; the message names both and the genome.
 void check_shape(const Genome& genome, const Task& task, const std::string& genome_origin, const std::string& config) {
   const uint32_t inputs = genome.count(NodeKind::Input), outputs = genome.count(NodeKind::Output);
@@ -66,7 +55,7 @@ DataEvaluation evaluate_on_data(Task& task, const PopulationLayout& one, const G
   // kind (truth tables) is scored with the mean absolute error.
   const auto* data_task = dynamic_cast<const DataTask*>(&task);
   const DataTaskOptions o = data_task ? data_task->options() : DataTaskOptions{Loss::Mae, FitnessForm::Negative};
-  d.loss_name = loss_word(o.loss);
+  d.loss_name = loss_names()[size_t(o.loss)];
   d.loss = compute_loss(o.loss, d.outputs.data(), d.data.targets.data(), rows, d.data.num_targets);
   d.accuracy = binary_accuracy(d.outputs, d.data.targets);
   if (data_task) {
