@@ -6,8 +6,10 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -144,9 +146,36 @@ class LayoutPacker {
     offset_ = align_up(offset_ + v.size() * sizeof(T));
   }
   size_t bytes() const { return offset_; }
+  // One thread copies a small layout; a large one (a population of 100,000 networks and up, tens
+  // to hundreds of MB) is cut into pieces that several threads copy, since one core's memcpy into
+  // pinned memory is the slowest part of an upload.
   void copy_to(unsigned char* staging) const {
+    constexpr size_t kPiece = size_t(4) << 20;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned workers = offset_ < 4 * kPiece ? 1u : std::min(8u, cores);
+    if (workers == 1) {
+      for (const auto& it : items_)
+        if (it.bytes) std::memcpy(staging + it.offset, it.host, it.bytes);
+      return;
+    }
+    struct Piece {
+      const void* from;
+      size_t bytes, to;
+    };
+    std::vector<Piece> pieces;
     for (const auto& it : items_)
-      if (it.bytes) std::memcpy(staging + it.offset, it.host, it.bytes);
+      for (size_t at = 0; at < it.bytes; at += kPiece)
+        pieces.push_back(
+            {static_cast<const unsigned char*>(it.host) + at, std::min(kPiece, it.bytes - at), it.offset + at});
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < pieces.size();)
+        std::memcpy(staging + pieces[i].to, pieces[i].from, pieces[i].bytes);
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
   }
   void point_into(const unsigned char* device) const {
     for (const auto& it : items_) *it.device_ptr = it.bytes ? device + it.offset : nullptr;
@@ -261,8 +290,10 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     const size_t bytes = std::max<size_t>(packer.bytes(), 1);
     // The previous load's copy may still read the staging buffer.
     GANGLION_CUDA_CHECK(cudaStreamSynchronize(stream_->get()));
-    staging_.reserve(bytes);
-    layout_buffer_.reserve(bytes);
+    // A quarter more than asked when the buffers must grow, so that a population whose networks
+    // grow generation after generation does not pin and allocate anew every generation.
+    if (bytes > staging_.capacity()) staging_.reserve(bytes + bytes / 4);
+    if (bytes > layout_buffer_.capacity()) layout_buffer_.reserve(bytes + bytes / 4);
     packer.copy_to(staging_.get());
     GANGLION_CUDA_CHECK(
         cudaMemcpyAsync(layout_buffer_.get(), staging_.get(), bytes, cudaMemcpyHostToDevice, stream_->get()));

@@ -66,8 +66,6 @@ class CudaEvaluator : public Evaluator {
   virtual std::string last_plan() const = 0;
   // Device time of the last activate()'s kernels alone (CUDA events), in milliseconds.
   virtual double last_kernel_ms() const = 0;
-  // Device memory held now (layout, state, scratch), in bytes.
-  virtual size_t device_bytes() const = 0;
   // Overrides of the dispatcher's rules for the following activate() calls (benchmarks).
   virtual void set_tuning(const PlanTuning& tuning) = 0;
 

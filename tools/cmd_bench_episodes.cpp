@@ -29,6 +29,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include "core/config/config.hpp"
@@ -177,6 +179,8 @@ struct PathResult {
   std::string evaluator;  // the evaluator's name
   std::string task;       // the task's name
   std::vector<GenerationRow> rows;
+  size_t device_bytes = 0;    // the evaluator's device memory after the last generation
+  size_t host_peak_bytes = 0;  // the process's peak resident memory after this path
 };
 
 Config path_config(const Options& o, const PathSpec& p) {
@@ -238,6 +242,9 @@ PathResult run_path(const Options& o, const PathSpec& p) {
                  row.total_ms);
     r.rows.push_back(std::move(row));
   }
+  r.device_bytes = execution.backend().evaluator().device_bytes();
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) r.host_peak_bytes = size_t(usage.ru_maxrss) * 1024;  // Linux: KiB
   return r;
 }
 
@@ -385,6 +392,15 @@ int bench_command(const Options& o) {
     notes.push_back("x vs TensorNEAT: '-' because its figure is for cartpole, population 10000, 500 steps, "
                     "1 episode, and this run's workload differs");
   for (const auto& n : notes) std::printf("%s\n", n.c_str());
+
+  // Memory per genome: the process's peak (all paths so far, so the first path's figure is its own)
+  // and the device memory the evaluator holds.
+  const double genomes = double(std::max<int64_t>(1, o.population));
+  for (const auto& r : results)
+    if (r.skipped.empty())
+      std::printf("memory, %s: host peak %.0f MiB (%.0f bytes per genome), device %.0f MiB (%.0f bytes per genome)\n",
+                  r.spec.label, double(r.host_peak_bytes) / 1048576.0, double(r.host_peak_bytes) / genomes,
+                  double(r.device_bytes) / 1048576.0, double(r.device_bytes) / genomes);
 
   // Same seed, same code: the populations stay identical exactly as long as every fitness does.
   std::vector<const PathResult*> ran;

@@ -36,6 +36,8 @@ class Evaluator {
   // cudaStream_t); work that wrote the inputs on another stream must be ordered before it (DLPack's
   // `stream` argument does that). It returns when the outputs are written.
   virtual int device() const { return -1; }
+  // Device memory the evaluator holds now (layout, state, scratch), in bytes; 0 for host evaluators.
+  virtual size_t device_bytes() const { return 0; }
   virtual void* stream() const { return nullptr; }
   virtual void activate_device(const float* inputs, size_t rows, InputMode mode, float* outputs) {
     (void)inputs, (void)rows, (void)mode, (void)outputs;
