@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/allocator.hpp"
 #include "core/error.hpp"
 #include "tools/command.hpp"
 #include "tools/ranks.hpp"
@@ -76,6 +77,8 @@ int main(int argc, char** argv) {
   // Logs go to stderr so that stdout carries only a command's product (an export, a table).
   spdlog::set_default_logger(spdlog::stderr_color_mt("ganglion"));
   spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
+  // Before anything allocates much: evolution frees and allocates a population every generation.
+  ganglion::tune_allocator_for_evolution();
   CLI::App app{"Ganglion: NEAT neuroevolution on CPU and CUDA", "ganglion"};
   app.require_subcommand(1);
   // Every option's help shows its default (commands register after this and inherit it); an
