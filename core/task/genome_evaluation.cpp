@@ -23,14 +23,13 @@ void check_shape(const Genome& genome, const Task& task, const std::string& geno
                       std::to_string(task.num_outputs()) + " outputs: the genome is of another task or config");
 }
 
-// Classification: every target 0 or 1. Then the share of outputs on the target's side of 0.5.
-std::optional<double> binary_accuracy(const std::vector<float>& outputs, const std::vector<float>& targets) {
-  if (targets.empty()) return std::nullopt;
-  for (float t : targets)
-    if (t != 0.0f && t != 1.0f) return std::nullopt;
-  size_t right = 0;
-  for (size_t i = 0; i < targets.size(); ++i) right += (outputs[i] >= 0.5f) == (targets[i] == 1.0f);
-  return double(right) / double(targets.size());
+// The accuracy the tasks report in training (data_accuracy, stats.jsonl's best_accuracy), for a
+// classification: a DataTask that classifies, or targets that are all 0 or 1 (truth tables).
+std::optional<double> accuracy_of(const DataTask* task, const DataEvaluation& d) {
+  const std::vector<float>& t = d.data.targets;
+  const bool binary = !t.empty() && std::all_of(t.begin(), t.end(), [](float v) { return v == 0.0f || v == 1.0f; });
+  if (!binary && !(task && task->options().classification())) return std::nullopt;
+  return data_accuracy(d.outputs.data(), t.data(), d.data.rows(), d.data.num_targets);
 }
 
 DataEvaluation evaluate_on_data(Task& task, const PopulationLayout& one, const GenomeEvaluationOptions& options) {
@@ -57,7 +56,7 @@ DataEvaluation evaluate_on_data(Task& task, const PopulationLayout& one, const G
   const DataTaskOptions o = data_task ? data_task->options() : DataTaskOptions{Loss::Mae, FitnessForm::Negative};
   d.loss_name = loss_names()[size_t(o.loss)];
   d.loss = compute_loss(o.loss, d.outputs.data(), d.data.targets.data(), rows, d.data.num_targets);
-  d.accuracy = binary_accuracy(d.outputs, d.data.targets);
+  d.accuracy = accuracy_of(data_task, d);
   if (data_task) {
     d.fitness = fitness_from_loss(o.form, o.offset, d.loss);
     d.solved = data_task->solved(d.fitness);

@@ -41,8 +41,8 @@ struct DataEvaluation {
   double loss = 0.0;           // compute_loss() of the task's loss
   double fitness = 0.0;        // fitness_from_loss() of the task's fitness form
   bool solved = false;         // loss <= task.solve_loss (when set)
-  // When every target is 0 or 1 (classification): the share of output values on the target's
-  // side of 0.5. Empty for other targets.
+  // For a classification (a data task that classifies, or every target 0 or 1): the share of rows
+  // classified right, as training measures it (data_accuracy). Empty otherwise.
   std::optional<double> accuracy;
 };
 

@@ -156,11 +156,15 @@ py::object DeviceArray::dlpack(const py::object& stream) const {
   return py::reinterpret_steal<py::object>(capsule);
 }
 
+py::tuple DeviceArray::shape_tuple() const {
+  py::tuple t(shape_.size());
+  for (size_t i = 0; i < shape_.size(); ++i) t[i] = py::int_(shape_[i]);
+  return t;
+}
+
 py::dict DeviceArray::cuda_array_interface() const {
   py::dict d;
-  py::tuple shape(shape_.size());
-  for (size_t i = 0; i < shape_.size(); ++i) shape[i] = py::int_(shape_[i]);
-  d["shape"] = shape;
+  d["shape"] = shape_tuple();
   d["typestr"] = "<f4";
   d["data"] = py::make_tuple(py::int_(reinterpret_cast<uintptr_t>(storage_->data)), false);
   d["strides"] = py::none();
@@ -184,12 +188,7 @@ void bind_dlpack(py::module_& m) {
       "float32 memory on a CUDA device, as Population.activate returns it for inputs on the device. Hand it to any "
       "DLPack consumer without a copy (cupy.from_dlpack(a), torch.from_dlpack(a)) or through "
       "__cuda_array_interface__; numpy.asarray(a) copies it to the host.")
-      .def_property_readonly("shape",
-                             [](const DeviceArray& a) {
-                               py::tuple t(a.shape().size());
-                               for (size_t i = 0; i < a.shape().size(); ++i) t[i] = py::int_(a.shape()[i]);
-                               return t;
-                             })
+      .def_property_readonly("shape", &DeviceArray::shape_tuple)
       .def_property_readonly("dtype", [](const DeviceArray&) { return py::dtype::of<float>(); })
       .def_property_readonly("device", &DeviceArray::device, "The CUDA device ordinal.")
       .def("__len__", [](const DeviceArray& a) { return a.shape().empty() ? 0 : a.shape()[0]; })

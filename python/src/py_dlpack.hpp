@@ -75,6 +75,7 @@ class DeviceArray {
   float* data() const;
   int device() const;
   const std::vector<py::ssize_t>& shape() const { return shape_; }
+  py::tuple shape_tuple() const;  // as Python sees it
   size_t size() const;
   py::object dlpack(const py::object& stream) const;   // a "dltensor" capsule
   py::dict cuda_array_interface() const;                // version 3
