@@ -20,6 +20,8 @@ enum class Purpose : uint64_t {
   Bench = 6,
   Champion = 7,  // a run's champion re-test on fresh episodes (run.champion_episodes), per generation
   Evaluate = 8,  // `ganglion eval`'s episodes of one genome (evaluate_genome), per --seed
+  Island = 9,     // islands mode: island r's seed (r > 0; island 0 keeps the run's)
+  Migration = 10,  // islands mode with topology random: where each island sends, per generation
 };
 
 GANGLION_HD GANGLION_INLINE uint64_t splitmix64(uint64_t& x) {

@@ -1,6 +1,7 @@
 #include "distributed/mpi_world.hpp"
 
 #include <cstdlib>
+#include <limits>
 
 #include <mpi.h>
 
@@ -76,6 +77,22 @@ void MpiWorld::allgather(const std::vector<double>& mine, std::vector<double>& a
 void MpiWorld::allgather(const std::vector<uint8_t>& mine, std::vector<uint8_t>& all,
                          const std::vector<int>& counts) const {
   allgather_of(mine, all, counts, MPI_UINT8_T, rank_);
+}
+
+std::vector<std::string> MpiWorld::allgather_bytes(const std::string& mine) const {
+  if (mine.size() > size_t(std::numeric_limits<int>::max()))
+    throw Error("MPI: allgather of " + std::to_string(mine.size()) + " bytes on rank " + std::to_string(rank_) +
+                ": more than one call moves");
+  int length = int(mine.size());
+  std::vector<int> counts(size_t(size_), 0);
+  check(MPI_Allgather(&length, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (lengths)");
+  const std::vector<int> at = displacements(counts);
+  std::string all(size_t(at.back()) + size_t(counts.back()), '\0');
+  check(MPI_Allgatherv(mine.data(), length, MPI_CHAR, all.data(), counts.data(), at.data(), MPI_CHAR, MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+  std::vector<std::string> out(static_cast<size_t>(size_));
+  for (size_t r = 0; r < out.size(); ++r) out[r] = all.substr(size_t(at[r]), size_t(counts[r]));
+  return out;
 }
 
 std::vector<double> MpiWorld::gather(const std::vector<double>& mine) const {

@@ -35,6 +35,8 @@ class MpiWorld {
   // Every rank's `mine`, concatenated in rank order into `all`; counts[r] is rank r's length.
   void allgather(const std::vector<double>& mine, std::vector<double>& all, const std::vector<int>& counts) const;
   void allgather(const std::vector<uint8_t>& mine, std::vector<uint8_t>& all, const std::vector<int>& counts) const;
+  // Every rank's bytes, in rank order, on every rank (any lengths).
+  std::vector<std::string> allgather_bytes(const std::string& mine) const;
   // Every rank's `mine` (each of the same length), concatenated in rank order, on rank 0; empty
   // on the others.
   std::vector<double> gather(const std::vector<double>& mine) const;

@@ -54,14 +54,31 @@ std::string ShardEvaluation::name() const {
   return "task '" + task_.name() + "' sharded over " + std::to_string(world_.size()) + " MPI ranks";
 }
 
+NetworkRange ShardEvaluation::decoded_networks(uint32_t n) const {
+  const Shard mine = shard_of(n, world_.rank(), world_.size());
+  return {mine.first, mine.count};
+}
+
 void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitness& out) {
   const auto n = uint32_t(population.genomes.size());
   const int ranks = world_.size();
   const Shard mine = shard_of(n, world_.rank(), ranks);
   auto t = std::chrono::steady_clock::now();
-  std::vector<uint32_t> which(mine.count);
-  std::iota(which.begin(), which.end(), mine.first);
-  const PopulationLayout share = select_networks(population.layout, which);
+  // The engine decoded only this rank's share (decoded_networks); a caller that decoded them all
+  // gets the share selected.
+  PopulationLayout selected;
+  const bool decoded_share = population.first_network == mine.first && population.layout.num_networks == mine.count;
+  if (!decoded_share) {
+    if (population.first_network != 0 || population.layout.num_networks != n)
+      throw Error("shard evaluation: the layout holds networks [" + std::to_string(population.first_network) + ", " +
+                  std::to_string(population.first_network + population.layout.num_networks) + "), rank " +
+                  std::to_string(world_.rank()) + "'s share is [" + std::to_string(mine.first) + ", " +
+                  std::to_string(mine.first + mine.count) + ")");
+    std::vector<uint32_t> which(mine.count);
+    std::iota(which.begin(), which.end(), mine.first);
+    selected = select_networks(population.layout, which);
+  }
+  const PopulationLayout& share = decoded_share ? population.layout : selected;
   Evaluator& evaluator = execution_.backend().evaluator();
   evaluator.load(share);
   fitness_.assign(mine.count, 0.0);

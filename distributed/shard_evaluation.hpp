@@ -51,6 +51,8 @@ class ShardEvaluation final : public PopulationEvaluation {
   ShardEvaluation(const Config& config, Task& task, ExecutionContext& execution, const MpiWorld& world);
   std::string name() const override;
   void evaluate(const PopulationView& population, PopulationFitness& out) override;
+  // This rank's share: the engine decodes only its networks.
+  NetworkRange decoded_networks(uint32_t n) const override;
   // Every rank re-tests the champion itself (it is one network, and the result is the same on all).
   bool random_starts() const override { return task_.random_starts(); }
   RetestResult retest(const PopulationLayout& one, uint64_t seed, uint32_t episodes) override;

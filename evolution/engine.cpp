@@ -97,17 +97,24 @@ StopReason Engine::step() {
 
   // Decode and evaluate.
   auto t = std::chrono::steady_clock::now();
-  decoder_->decode(st.genomes, layout_);
+  // Every genome's network, or the share this process evaluates (a distributed run's rank).
+  const NetworkRange decoded = evaluation_->decoded_networks(uint32_t(n));
+  if (uint64_t(decoded.first) + decoded.count > n)
+    throw Error("population evaluation " + evaluation_->name() + " asked for networks [" +
+                std::to_string(decoded.first) + ", " + std::to_string(uint64_t(decoded.first) + decoded.count) +
+                ") of " + std::to_string(n) + " genomes");
+  if (decoded.first == 0 && decoded.count == n) decoder_->decode(st.genomes, layout_);
+  else decoder_->decode_range(st.genomes, decoded.first, decoded.count, layout_);
   s.time_compile = seconds_since(t);
-  if (layout_.num_networks != n)
+  if (layout_.num_networks != decoded.count)
     throw Error("decoder '" + decoder_->name() + "' made " + std::to_string(layout_.num_networks) +
-                " networks of " + std::to_string(n) + " genomes");
+                " networks of " + std::to_string(decoded.count) + " genomes");
   t = std::chrono::steady_clock::now();
   // Whatever a task throws (a plug-in's own exception types included) reaches the user naming the
   // task and the generation; the state is not touched yet, so nothing of the generation is kept.
   result_.time_upload = 0.0;
   try {
-    evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation}, result_);
+    evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation, decoded.first}, result_);
   } catch (const std::exception& e) {
     // The task's own exception stays nested in it (std::rethrow_if_nested), for callers that know
     // its type: the Python module re-raises a Python exception as it was raised.
@@ -226,8 +233,13 @@ StopReason Engine::step() {
     // The champion re-test (engine.hpp): the best solver when there is one, else the best.
     const size_t candidate = pick < n ? pick : best;
     const uint64_t stream = Rng::derive(config_.seed, Purpose::Champion, st.generation).next();
-    const RetestResult r = evaluation_->retest(select_networks(layout_, {uint32_t(candidate)}), stream,
-                                               champion_episodes_);
+    // The candidate's network from the layout, or decoded alone when it lies outside the share.
+    PopulationLayout one;
+    if (candidate >= decoded.first && candidate - decoded.first < decoded.count)
+      one = select_networks(layout_, {uint32_t(candidate - decoded.first)});
+    else
+      decoder_->decode_range(st.genomes, candidate, 1, one);
+    const RetestResult r = evaluation_->retest(one, stream, champion_episodes_);
     s.retest_fitness = r.fitness;
     const GenomeRetest record{champion_episodes_, r.fitness, st.generation};
     const bool finite = std::isfinite(r.fitness);
@@ -286,7 +298,7 @@ StopReason Engine::step() {
   else if (st.generation + 1 >= config_.run.generations) reason = StopReason::GenerationLimit;
   if (reason == StopReason::None) {
     t = std::chrono::steady_clock::now();
-    reproduce(st, config_, execution_->pool(), &s.time_speciate);
+    reproduce(st, config_, execution_->pool(), &s.time_speciate, &children_hook_);
     s.time_reproduce = std::max(0.0, seconds_since(t) - s.time_speciate);
   }
   s.time_total = seconds_since(t_start);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/config/config.hpp"
@@ -22,6 +23,7 @@
 #include "core/task/population_evaluation.hpp"
 #include "core/task/task.hpp"
 #include "evolution/reporter.hpp"
+#include "evolution/reproduction.hpp"
 #include "evolution/state.hpp"
 
 namespace ganglion {
@@ -61,6 +63,10 @@ class Engine {
 
   // Reporters are not owned and must outlive the engine's use of them.
   void add_reporter(Reporter* reporter);
+  // Called by every reproduction once the children are made (reproduce()'s ChildrenHook): the
+  // island model's seam (distributed/island_exchange.hpp). Empty: none.
+  void set_children_hook(ChildrenHook hook) { children_hook_ = std::move(hook); }
+  const ChildrenHook& children_hook() const { return children_hook_; }
 
   // Generation 0: a fresh, speciated population.
   void init();
@@ -87,6 +93,7 @@ class Engine {
   Decoder* decoder_ = nullptr;
   PopulationEvaluation* evaluation_ = nullptr;
   std::vector<Reporter*> reporters_;
+  ChildrenHook children_hook_;
   EvolutionState state_;
   bool started_ = false;
   // Reused buffers only (no evolution state): decoded anew from state_.genomes every generation.

@@ -78,7 +78,8 @@ struct ChildPlan {
 };
 }  // namespace
 
-bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds) {
+bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds,
+               const ChildrenHook* children_hook) {
   const auto& rc = config.reproduction;
   const uint32_t gen = state.generation;
   auto score = [&](uint32_t g) { return score_of(state.genomes[g].fitness, config); };
@@ -238,6 +239,12 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   for (size_t i = 0; i < children.size(); ++i)
     if (!pending[i].empty()) maps[i] = assign_pending(children[i], pending[i], state.innovations);
   pool.for_each(children.size(), [&](size_t i) { apply_pending(children[i], maps[i]); }, 64);
+
+  if (children_hook && *children_hook) {
+    std::vector<uint8_t> elite(plan.size());
+    for (size_t i = 0; i < plan.size(); ++i) elite[i] = plan[i].elite >= 0;
+    (*children_hook)(state, children, elite);
+  }
 
   // 7. Representatives from this generation, then the new population is speciated.
   choose_representatives(state, config);

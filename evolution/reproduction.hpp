@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/config/config.hpp"
@@ -36,7 +37,16 @@ std::vector<uint32_t> allocate_offspring(const std::vector<double>& adjusted, ui
 // a fresh population is made when reproduction.reset_on_extinction, else an Error is thrown.
 // Returns true when the population was restarted. `speciate_seconds`, when given, receives the
 // wall-clock seconds of the call spent speciating the new population.
-bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds = nullptr);
+// `children_hook`, when given and set, is called once the children are made (real ids and
+// innovation numbers, sorted genes), before the old population goes and the children are
+// speciated: with the state (its genomes still the evaluated parents), the children, and which of
+// them are elite copies (1). It may replace children (the island model's immigrants,
+// evolution/migration.hpp) and advance the state's id counters. It is not called when the
+// population is restarted after an extinction.
+using ChildrenHook =
+    std::function<void(EvolutionState& state, std::vector<Genome>& children, const std::vector<uint8_t>& elite)>;
+bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds = nullptr,
+               const ChildrenHook* children_hook = nullptr);
 
 // Generation 0: fresh genomes, innovation counters, speciation (its seconds into
 // `speciate_seconds` when given).

@@ -237,6 +237,7 @@ struct Session::Impl {
       reporters.push_back(folder.get());
     }
     for (Reporter* r : reporters) engine->add_reporter(r);
+    engine->set_children_hook(options.children_hook);
   }
   void begin() {
     if (begun) return;
@@ -377,7 +378,7 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   if (ck.info.needs_reproduce) {
     // The checkpoint holds the final evaluated generation of a finished run: make the next one as
     // the engine's step() would have (reproduction depends only on the state, config and seed).
-    reproduce(state, config, impl->execution->pool());
+    reproduce(state, config, impl->execution->pool(), nullptr, &impl->engine->children_hook());
   }
   impl->engine->restore(std::move(state));
   return Session(std::move(impl));

@@ -31,6 +31,7 @@
 #include "core/task/population_evaluation.hpp"
 #include "core/task/task.hpp"
 #include "evolution/reporter.hpp"
+#include "evolution/reproduction.hpp"
 #include "evolution/state.hpp"
 
 namespace ganglion {
@@ -68,6 +69,10 @@ struct SessionOptions {
   // folder, stats.jsonl, best_genome.json or checkpoints): the other ranks of a distributed run,
   // whose rank 0 writes the one run folder. Resume then only reads the checkpoint it is given.
   bool writes_files = true;
+  // Called by every reproduction of the run once the children are made (reproduce()'s
+  // ChildrenHook, Engine::set_children_hook), the reproduction of a finished run that a resume
+  // goes on from included: how the island model takes in migrants. Empty: none.
+  ChildrenHook children_hook{};
 };
 
 // What a session started from.

@@ -19,6 +19,14 @@ bool cuda_available() {
 #endif
 }
 
+int cuda_devices() {
+#if GANGLION_HAVE_CUDA
+  return cuda_device_count();
+#else
+  return 0;
+#endif
+}
+
 std::string cuda_device_info() {
 #if GANGLION_HAVE_CUDA
   return cuda_describe_device();

@@ -15,6 +15,8 @@ namespace ganglion {
 
 // True when this build has the CUDA evaluator and a device is present.
 bool cuda_available();
+// CUDA devices this process sees (0 without the CUDA evaluator, a device or a driver).
+int cuda_devices();
 // A human-readable line on the device (name, memory, SMs), or why there is none.
 std::string cuda_device_info();
 

@@ -263,11 +263,21 @@ TEST_CASE("ganglion run --report: a page that reloads itself while the run goes 
   REQUIRE(pid > 0);
   bool saw_live = false;
   int status = 0;
-  for (int i = 0; i < 6000 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) {
+  // Polled until the run ends: under the sanitizers on a 2-core machine it takes minutes, so the
+  // only limit is a generous deadline, past which the run is killed and the test fails.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(15);
+  pid_t done = 0;
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
     if (!saw_live && fs::exists(dir / "report.html"))
       saw_live = read_text(dir / "report.html").find("id=\"live\"") != std::string::npos;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    FAIL("the run did not end within 15 minutes");
+  }
+  REQUIRE(done == pid);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 3);
   CHECK(saw_live);

@@ -528,6 +528,10 @@ const std::map<std::string, std::string>& every_key_changed() {
       {"cuda.kernel", "block"},
       {"cuda.device", "2"},
       {"distributed.divide_threads", "false"},
+      {"distributed.mode", "islands"},
+      {"distributed.migrants", "5"},
+      {"distributed.interval", "7"},
+      {"distributed.topology", "random"},
       {"checkpoint.every", "25"},
       {"checkpoint.seconds", "7.5"},
       {"checkpoint.keep", "1"},
@@ -824,7 +828,8 @@ TEST_CASE("which keys may change on resume is declared with each key") {
   auto rule = [](const std::string& key) {
     auto under = [&](const char* section) { return key.rfind(section, 0) == 0; };
     return key == "run.generations" || key == "run.on_all_invalid" || key == "task.plugin" || key == "backend" ||
-           key == "threads" || under("log.") || under("checkpoint.") || under("cuda.") || under("distributed.");
+           key == "threads" || key == "distributed.divide_threads" || under("log.") || under("checkpoint.") ||
+           under("cuda.");
   };
   std::vector<std::string> expected;
   for (const auto& key : config_keys()) {

@@ -9,6 +9,7 @@
 
 #include "core/network/compiler.hpp"
 #include "core/error.hpp"
+#include "core/network/decoder.hpp"
 #include "core/network/layout.hpp"
 #include "core/network/layout_fields.hpp"
 #include "core/task/control_task.hpp"
@@ -286,4 +287,33 @@ TEST_CASE("layout: the field table describes the struct (sizes, bytes, selection
     CHECK(same(none, empty));
     CHECK(none.bytes() == 6 * sizeof(uint32_t));  // four offsets {0}, two row sentinels {0}
   }
+}
+
+TEST_CASE("layout: a range of the population compiles to the selection of those networks") {
+  const uint64_t seed = test_seed();
+  MESSAGE("seed " << seed << " (replay with GANGLION_TEST_SEED=" << seed << ")");
+  const std::vector<Genome> pop = population(seed, 120, true);
+  CompileOptions opt;
+  opt.feed_forward = false;
+  const PopulationLayout all = compile_population(pop, opt, 2);
+  ThreadPool pool(3);
+  std::vector<CompiledNetwork> kept;
+  PopulationLayout part;
+  for (auto [first, count] : {std::pair<size_t, size_t>{0, 120}, {0, 40}, {40, 41}, {119, 1}}) {
+    CAPTURE(first);
+    CAPTURE(count);
+    compile_population_range(pop, first, count, opt, part, pool, &kept);
+    std::vector<uint32_t> which(count);
+    std::iota(which.begin(), which.end(), uint32_t(first));
+    CHECK(same(part, select_networks(all, which)));
+  }
+  compile_population_range(pop, 60, 0, opt, part, pool, &kept);  // a rank with no share
+  CHECK(part.num_networks == 0);
+  CHECK_THROWS_AS(compile_population_range(pop, 100, 21, opt, part, pool), Error);
+  // The decoder seam gives the same, through DirectDecoder and the base class's copy.
+  DirectDecoder direct(opt, pool);
+  direct.decode_range(pop, 40, 41, part);
+  std::vector<uint32_t> which(41);
+  std::iota(which.begin(), which.end(), 40u);
+  CHECK(same(part, select_networks(all, which)));
 }

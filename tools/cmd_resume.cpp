@@ -15,6 +15,7 @@
 #include "evolution/report/report.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
+#include "tools/islands.hpp"
 #include "tools/ranks.hpp"
 #include "tools/run_session.hpp"
 
@@ -38,6 +39,17 @@ int resume_command(const ResumeOptions& o) {
   std::vector<std::string> overrides = o.sets;
   if (o.generations >= 0) overrides.push_back("run.generations=" + std::to_string(o.generations));
   if (o.threads >= 0) overrides.push_back("threads=" + std::to_string(o.threads));
+  if (is_islands_folder(o.from)) {
+    if (o.quiet) spdlog::set_level(spdlog::level::warn);
+    if (o.verbose) spdlog::set_level(spdlog::level::debug);
+    LogReporter log;
+    SessionOptions options;
+    options.trust_plugin = o.trust_plugin;
+    if (ranks().writes()) options.reporters.push_back(&log);
+    if (!o.out.empty()) throw Error("--out: an islands run resumes into its own folder " + o.from);
+    StopOnSignal signals;
+    return resume_islands(o.from, overrides, options, signals);
+  }
   LogReporter log;
   SessionOptions options;
   options.run_dir = o.out;

@@ -18,6 +18,7 @@
 #include "evolution/run_folder.hpp"
 #include "evolution/session.hpp"
 #include "tools/command.hpp"
+#include "tools/islands.hpp"
 #include "tools/ranks.hpp"
 #include "tools/run_session.hpp"
 
@@ -83,6 +84,12 @@ int run_command(const RunOptions& o) {
     options.reporters.push_back(progress.get());
   } else {
     options.reporters.push_back(&log);  // plain log lines when not on a terminal
+  }
+  if (runs_as_islands(config)) {
+    if (o.report) spdlog::warn("--report: an islands run has no report page of its own; run `ganglion report` on an "
+                               "island's folder (RUN_DIR/island-N)");
+    StopOnSignal signals;
+    return run_islands(config, options, signals);
   }
   if (Reporter* costs = shard_costs_reporter()) options.reporters.push_back(costs);
   std::unique_ptr<ReportWriter> live_report;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "gpu/backend.hpp"
 
 #ifdef GANGLION_HAVE_MPI
 #include "distributed/mpi_world.hpp"
@@ -85,14 +86,29 @@ SessionBackends distributed_backends(SessionBackends base) {
   const MpiWorld& world = *g_world;
   auto make = base.make_execution;
   base.make_execution = [make, &world](const Config& config) {
-    if (config.threads != 0 || !config.distributed.divide_threads) return make(config);
-    // The host's cores shared by its ranks; results do not depend on the thread count.
     Config mine = config;
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    mine.threads = std::max(1u, cores / unsigned(world.local_size()));
+    if (config.threads == 0 && config.distributed.divide_threads) {
+      // The host's cores shared by its ranks; results do not depend on the thread count.
+      const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+      mine.threads = std::max(1u, cores / unsigned(world.local_size()));
+    }
+    // One GPU per rank where a host has several: its ranks take them in turn by local rank,
+    // starting at cuda.device. Every card computes the same bits, so results do not depend on it.
+    if (config.backend != BackendKind::Cpu && world.local_size() > 1) {
+      const int devices = cuda_devices();
+      if (devices > 1) {
+        mine.cuda.device = (config.cuda.device + world.local_rank()) % devices;
+        spdlog::debug("rank {} (local rank {} of {}) uses CUDA device {} of {}", world.rank(), world.local_rank(),
+                      world.local_size(), mine.cuda.device, devices);
+      }
+    }
     return make(mine);
   };
-  base.make_evaluation = [&world](const Config& config, Task& task, ExecutionContext& execution) {
+  base.make_evaluation = [&world](const Config& config, Task& task,
+                                   ExecutionContext& execution) -> std::unique_ptr<PopulationEvaluation> {
+    // An island evaluates its own population in its own process.
+    if (config.distributed.mode == DistributedMode::Islands)
+      return std::make_unique<TaskEvaluation>(config, task, execution);
     auto shard = std::make_unique<ShardEvaluation>(config, task, execution, world);
     if (g_costs) g_costs->watch(shard.get());
     return std::unique_ptr<PopulationEvaluation>(std::move(shard));
@@ -135,6 +151,20 @@ std::string from_rank_0(std::string text) {
   if (g_world && g_ranks.distributed()) g_world->broadcast(text);
 #endif
   return text;
+}
+
+std::vector<std::string> from_all_ranks(const std::string& mine) {
+#ifdef GANGLION_HAVE_MPI
+  if (g_world && g_ranks.distributed()) return g_world->allgather_bytes(mine);
+#endif
+  return {mine};
+}
+
+const MpiWorld* mpi_world() {
+#ifdef GANGLION_HAVE_MPI
+  if (g_world && g_ranks.distributed()) return g_world.get();
+#endif
+  return nullptr;
 }
 
 bool on_any_rank(bool mine) {

@@ -7,8 +7,13 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "evolution/session.hpp"
+
+namespace ganglion {
+class MpiWorld;
+}
 
 namespace ganglion::cli {
 
@@ -46,5 +51,9 @@ void check_same_on_ranks(const std::string& text, const std::string& what);
 std::string from_rank_0(std::string text);
 // Whether `mine` is true on any rank (every rank calls it at the same point).
 bool on_any_rank(bool mine);
+// Every rank's `mine`, in rank order (every rank calls it at the same point).
+std::vector<std::string> from_all_ranks(const std::string& mine);
+// The job's MPI world; null for one process (or a build without MPI).
+const MpiWorld* mpi_world();
 
 }  // namespace ganglion::cli

@@ -146,14 +146,24 @@ void compile_population(const std::vector<Genome>& genomes, const CompileOptions
 
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
                         ThreadPool& pool, std::vector<CompiledNetwork>* kept) {
+  compile_population_range(genomes, 0, genomes.size(), options, L, pool, kept);
+}
+
+void compile_population_range(const std::vector<Genome>& all, size_t first, size_t count,
+                              const CompileOptions& options, PopulationLayout& L, ThreadPool& pool,
+                              std::vector<CompiledNetwork>* kept) {
+  if (first > all.size() || count > all.size() - first)
+    throw Error("compile_population_range: genomes [" + std::to_string(first) + ", " + std::to_string(first + count) +
+                ") of a population of " + std::to_string(all.size()));
+  const Genome* genomes = all.data() + first;
   std::vector<CompiledNetwork> own;
   std::vector<CompiledNetwork>& nets = kept ? *kept : own;
-  nets.resize(genomes.size());
+  nets.resize(count);
   // On errors, report the lowest failing genome index so the message does not depend on threads.
   std::mutex error_m;
   size_t error_index = SIZE_MAX;
   std::exception_ptr error;
-  pool.for_each(genomes.size(), [&](size_t i) {
+  pool.for_each(count, [&](size_t i) {
     try {
       compile(genomes[i], options, nets[i]);
     } catch (...) {

@@ -75,5 +75,10 @@ void compile_population(const std::vector<Genome>& genomes, const CompileOptions
 // network is freed right after it is packed.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
                         ThreadPool& pool, std::vector<CompiledNetwork>* networks = nullptr);
+// The same for genomes [first, first + count) alone: network i of `out` is genome first + i (one
+// rank's share of a population, docs/distributed.md). Throws Error when the range lies outside.
+void compile_population_range(const std::vector<Genome>& genomes, size_t first, size_t count,
+                              const CompileOptions& options, PopulationLayout& out, ThreadPool& pool,
+                              std::vector<CompiledNetwork>* networks = nullptr);
 
 }  // namespace ganglion

@@ -10,21 +10,13 @@
 #include <unistd.h>
 
 #include "tests/cli_runner.hpp"
+#include "tests/distributed/mpi_runner.hpp"
 #include "tests/run_files.hpp"
 
 using namespace ganglion::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string mpirun(int ranks) {
-  const char* m = std::getenv("GANGLION_MPIRUN");
-  std::string cmd = std::string(m && *m ? m : "mpirun") + " --oversubscribe";
-  if (::geteuid() == 0) cmd += " --allow-run-as-root";
-  return cmd + " -np " + std::to_string(ranks) + " ";
-}
-
-std::string ganglion_cmd() { return "'" + ganglion_binary() + "' "; }
 
 // A short XOR run and a short cart-pole run whose networks draw start states of their own
 // (same_starts false: each network's streams depend on its population index).

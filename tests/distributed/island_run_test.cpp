@@ -1,0 +1,126 @@
+// `mpirun -np K ganglion run|resume` in islands mode (distributed/island_exchange.hpp,
+// tools/islands.hpp): one population per rank, migrants every `interval` generations. Two runs
+// with the same seed and K are identical; islands.jsonl names the genomes that moved, which are
+// their islands' best of that generation; a resume gives the uninterrupted run; a resume with
+// another number of ranks is refused, naming both.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "tests/cli_runner.hpp"
+#include "tests/distributed/mpi_runner.hpp"
+#include "tests/run_files.hpp"
+
+using namespace ganglion::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+// XOR islands that never stop early, 2 migrants every 3 generations.
+const std::string kIslands =
+    "configs/xor.yaml --seed 5 --set population_size=60 --set run.stop_when_solved=false --set "
+    "distributed.mode=islands --set distributed.migrants=2 --set distributed.interval=3 --set checkpoint.every=1 -q";
+
+std::vector<nlohmann::json> lines_of(const fs::path& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+void same_islands(const fs::path& a, const fs::path& b, int islands) {
+  INFO(a.string() << " vs " << b.string());
+  CHECK(read_text(a / "islands.jsonl") == read_text(b / "islands.jsonl"));
+  CHECK(read_text(a / "best_genome.json") == read_text(b / "best_genome.json"));
+  for (int r = 0; r < islands; ++r) {
+    const fs::path ia = a / ("island-" + std::to_string(r)), ib = b / ("island-" + std::to_string(r));
+    CHECK(stats_without_times((ia / "stats.jsonl").string()) == stats_without_times((ib / "stats.jsonl").string()));
+    CHECK(read_text(ia / "best_genome.json") == read_text(ib / "best_genome.json"));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("islands mode: two runs with the same seed and K are identical, and migrants are each island's best") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("mpi_islands");
+  for (const std::string& topology : {std::string("ring"), std::string("random")}) {
+    CAPTURE(topology);
+    const std::string config = kIslands + " --generations 9 --set distributed.topology=" + topology;
+    const fs::path a = dir.path / ("a-" + topology), b = dir.path / ("b-" + topology);
+    const auto ra = run_shell(mpirun(3) + ganglion_cmd() + "run " + config + " --out " + a.string());
+    INFO(ra.output);
+    REQUIRE(ra.exit_code == 3);
+    const auto rb = run_shell(mpirun(3) + ganglion_cmd() + "run " + config + " --out " + b.string());
+    INFO(rb.output);
+    REQUIRE(rb.exit_code == 3);
+    same_islands(a, b, 3);
+    // The islands differ from each other (seeds of their own).
+    CHECK(stats_without_times((a / "island-0/stats.jsonl").string()) !=
+          stats_without_times((a / "island-1/stats.jsonl").string()));
+    const auto lines = lines_of(a / "islands.jsonl");
+    REQUIRE(lines.size() == 9);
+    std::vector<std::vector<nlohmann::json>> stats;
+    for (int r = 0; r < 3; ++r) stats.push_back(lines_of(a / ("island-" + std::to_string(r)) / "stats.jsonl"));
+    int migrations = 0;
+    for (const auto& l : lines) {
+      const uint32_t g = l["generation"];
+      // Migration after generations 2, 5 (8 is the last: no children are made after it).
+      const bool expected = (g + 1) % 3 == 0 && g + 1 < 9;
+      CHECK(l.contains("migrations") == expected);
+      for (int r = 0; r < 3; ++r) CHECK(l["best_fitness"][r] == stats[size_t(r)][g]["best_fitness"]);
+      if (!l.contains("migrations")) continue;
+      std::vector<int> receivers;
+      for (const auto& m : l["migrations"]) {
+        ++migrations;
+        const int from = m["from"], to = m["to"];
+        CHECK(from != to);
+        receivers.push_back(to);
+        REQUIRE(m["genomes"].size() == 2);
+        // The first migrant is the sender's best of the generation, the second no better.
+        CHECK(m["genomes"][0] == l["best_genome"][from]);
+        CHECK(m["genomes"][0] != m["genomes"][1]);
+        CHECK(m["fitness"][0] == stats[size_t(from)][g]["best_fitness"]);
+        CHECK(m["fitness"][1].get<double>() <= m["fitness"][0].get<double>());
+        if (topology == "ring") CHECK(to == (from + 1) % 3);
+      }
+      std::sort(receivers.begin(), receivers.end());
+      CHECK(receivers == std::vector<int>{0, 1, 2});
+    }
+    CHECK(migrations == 6);
+    const auto manifest = nlohmann::json::parse(read_text(a / "islands.json"));
+    CHECK(manifest["islands"] == 3);
+    CHECK(manifest["stopped"] == "generation limit reached");
+    const int best = manifest["best_island"];
+    CHECK(read_text(a / "best_genome.json") == read_text(a / ("island-" + std::to_string(best)) / "best_genome.json"));
+  }
+}
+
+TEST_CASE("islands mode: a resumed run is the uninterrupted one; another K or one process is refused") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("mpi_islands_resume");
+  const fs::path whole = dir.path / "whole", part = dir.path / "part";
+  const auto rw = run_shell(mpirun(2) + ganglion_cmd() + "run " + kIslands + " --generations 10 --out " + whole.string());
+  INFO(rw.output);
+  REQUIRE(rw.exit_code == 3);
+  const auto rp = run_shell(mpirun(2) + ganglion_cmd() + "run " + kIslands + " --generations 4 --out " + part.string());
+  INFO(rp.output);
+  REQUIRE(rp.exit_code == 3);
+  const auto other = run_shell(mpirun(3) + ganglion_cmd() + "resume " + part.string() + " --generations 10 -q");
+  INFO(other.output);
+  CHECK(other.exit_code != 0);
+  CHECK(other.output.find("an islands run of 2 islands (islands.json), but this job has 3 rank(s)") != std::string::npos);
+  const auto alone = run_ganglion("resume " + part.string() + " --generations 10 -q");
+  CHECK(alone.exit_code != 0);
+  CHECK(alone.output.find("but this job has 1 rank(s)") != std::string::npos);
+  const auto rr = run_shell(mpirun(2) + ganglion_cmd() + "resume " + part.string() + " --generations 10 -q");
+  INFO(rr.output);
+  CHECK(rr.exit_code == 3);
+  same_islands(whole, part, 2);
+}
