@@ -120,6 +120,7 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
     }
   }
   cost_.communicate_seconds = seconds_since(t);
+  out.time_communicate = cost_.communicate_seconds;
   cost_.bytes = uint64_t(n - mine.count) * (3 * sizeof(double) + 2 * sizeof(uint8_t));
   cost_.networks = mine.count;
 }

@@ -113,6 +113,7 @@ StopReason Engine::step() {
   // Whatever a task throws (a plug-in's own exception types included) reaches the user naming the
   // task and the generation; the state is not touched yet, so nothing of the generation is kept.
   result_.time_upload = 0.0;
+  result_.time_communicate = 0.0;
   try {
     evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation, decoded.first}, result_);
   } catch (const std::exception& e) {
@@ -125,7 +126,8 @@ StopReason Engine::step() {
                 ": it threw an exception that is not a std::exception");
   }
   s.time_upload = result_.time_upload;
-  s.time_evaluate = std::max(0.0, seconds_since(t) - result_.time_upload);
+  s.time_communicate = result_.time_communicate;
+  s.time_evaluate = std::max(0.0, seconds_since(t) - result_.time_upload - result_.time_communicate);
   s.time_reporters = reporters_seconds_;
   t = std::chrono::steady_clock::now();
   if (result_.fitness.size() != n || result_.solved.size() != n ||

@@ -64,6 +64,7 @@ struct SpeciesStats {
   X(compile, true)                   \
   X(upload, false)                   \
   X(evaluate, true)                  \
+  X(communicate, false)              \
   X(statistics, false)               \
   X(reproduce, true)                 \
   X(speciate, false)                 \

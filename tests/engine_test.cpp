@@ -118,7 +118,7 @@ TEST_CASE("stats.jsonl lines carry exactly the documented keys") {
                                          "best_ever_fitness", "species_count", "species", "mean_nodes",
                                          "mean_connections", "best_nodes", "best_connections",
                                          "compatibility_threshold", "solved", "invalid_fitness", "time_compile",
-                                         "time_upload", "time_evaluate", "time_statistics", "time_reproduce",
+                                         "time_upload", "time_evaluate", "time_communicate", "time_statistics", "time_reproduce",
                                          "time_speciate", "time_reporters", "time_total"});
   CHECK(j["species"][0]["id"] == 3);
   CHECK(j["species"][0]["stagnation"] == 1);

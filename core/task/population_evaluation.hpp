@@ -46,6 +46,10 @@ struct PopulationFitness {
   // Seconds of evaluate() spent handing the networks to the backend (Evaluator::load: the copy to
   // the device on CUDA), reported apart from the rest of the evaluation; 0 when not measured.
   double time_upload = 0.0;
+  // Seconds of evaluate() spent moving results between the processes of a distributed run
+  // (distributed/shard_evaluation.hpp: the gather, waiting for the slowest rank included); 0 in one
+  // process.
+  double time_communicate = 0.0;
 };
 
 class PopulationEvaluation {

@@ -5,6 +5,8 @@
 // another number of ranks is refused, naming both.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -123,4 +125,44 @@ TEST_CASE("islands mode: a resumed run is the uninterrupted one; another K or on
   INFO(rr.output);
   CHECK(rr.exit_code == 3);
   same_islands(whole, part, 2);
+}
+
+TEST_CASE("islands mode: a killed rank ends the job, and the run resumes from the islands' common checkpoint") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("mpi_islands_kill");
+  const fs::path run = dir.path / "run";
+  const std::string config = kIslands + " --set checkpoint.keep=100000";
+  const std::string forever = config + " --generations 1000000 --out " + run.string();
+  // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL), then itself, once its island
+  // has written the checkpoint after generation 4.
+  const std::string killer = "sh -c '" + ganglion_binary() + " run " + forever + " & p=$!; while [ ! -e " +
+                             (run / "island-1" / "checkpoints" / "ckpt-4.gck").string() +
+                             " ]; do sleep 0.02; done; kill -9 $p; kill -9 $$'";
+  const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + forever + " : -np 1 " + killer);
+  INFO(r.output);
+  CHECK(r.exit_code != 0);
+  CHECK(r.exit_code != 3);
+  CHECK(r.output.find("rank 1") != std::string::npos);  // mpirun names the rank that died
+  REQUIRE(fs::exists(run / "island-1" / "checkpoints" / "ckpt-4.gck"));
+  // The islands go in step, so their newest checkpoints are at most a generation apart; the resume
+  // takes the newest they share, and a run a few generations past it is the uninterrupted run.
+  uint64_t common = UINT64_MAX;
+  for (int island = 0; island < 2; ++island) {
+    uint64_t newest = 0;
+    for (const auto& e : fs::directory_iterator(run / ("island-" + std::to_string(island)) / "checkpoints")) {
+      const std::string n = e.path().filename().string();
+      if (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck")
+        newest = std::max<uint64_t>(newest, std::stoull(n.substr(5, n.size() - 9)));
+    }
+    common = std::min(common, newest);
+  }
+  const std::string limit = " --generations " + std::to_string(common + 3);
+  const auto rr = run_shell(mpirun(2) + ganglion_cmd() + "resume " + run.string() + limit + " -q");
+  INFO(rr.output);
+  CHECK(rr.exit_code == 3);
+  const fs::path whole = dir.path / "whole";
+  const auto rw = run_shell(mpirun(2) + ganglion_cmd() + "run " + config + limit + " --out " + whole.string());
+  INFO(rw.output);
+  CHECK(rw.exit_code == 3);
+  same_islands(whole, run, 2);
 }

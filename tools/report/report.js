@@ -253,13 +253,14 @@
     function inUnit(vs) { return vs.map(function (v) { return v == null ? null : v * unit[1]; }); }
     var other = rows.map(function (r) {
       var rest = (r.time_total || 0) - (r.time_compile || 0) - (r.time_upload || 0) - (r.time_evaluate || 0) -
-        (r.time_statistics || 0) - (r.time_reproduce || 0) - (r.time_speciate || 0);
+        (r.time_communicate || 0) - (r.time_statistics || 0) - (r.time_reproduce || 0) - (r.time_speciate || 0);
       return Math.max(0, rest);
     });
     stackedPlot("plot-time", gen, [
       { label: "compile", values: inUnit(col("time_compile")), colour: "#7c3aed" },
       { label: "upload", values: inUnit(col("time_upload")), colour: "#db2777" },
       { label: "evaluate", values: inUnit(col("time_evaluate")), colour: "#2563eb" },
+      { label: "communicate", values: inUnit(col("time_communicate")), colour: "#f97316" },
       { label: "statistics", values: inUnit(col("time_statistics")), colour: "#0891b2" },
       { label: "reproduce", values: inUnit(col("time_reproduce")), colour: "#16a34a" },
       { label: "speciate", values: inUnit(col("time_speciate")), colour: "#ca8a04" },
