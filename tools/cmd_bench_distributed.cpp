@@ -32,8 +32,13 @@ struct BenchOptions {
   int64_t population = 10000;
   int64_t generations = 4;
   int64_t threads = 1;
+  int64_t threads_total = 0;  // > 0: each of K ranks gets threads_total / K threads (at least 1)
   std::string mpirun = "mpirun";
 };
+
+int64_t threads_per_rank(const BenchOptions& o, int k) {
+  return o.threads_total > 0 ? std::max<int64_t>(1, o.threads_total / k) : o.threads;
+}
 
 struct Row {
   int ranks = 1;
@@ -63,7 +68,7 @@ Row measure(const BenchOptions& o, int k, const fs::path& dir) {
   std::string cmd = o.mpirun + " --oversubscribe" + (::geteuid() == 0 ? " --allow-run-as-root" : "") + " -np " +
                     std::to_string(k) + " '" + fs::read_symlink("/proc/self/exe").string() + "' run '" + o.config +
                     "' -q --set population_size=" + std::to_string(o.population) +
-                    " --generations " + std::to_string(o.generations) + " --threads " + std::to_string(o.threads) +
+                    " --generations " + std::to_string(o.generations) + " --threads " + std::to_string(threads_per_rank(o, k)) +
                     " --set run.stop_when_solved=false --out '" + out.string() + "' > '" + (dir / "log").string() +
                     "' 2>&1";
   const int status = std::system(cmd.c_str());
@@ -103,16 +108,18 @@ int bench_command(const BenchOptions& o) {
   if (o.generations < 2) throw Error("bench distributed: --generations must be at least 2 (the first is not timed)");
   const fs::path dir = fs::temp_directory_path() / ("ganglion-bench-distributed-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::printf("workload: %s, population %lld, %lld generations (first not timed), %lld thread(s) per rank\n",
-              o.config.c_str(), (long long)o.population, (long long)o.generations, (long long)o.threads);
-  std::printf("%6s %14s %14s %16s %14s %9s\n", "ranks", "s/generation", "evaluate s", "communicate s", "bytes/rank",
-              "speed-up");
+  std::printf("workload: %s, population %lld, %lld generations (first not timed), %s\n", o.config.c_str(),
+              (long long)o.population, (long long)o.generations,
+              o.threads_total > 0 ? fmt::format("{} threads divided among the ranks", o.threads_total).c_str()
+                                  : fmt::format("{} thread(s) per rank", o.threads).c_str());
+  std::printf("%6s %8s %14s %14s %16s %14s %9s\n", "ranks", "threads", "s/generation", "evaluate s", "communicate s",
+              "bytes/rank", "speed-up");
   double base = 0.0;
   for (int k : counts) {
     const Row r = measure(o, k, dir);
     if (base == 0.0) base = r.seconds;
-    std::printf("%6d %14.4f %14.4f %16.5f %14.0f %9.2f\n", r.ranks, r.seconds, r.evaluate, r.communicate, r.bytes,
-                r.seconds > 0 ? base / r.seconds : 0.0);
+    std::printf("%6d %8lld %14.4f %14.4f %16.5f %14.0f %9.2f\n", r.ranks, (long long)threads_per_rank(o, k), r.seconds,
+                r.evaluate, r.communicate, r.bytes, r.seconds > 0 ? base / r.seconds : 0.0);
     std::fflush(stdout);
   }
   std::error_code ec;
@@ -127,6 +134,8 @@ std::function<int()> setup(CLI::App& app) {
   app.add_option("--population", o->population, "population size (default 10000)");
   app.add_option("--generations", o->generations, "generations per run (default 4)");
   app.add_option("--threads", o->threads, "threads per rank (default 1)");
+  app.add_option("--threads-total", o->threads_total,
+                 "threads divided among the ranks instead: each of K ranks gets N / K (default: off, see --threads)");
   app.add_option("--mpirun", o->mpirun, "the MPI launcher (default mpirun)");
   return [o] { return bench_command(*o); };
 }
