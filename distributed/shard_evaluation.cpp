@@ -20,10 +20,10 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 Shard shard_of(uint32_t n, int rank, int ranks) {
   const uint32_t k = uint32_t(ranks), r = uint32_t(rank);
-  const uint32_t base = n / k, extra = n % k;
   Shard s;
-  s.count = base + (r < extra ? 1 : 0);
-  s.first = r * base + (r < extra ? r : extra);
+  s.first = r;
+  s.stride = k;
+  s.count = r < n ? (n - r + k - 1) / k : 0;
   return s;
 }
 
@@ -55,8 +55,7 @@ std::string ShardEvaluation::name() const {
 }
 
 NetworkRange ShardEvaluation::decoded_networks(uint32_t n) const {
-  const Shard mine = shard_of(n, world_.rank(), world_.size());
-  return {mine.first, mine.count};
+  return shard_of(n, world_.rank(), world_.size());
 }
 
 void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitness& out) {
@@ -67,15 +66,18 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
   // The engine decoded only this rank's share (decoded_networks); a caller that decoded them all
   // gets the share selected.
   PopulationLayout selected;
-  const bool decoded_share = population.first_network == mine.first && population.layout.num_networks == mine.count;
+  const NetworkRange& given = population.decoded;
+  const bool decoded_share = population.layout.num_networks == mine.count &&
+                             (mine.count == 0 || (given.first == mine.first && given.count == mine.count &&
+                                                  (given.stride == mine.stride || mine.count == 1)));
   if (!decoded_share) {
-    if (population.first_network != 0 || population.layout.num_networks != n)
-      throw Error("shard evaluation: the layout holds networks [" + std::to_string(population.first_network) + ", " +
-                  std::to_string(population.first_network + population.layout.num_networks) + "), rank " +
-                  std::to_string(world_.rank()) + "'s share is [" + std::to_string(mine.first) + ", " +
-                  std::to_string(mine.first + mine.count) + ")");
+    if (!given.whole(n) || population.layout.num_networks != n)
+      throw Error("shard evaluation: the layout holds " + std::to_string(population.layout.num_networks) +
+                  " networks from " + std::to_string(given.first) + " every " + std::to_string(given.stride) +
+                  ", but rank " + std::to_string(world_.rank()) + "'s share is " + std::to_string(mine.count) +
+                  " from " + std::to_string(mine.first) + " every " + std::to_string(mine.stride));
     std::vector<uint32_t> which(mine.count);
-    std::iota(which.begin(), which.end(), mine.first);
+    for (uint32_t i = 0; i < mine.count; ++i) which[i] = uint32_t(mine.index(i));
     selected = select_networks(population.layout, which);
   }
   const PopulationLayout& share = decoded_share ? population.layout : selected;
@@ -84,6 +86,7 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
   fitness_.assign(mine.count, 0.0);
   TaskContext ctx{population.seed, population.generation, &execution_};
   ctx.first_network = mine.first;
+  ctx.network_stride = mine.stride;
   if (mine.count) task_.evaluate(share, evaluator, ctx, fitness_);  // more ranks than genomes: nothing here
   if (fitness_.size() != mine.count)
     throw Error("task '" + task_.name() + "' returned " + std::to_string(fitness_.size()) + " fitness values for " +
@@ -106,17 +109,27 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
   t = std::chrono::steady_clock::now();
   std::vector<int> counts(static_cast<size_t>(ranks));
   for (int r = 0; r < ranks; ++r) counts[size_t(r)] = int(shard_of(n, r, ranks).count);
-  world_.allgather(fitness_, out.fitness, counts);
-  world_.allgather(solved_, out.solved, counts);
+  // Gathered in rank order (rank 0's share, then rank 1's, ...), then put back in population order.
+  world_.allgather(fitness_, all_fitness_, counts);
+  world_.allgather(solved_, all_solved_, counts);
   world_.allgather(metric_flags_, all_flags_, counts);
   world_.allgather(loss_, all_loss_, counts);
   world_.allgather(accuracy_, all_accuracy_, counts);
+  out.fitness.resize(n);
+  out.solved.resize(n);
+  const bool metrics = std::any_of(all_flags_.begin(), all_flags_.end(), [](uint8_t f) { return f != 0; });
   out.metrics.clear();
-  if (std::any_of(all_flags_.begin(), all_flags_.end(), [](uint8_t f) { return f != 0; })) {
-    out.metrics.assign(n, NetworkMetrics{});
-    for (size_t i = 0; i < n; ++i) {
-      if (all_flags_[i] & 1u) out.metrics[i].loss = all_loss_[i];
-      if (all_flags_[i] & 2u) out.metrics[i].accuracy = all_accuracy_[i];
+  if (metrics) out.metrics.assign(n, NetworkMetrics{});
+  size_t at = 0;
+  for (int r = 0; r < ranks; ++r) {
+    const Shard theirs = shard_of(n, r, ranks);
+    for (uint32_t i = 0; i < theirs.count; ++i, ++at) {
+      const size_t g = size_t(theirs.index(i));
+      out.fitness[g] = all_fitness_[at];
+      out.solved[g] = all_solved_[at];
+      if (!metrics) continue;
+      if (all_flags_[at] & 1u) out.metrics[g].loss = all_loss_[at];
+      if (all_flags_[at] & 2u) out.metrics[g].accuracy = all_accuracy_[at];
     }
   }
   cost_.communicate_seconds = seconds_since(t);

@@ -99,12 +99,12 @@ StopReason Engine::step() {
   auto t = std::chrono::steady_clock::now();
   // Every genome's network, or the share this process evaluates (a distributed run's rank).
   const NetworkRange decoded = evaluation_->decoded_networks(uint32_t(n));
-  if (uint64_t(decoded.first) + decoded.count > n)
-    throw Error("population evaluation " + evaluation_->name() + " asked for networks [" +
-                std::to_string(decoded.first) + ", " + std::to_string(uint64_t(decoded.first) + decoded.count) +
-                ") of " + std::to_string(n) + " genomes");
-  if (decoded.first == 0 && decoded.count == n) decoder_->decode(st.genomes, layout_);
-  else decoder_->decode_range(st.genomes, decoded.first, decoded.count, layout_);
+  if (decoded.count > 0 && (decoded.stride == 0 || decoded.index(decoded.count - 1) >= n))
+    throw Error("population evaluation " + evaluation_->name() + " asked for " + std::to_string(decoded.count) +
+                " networks from " + std::to_string(decoded.first) + " every " + std::to_string(decoded.stride) +
+                " of " + std::to_string(n) + " genomes");
+  if (decoded.whole(n)) decoder_->decode(st.genomes, layout_);
+  else decoder_->decode_range(st.genomes, decoded, layout_);
   s.time_compile = seconds_since(t);
   if (layout_.num_networks != decoded.count)
     throw Error("decoder '" + decoder_->name() + "' made " + std::to_string(layout_.num_networks) +
@@ -115,7 +115,7 @@ StopReason Engine::step() {
   result_.time_upload = 0.0;
   result_.time_communicate = 0.0;
   try {
-    evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation, decoded.first}, result_);
+    evaluation_->evaluate(PopulationView{st.genomes, layout_, config_.seed, st.generation, decoded}, result_);
   } catch (const std::exception& e) {
     // The task's own exception stays nested in it (std::rethrow_if_nested), for callers that know
     // its type: the Python module re-raises a Python exception as it was raised.
@@ -237,10 +237,11 @@ StopReason Engine::step() {
     const uint64_t stream = Rng::derive(config_.seed, Purpose::Champion, st.generation).next();
     // The candidate's network from the layout, or decoded alone when it lies outside the share.
     PopulationLayout one;
-    if (candidate >= decoded.first && candidate - decoded.first < decoded.count)
-      one = select_networks(layout_, {uint32_t(candidate - decoded.first)});
+    uint32_t at = 0;
+    if (decoded.position(candidate, at))
+      one = select_networks(layout_, {at});
     else
-      decoder_->decode_range(st.genomes, candidate, 1, one);
+      decoder_->decode_range(st.genomes, NetworkRange{uint32_t(candidate), 1, 1}, one);
     const RetestResult r = evaluation_->retest(one, stream, champion_episodes_);
     s.retest_fitness = r.fitness;
     const GenomeRetest record{champion_episodes_, r.fitness, st.generation};

@@ -169,7 +169,7 @@ TEST_CASE("start states: the same for every network in a generation, new each ge
   CHECK(c.state.x == d.x);
 }
 
-TEST_CASE("a shard of the population (TaskContext::first_network) draws the whole population's own starts") {
+TEST_CASE("a shard of the population (TaskContext::first_network, network_stride) draws the whole population's own starts") {
   const uint64_t seed = test_seed();
   MESSAGE("seed " << seed);
   const auto policies = some_policies(seed, 12);
@@ -199,6 +199,15 @@ TEST_CASE("a shard of the population (TaskContext::first_network) draws the whol
   task.evaluate(tail, evaluator, TaskContext{seed, 4}, part);
   const std::vector<double> head(whole.begin() + 5, whole.end());
   CHECK(part != head);
+  // Every third network from network 1 (a shard of rank 1 of 3): network_stride.
+  const PopulationLayout third = select_networks(layout, {1, 4, 7, 10});
+  evaluator.load(third);
+  TaskContext strided{seed, 4};
+  strided.first_network = 1;
+  strided.network_stride = 3;
+  task.evaluate(third, evaluator, strided, part);
+  REQUIRE(part.size() == 4);
+  for (size_t i = 0; i < part.size(); ++i) CHECK(part[i] == whole[1 + 3 * i]);
 }
 
 TEST_CASE("compiled networks on the CPU evaluator: compaction changes nothing but the work") {

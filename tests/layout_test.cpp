@@ -299,21 +299,24 @@ TEST_CASE("layout: a range of the population compiles to the selection of those 
   ThreadPool pool(3);
   std::vector<CompiledNetwork> kept;
   PopulationLayout part;
-  for (auto [first, count] : {std::pair<size_t, size_t>{0, 120}, {0, 40}, {40, 41}, {119, 1}}) {
-    CAPTURE(first);
-    CAPTURE(count);
-    compile_population_range(pop, first, count, opt, part, pool, &kept);
-    std::vector<uint32_t> which(count);
-    std::iota(which.begin(), which.end(), uint32_t(first));
+  for (const NetworkRange range : {NetworkRange{0, 120, 1}, NetworkRange{0, 40, 1}, NetworkRange{40, 41, 1},
+                                   NetworkRange{119, 1, 1}, NetworkRange{1, 40, 3}, NetworkRange{6, 15, 7}}) {
+    CAPTURE(range.first);
+    CAPTURE(range.count);
+    CAPTURE(range.stride);
+    compile_population_range(pop, range, opt, part, pool, &kept);
+    std::vector<uint32_t> which(range.count);
+    for (uint32_t i = 0; i < range.count; ++i) which[i] = uint32_t(range.index(i));
     CHECK(same(part, select_networks(all, which)));
   }
-  compile_population_range(pop, 60, 0, opt, part, pool, &kept);  // a rank with no share
+  compile_population_range(pop, NetworkRange{60, 0, 4}, opt, part, pool, &kept);  // a rank with no share
   CHECK(part.num_networks == 0);
-  CHECK_THROWS_AS(compile_population_range(pop, 100, 21, opt, part, pool), Error);
+  CHECK_THROWS_AS(compile_population_range(pop, NetworkRange{100, 21, 1}, opt, part, pool), Error);
+  CHECK_THROWS_AS(compile_population_range(pop, NetworkRange{2, 41, 3}, opt, part, pool), Error);
   // The decoder seam gives the same, through DirectDecoder and the base class's copy.
   DirectDecoder direct(opt, pool);
-  direct.decode_range(pop, 40, 41, part);
-  std::vector<uint32_t> which(41);
-  std::iota(which.begin(), which.end(), 40u);
+  direct.decode_range(pop, NetworkRange{3, 29, 4}, part);
+  std::vector<uint32_t> which(29);
+  for (uint32_t i = 0; i < 29; ++i) which[i] = 3 + 4 * i;
   CHECK(same(part, select_networks(all, which)));
 }

@@ -7,12 +7,15 @@
 
 namespace ganglion {
 
-void Decoder::decode_range(const std::vector<Genome>& genomes, size_t first, size_t count, PopulationLayout& out) {
-  if (first == 0 && count == genomes.size()) return decode(genomes, out);
-  if (first > genomes.size() || count > genomes.size() - first)
-    throw Error("decoder '" + name() + "': genomes [" + std::to_string(first) + ", " + std::to_string(first + count) +
-                ") of a population of " + std::to_string(genomes.size()));
-  const std::vector<Genome> part(genomes.begin() + long(first), genomes.begin() + long(first + count));
+void Decoder::decode_range(const std::vector<Genome>& genomes, const NetworkRange& range, PopulationLayout& out) {
+  if (range.whole(genomes.size())) return decode(genomes, out);
+  if (range.count > 0 && (range.stride == 0 || range.index(range.count - 1) >= genomes.size()))
+    throw Error("decoder '" + name() + "': " + std::to_string(range.count) + " genomes from " +
+                std::to_string(range.first) + " every " + std::to_string(range.stride) +
+                " reach outside a population of " + std::to_string(genomes.size()));
+  std::vector<Genome> part;
+  part.reserve(range.count);
+  for (uint32_t n = 0; n < range.count; ++n) part.push_back(genomes[size_t(range.index(n))]);
   decode(part, out);
 }
 
@@ -20,9 +23,9 @@ void DirectDecoder::decode(const std::vector<Genome>& genomes, PopulationLayout&
   compile_population(genomes, options_, out, pool_, &networks_);
 }
 
-void DirectDecoder::decode_range(const std::vector<Genome>& genomes, size_t first, size_t count,
+void DirectDecoder::decode_range(const std::vector<Genome>& genomes, const NetworkRange& range,
                                  PopulationLayout& out) {
-  compile_population_range(genomes, first, count, options_, out, pool_, &networks_);
+  compile_population_range(genomes, range, options_, out, pool_, &networks_);
 }
 
 }  // namespace ganglion

@@ -23,10 +23,9 @@ class Decoder {
   // one layout across generations). The result must not depend on the thread count. Errors name
   // the genome (GenomeError).
   virtual void decode(const std::vector<Genome>& genomes, PopulationLayout& out) = 0;
-  // Networks of genomes [first, first + count) only (network i of `out` is genome first + i): the
-  // share one rank of a distributed run evaluates, or one genome. The default copies the range
-  // and decodes it.
-  virtual void decode_range(const std::vector<Genome>& genomes, size_t first, size_t count, PopulationLayout& out);
+  // The networks of `range` only (network n of `out` is genome range.index(n)): the share one rank
+  // of a distributed run evaluates, or one genome. The default copies those genomes and decodes them.
+  virtual void decode_range(const std::vector<Genome>& genomes, const NetworkRange& range, PopulationLayout& out);
 };
 
 // Direct NEAT decoding: each genome is its network, compiled into dependency groups
@@ -37,7 +36,7 @@ class DirectDecoder final : public Decoder {
   DirectDecoder(CompileOptions options, ThreadPool& pool) : options_(options), pool_(pool) {}
   std::string name() const override { return "direct"; }
   void decode(const std::vector<Genome>& genomes, PopulationLayout& out) override;
-  void decode_range(const std::vector<Genome>& genomes, size_t first, size_t count, PopulationLayout& out) override;
+  void decode_range(const std::vector<Genome>& genomes, const NetworkRange& range, PopulationLayout& out) override;
 
  private:
   CompileOptions options_;

@@ -146,16 +146,21 @@ void compile_population(const std::vector<Genome>& genomes, const CompileOptions
 
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& L,
                         ThreadPool& pool, std::vector<CompiledNetwork>* kept) {
-  compile_population_range(genomes, 0, genomes.size(), options, L, pool, kept);
+  if (genomes.size() >= size_t(UINT32_MAX)) throw GenomeError("population too large for 32-bit network indices");
+  compile_population_range(genomes, NetworkRange{0, uint32_t(genomes.size()), 1}, options, L, pool, kept);
 }
 
-void compile_population_range(const std::vector<Genome>& all, size_t first, size_t count,
+void compile_population_range(const std::vector<Genome>& all, const NetworkRange& range,
                               const CompileOptions& options, PopulationLayout& L, ThreadPool& pool,
                               std::vector<CompiledNetwork>* kept) {
-  if (first > all.size() || count > all.size() - first)
-    throw Error("compile_population_range: genomes [" + std::to_string(first) + ", " + std::to_string(first + count) +
-                ") of a population of " + std::to_string(all.size()));
-  const Genome* genomes = all.data() + first;
+  const size_t count = range.count;
+  if (count > 0 && (range.stride == 0 || range.index(range.count - 1) >= all.size()))
+    throw Error("compile_population_range: " + std::to_string(count) + " genomes from " + std::to_string(range.first) +
+                " every " + std::to_string(range.stride) + " reach outside a population of " +
+                std::to_string(all.size()));
+  const Genome* base = all.data();
+  const NetworkRange r = range;
+  auto genome_at = [base, r](size_t i) -> const Genome& { return base[r.index(uint32_t(i))]; };
   std::vector<CompiledNetwork> own;
   std::vector<CompiledNetwork>& nets = kept ? *kept : own;
   nets.resize(count);
@@ -165,7 +170,7 @@ void compile_population_range(const std::vector<Genome>& all, size_t first, size
   std::exception_ptr error;
   pool.for_each(count, [&](size_t i) {
     try {
-      compile(genomes[i], options, nets[i]);
+      compile(genome_at(i), options, nets[i]);
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_m);
       if (i < error_index) {

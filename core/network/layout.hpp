@@ -75,9 +75,26 @@ void compile_population(const std::vector<Genome>& genomes, const CompileOptions
 // network is freed right after it is packed.
 void compile_population(const std::vector<Genome>& genomes, const CompileOptions& options, PopulationLayout& out,
                         ThreadPool& pool, std::vector<CompiledNetwork>* networks = nullptr);
-// The same for genomes [first, first + count) alone: network i of `out` is genome first + i (one
-// rank's share of a population, docs/distributed.md). Throws Error when the range lies outside.
-void compile_population_range(const std::vector<Genome>& genomes, size_t first, size_t count,
+// Some networks of a population: `count` of them, network n being the population's
+// first + n * stride (one rank's share of a population, docs/distributed.md: every K-th network).
+struct NetworkRange {
+  uint32_t first = 0;
+  uint32_t count = 0;
+  uint32_t stride = 1;
+  uint64_t index(uint32_t n) const { return uint64_t(first) + uint64_t(n) * stride; }
+  // Whether it is the whole of a population of `n`.
+  bool whole(uint64_t n) const { return first == 0 && count == n && (stride == 1 || count <= 1); }
+  // The position of population index i in the range, or false when i is not in it.
+  bool position(uint64_t i, uint32_t& n) const {
+    if (i < first || stride == 0 || (i - first) % stride != 0 || (i - first) / stride >= count) return false;
+    n = uint32_t((i - first) / stride);
+    return true;
+  }
+};
+
+// The same for the genomes of `range` alone: network n of `out` is genome range.index(n). Throws
+// Error when the range reaches outside the population.
+void compile_population_range(const std::vector<Genome>& genomes, const NetworkRange& range,
                               const CompileOptions& options, PopulationLayout& out, ThreadPool& pool,
                               std::vector<CompiledNetwork>* networks = nullptr);
 

@@ -74,7 +74,9 @@ enum class EpisodeAggregate : uint8_t { Mean = 0, Min = 1 };
 // The random stream that decides episode `episode` of network `network`'s start state.
 GANGLION_HD GANGLION_INLINE Rng episode_rng(const EpisodeSpec& spec, uint32_t network, uint32_t episode) {
   const uint64_t b =
-      spec.same_starts ? uint64_t(episode) : (uint64_t(spec.first_network) + network) * spec.episodes + episode;
+      spec.same_starts ? uint64_t(episode)
+                       : (uint64_t(spec.first_network) + uint64_t(network) * spec.network_stride) * spec.episodes +
+                             episode;
   return Rng::derive(spec.seed, Purpose::Task, spec.generation, b);
 }
 
@@ -253,6 +255,7 @@ class ControlTask : public Task {
     spec.max_steps = options_.max_steps;
     spec.same_starts = options_.same_starts;
     spec.first_network = ctx.first_network;
+    spec.network_stride = ctx.network_stride;
     fitness.assign(N, 0.0);
     episode_fitness_.assign(size_t(N) * E, 0.0);
     episode_steps_.assign(size_t(N) * E, 0);

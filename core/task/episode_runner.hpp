@@ -22,10 +22,13 @@ struct EpisodeSpec {
   uint32_t generation = 0;
   uint32_t episodes = 1;    // per network
   uint32_t max_steps = 1000;
-  bool same_starts = true;  // false: episode e of network n uses stream b = (first_network + n) * episodes + e
-  // The population index of the layout's network 0 (TaskContext::first_network): a shard of a
-  // distributed evaluation draws the starts the whole population's network would.
+  // false: episode e of network n uses stream b = (first_network + n * network_stride) * episodes + e
+  bool same_starts = true;
+  // Network n of the layout is the population's network first_network + n * network_stride
+  // (TaskContext's): a shard of a distributed evaluation draws the starts the whole population's
+  // network would.
   uint32_t first_network = 0;
+  uint32_t network_stride = 1;
 };
 
 // An environment (a control task's Env, core/task/control_task.hpp) without its type: the type is

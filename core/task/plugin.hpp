@@ -34,7 +34,9 @@
 //    protocol_tests), network_metrics and solve_criterion; Config's run section
 //    run.champion_episodes; DataTask's and TaskParams' new members; genome.num_inputs /
 //    num_outputs defaulting to 0 (the task's counts).
-#define GANGLION_PLUGIN_ABI_VERSION 5u
+// 6: TaskContext gained network_stride (a shard's networks are every K-th of the population), which
+//    makes it larger; EpisodeSpec likewise.
+#define GANGLION_PLUGIN_ABI_VERSION 6u
 
 namespace ganglion {
 

@@ -20,20 +20,14 @@ namespace ganglion {
 class ExecutionContext;
 
 // One generation, as the engine hands it over. Network i of `layout` was decoded from genomes[i].
-// `layout` holds the networks of genomes [first_network, first_network + layout.num_networks):
-// every genome's, unless the evaluation asked for a share (PopulationEvaluation::decoded_networks).
+// `layout` holds the networks of `decoded` (network n: genome decoded.index(n)): every genome's,
+// unless the evaluation asked for a share (PopulationEvaluation::decoded_networks).
 struct PopulationView {
   const std::vector<Genome>& genomes;
   const PopulationLayout& layout;
   uint64_t seed;        // the run's seed
   uint32_t generation;
-  uint32_t first_network = 0;
-};
-
-// Genomes [first, first + count) of a population.
-struct NetworkRange {
-  uint32_t first = 0;
-  uint32_t count = 0;
+  NetworkRange decoded{0, uint32_t(genomes.size()), 1};
 };
 
 // What comes back: one entry per genome, in genome order.
@@ -62,7 +56,7 @@ class PopulationEvaluation {
   // Which of a population of `n` genomes evaluate() needs networks of: all (the default), or
   // the share one process evaluates (distributed/shard_evaluation.hpp), so that the engine
   // decodes only those.
-  virtual NetworkRange decoded_networks(uint32_t n) const { return {0, n}; }
+  virtual NetworkRange decoded_networks(uint32_t n) const { return {0, n, 1}; }
   // The champion re-test (run.champion_episodes, evolution/engine.hpp): whether the task draws new
   // starts each generation, and the task's fitness of network 0 of `one` over `episodes` fresh
   // episodes from `seed` (retest_network). An evaluation with no task to ask has no random starts,

@@ -54,10 +54,12 @@ struct TaskContext {
   // evaluate() is handed. Null when a task is called on its own (tests): it then runs on the
   // calling thread, with no backend capabilities beyond the evaluator it is handed.
   ExecutionContext* execution = nullptr;
-  // The population index of the layout's network 0: 0 unless the layout is one shard of a
-  // population evaluated by several processes (distributed/). A task whose networks draw streams
-  // of their own derives them from first_network + n, so a shard computes what the whole would.
+  // Network n of the layout is the population's network first_network + n * network_stride: 0 and
+  // 1 unless the layout is one shard of a population evaluated by several processes (distributed/:
+  // rank r of K evaluates networks r, r + K, r + 2K, ...). A task whose networks draw streams of
+  // their own derives them from that population index, so a shard computes what the whole would.
   uint32_t first_network = 0;
+  uint32_t network_stride = 1;
 
   ThreadPool& pool() const;   // execution's pool, or serial_pool()
   Backend* backend() const;   // execution's backend, or nullptr
