@@ -64,8 +64,8 @@ void IslandExchange::after_step(const EvolutionState& state, StopReason reason) 
     exchanged_ = false;
     return;
   }
-  exchange(state, reason == StopReason::None ? kNoChildren : uint8_t(kStopped + uint8_t(reason)), nullptr, nullptr,
-           nullptr);
+  const uint8_t status = reason == StopReason::None ? uint8_t(kNoChildren) : uint8_t(kStopped + uint8_t(reason));
+  exchange(state, status, nullptr, nullptr, nullptr);
   exchanged_ = false;
 }
 

@@ -289,7 +289,8 @@ int resume_islands(const std::string& top, const std::vector<std::string>& overr
       if (!out) throw Error(path + ": cannot be written");
     }
   }
-  spdlog::info("resume islands run {} ({} islands) from generation {}", top, islands, session.origin().generations_done);
+  spdlog::info("resume islands run {} ({} islands) from generation {}", top, islands,
+               session.origin().generations_done);
   return run_together(session, exchange, top, signals);
 }
 
