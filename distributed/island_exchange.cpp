@@ -25,10 +25,6 @@ std::string number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : 
 
 }  // namespace
 
-bool IslandGeneration::any_stopped() const {
-  return std::any_of(stopped.begin(), stopped.end(), [](uint8_t s) { return s != 0; });
-}
-
 std::string IslandGeneration::json() const {
   std::vector<std::string> best;
   for (double f : best_fitness) best.push_back(number(f));
@@ -78,13 +74,14 @@ void IslandExchange::exchange(const EvolutionState& state, uint8_t status, std::
   uint64_t best_id = 0;
   std::vector<uint32_t> sent;
   if (children) {
-    const auto best = best_genomes(state, config_, 1);
-    if (!best.empty()) {
-      best_fitness = state.genomes[best[0]].fitness;
-      best_id = state.genomes[best[0]].id;
+    // The migrants are the island's best; without migration only the best one is ranked.
+    const bool migrating = migrates_after(config_.distributed, generation, islands);
+    const auto ranked = best_genomes(state, config_, migrating ? config_.distributed.migrants : 1);
+    if (!ranked.empty()) {
+      best_fitness = state.genomes[ranked[0]].fitness;
+      best_id = state.genomes[ranked[0]].id;
     }
-    if (migrates_after(config_.distributed, generation, islands))
-      sent = best_genomes(state, config_, config_.distributed.migrants);
+    if (migrating) sent = ranked;
   } else {
     const GenerationStats& s = state.history.back();
     generation = s.generation;

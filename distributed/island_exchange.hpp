@@ -1,9 +1,9 @@
 // Islands mode (docs/distributed.md): one population per rank of an MPI job, each a run of its own
 // (island r's seed island_seed(seed, r)), with the best `distributed.migrants` genomes of every
 // island sent every `distributed.interval` generations to another island (topology ring: to rank
-// r + 1; random: along a derangement drawn from the seed and the generation), where they replace
-// the last children that are not elite copies (evolution/migration.hpp). Deterministic for a
-// given seed and number of ranks.
+// r + 1; random: along a cycle through all islands drawn from the seed and the generation), where
+// they replace the last children that are not elite copies (evolution/migration.hpp).
+// Deterministic for a given seed and number of ranks.
 //
 // One collective per generation, in step on every rank: after generation g is evaluated every
 // island takes part in the exchange of g, from its reproduction (the session's ChildrenHook, so
@@ -40,7 +40,6 @@ struct IslandGeneration {
     std::vector<uint64_t> as;       // filled on the receiving rank only: the ids they got there
   };
   std::vector<Move> moves;  // empty in generations without migration
-  bool any_stopped() const;
   // islands.jsonl's line (no trailing newline).
   std::string json() const;
 };

@@ -73,9 +73,8 @@ void ShardEvaluation::evaluate(const PopulationView& population, PopulationFitne
   if (!decoded_share) {
     if (!given.whole(n) || population.layout.num_networks != n)
       throw Error("shard evaluation: the layout holds " + std::to_string(population.layout.num_networks) +
-                  " networks from " + std::to_string(given.first) + " every " + std::to_string(given.stride) +
-                  ", but rank " + std::to_string(world_.rank()) + "'s share is " + std::to_string(mine.count) +
-                  " from " + std::to_string(mine.first) + " every " + std::to_string(mine.stride));
+                  " networks decoded as " + given.describe() + ", but rank " + std::to_string(world_.rank()) +
+                  "'s share is " + mine.describe());
     std::vector<uint32_t> which(mine.count);
     for (uint32_t i = 0; i < mine.count; ++i) which[i] = uint32_t(mine.index(i));
     selected = select_networks(population.layout, which);

@@ -3,8 +3,9 @@
 // the share of the networks that shard_of() gives it (every K-th: rank r takes r, r + K, ...), on
 // its own backend, with the task's TaskContext::first_network and network_stride set to the
 // share's (so per-network streams are the whole population's); then every rank's fitness and
-// solved flags are gathered on every rank (MPI_Allgatherv) and put back in population order. The result is, value for value, what TaskEvaluation gives in one process, so
-// the run is the one-process run for any number of ranks.
+// solved flags are gathered on every rank (MPI_Allgatherv) and put back in population order. The
+// result is, value for value, what TaskEvaluation gives in one process, so the run is the
+// one-process run for any number of ranks.
 //
 // That holds for tasks whose evaluation of a network depends only on the seed, the generation, the
 // network and its population index. A task that looks at the whole generation at once does not

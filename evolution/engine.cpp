@@ -99,10 +99,9 @@ StopReason Engine::step() {
   auto t = std::chrono::steady_clock::now();
   // Every genome's network, or the share this process evaluates (a distributed run's rank).
   const NetworkRange decoded = evaluation_->decoded_networks(uint32_t(n));
-  if (decoded.count > 0 && (decoded.stride == 0 || decoded.index(decoded.count - 1) >= n))
-    throw Error("population evaluation " + evaluation_->name() + " asked for " + std::to_string(decoded.count) +
-                " networks from " + std::to_string(decoded.first) + " every " + std::to_string(decoded.stride) +
-                " of " + std::to_string(n) + " genomes");
+  if (!decoded.fits(n))
+    throw Error("population evaluation " + evaluation_->name() + " asked for " + decoded.describe() + " of " +
+                std::to_string(n) + " genomes");
   if (decoded.whole(n)) decoder_->decode(st.genomes, layout_);
   else decoder_->decode_range(st.genomes, decoded, layout_);
   s.time_compile = seconds_since(t);

@@ -22,6 +22,7 @@
 
 #ifdef GANGLION_HAVE_MPI
 #include "distributed/island_exchange.hpp"
+#include "distributed/mpi_world.hpp"
 #endif
 
 namespace ganglion::cli {
@@ -50,6 +51,12 @@ int resume_islands(const std::string& run_dir, const std::vector<std::string>&, 
 #else
 
 namespace {
+
+const char* topology_word(IslandTopology topology) {
+  for (const auto& w : EnumWords<IslandTopology>::words)
+    if (w.second == topology) return w.first;
+  return "?";
+}
 
 std::string island_dir(const std::string& top, int island) {
   return (fs::path(top) / ("island-" + std::to_string(island))).string();
@@ -103,7 +110,7 @@ void prepare_top(const std::string& top, bool overwrite, const Config& config, i
   j["seed"] = config.seed;
   j["migrants"] = config.distributed.migrants;
   j["interval"] = config.distributed.interval;
-  j["topology"] = config.distributed.topology == IslandTopology::Ring ? "ring" : "random";
+  j["topology"] = topology_word(config.distributed.topology);
   j["island_seeds"] = nlohmann::json::array();
   for (int r = 0; r < islands; ++r) j["island_seeds"].push_back(island_seed(config.seed, r));
   write_manifest(top, j);
@@ -163,20 +170,18 @@ int run_together(Session& session, IslandExchange& exchange, const std::string& 
                which.empty() || whole == StopReason::Interrupted
                    ? std::string()
                    : fmt::format(" (island {}; the others stopped with it)", fmt::join(which, ", ")));
-  // Every island's best, so that rank 0 names the run's best and copies its best_genome.json.
-  const auto best = from_all_ranks(fmt::format("{}", s.best.fitness));
+  // Every island's best on rank 0, which names the run's best and copies its best_genome.json.
+  const std::vector<double> best = mpi_world()->gather({s.best.fitness});
   if (writer) {
     const Config& config = session.config();
     size_t pick = 0;
-    for (size_t r = 1; r < best.size(); ++r) {
-      const double a = std::stod(best[r]), b = std::stod(best[pick]);
-      if (score_of(a, config) > score_of(b, config)) pick = r;
-    }
+    for (size_t r = 1; r < best.size(); ++r)
+      if (score_of(best[r], config) > score_of(best[pick], config)) pick = r;
     nlohmann::json j = read_manifest(top);
     j["stopped"] = stop_reason_name(whole);
     j["generations"] = s.generations;
     j["best_island"] = pick;
-    j["best_fitness"] = std::stod(best[pick]);
+    j["best_fitness"] = best[pick];
     write_manifest(top, j);
     std::string text, problem;
     if (read_regular_file(island_dir(top, int(pick)) + "/best_genome.json", "best genome", text, problem))
@@ -209,7 +214,7 @@ int run_islands(const Config& config, SessionOptions options, const StopOnSignal
                "migrants every {} generation(s) ({}) -> {}",
                config.name, islands, session.task_name(), session.evaluator_name(), config.population_size,
                config.seed, config.distributed.migrants, config.distributed.interval,
-               config.distributed.topology == IslandTopology::Ring ? "ring" : "random", top);
+               topology_word(config.distributed.topology), top);
   return run_together(session, exchange, top, signals);
 }
 

@@ -9,10 +9,9 @@ namespace ganglion {
 
 void Decoder::decode_range(const std::vector<Genome>& genomes, const NetworkRange& range, PopulationLayout& out) {
   if (range.whole(genomes.size())) return decode(genomes, out);
-  if (range.count > 0 && (range.stride == 0 || range.index(range.count - 1) >= genomes.size()))
-    throw Error("decoder '" + name() + "': " + std::to_string(range.count) + " genomes from " +
-                std::to_string(range.first) + " every " + std::to_string(range.stride) +
-                " reach outside a population of " + std::to_string(genomes.size()));
+  if (!range.fits(genomes.size()))
+    throw Error("decoder '" + name() + "': " + range.describe() + " reach outside a population of " +
+                std::to_string(genomes.size()));
   std::vector<Genome> part;
   part.reserve(range.count);
   for (uint32_t n = 0; n < range.count; ++n) part.push_back(genomes[size_t(range.index(n))]);

@@ -154,9 +154,8 @@ void compile_population_range(const std::vector<Genome>& all, const NetworkRange
                               const CompileOptions& options, PopulationLayout& L, ThreadPool& pool,
                               std::vector<CompiledNetwork>* kept) {
   const size_t count = range.count;
-  if (count > 0 && (range.stride == 0 || range.index(range.count - 1) >= all.size()))
-    throw Error("compile_population_range: " + std::to_string(count) + " genomes from " + std::to_string(range.first) +
-                " every " + std::to_string(range.stride) + " reach outside a population of " +
+  if (!range.fits(all.size()))
+    throw Error("compile_population_range: " + range.describe() + " reach outside a population of " +
                 std::to_string(all.size()));
   const Genome* base = all.data();
   const NetworkRange r = range;

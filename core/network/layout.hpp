@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/genome/genome.hpp"
@@ -82,6 +83,12 @@ struct NetworkRange {
   uint32_t count = 0;
   uint32_t stride = 1;
   uint64_t index(uint32_t n) const { return uint64_t(first) + uint64_t(n) * stride; }
+  // Whether every network of it lies in a population of `n`.
+  bool fits(uint64_t n) const { return count == 0 || (stride != 0 && index(count - 1) < n); }
+  // The text of messages that refuse it ("40 networks from 2 every 3").
+  std::string describe() const {
+    return std::to_string(count) + " networks from " + std::to_string(first) + " every " + std::to_string(stride);
+  }
   // Whether it is the whole of a population of `n`.
   bool whole(uint64_t n) const { return first == 0 && count == n && (stride == 1 || count <= 1); }
   // The position of population index i in the range, or false when i is not in it.

@@ -135,9 +135,7 @@ TEST_CASE("islands mode: a killed rank ends the job, and the run resumes from th
   const std::string forever = config + " --generations 1000000 --out " + run.string();
   // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL), then itself, once its island
   // has written the checkpoint after generation 4.
-  const std::string killer = "sh -c '" + ganglion_binary() + " run " + forever + " & p=$!; while [ ! -e " +
-                             (run / "island-1" / "checkpoints" / "ckpt-4.gck").string() +
-                             " ]; do sleep 0.02; done; kill -9 $p; kill -9 $$'";
+  const std::string killer = killing_rank(forever, run / "island-1" / "checkpoints" / "ckpt-4.gck");
   const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + forever + " : -np 1 " + killer);
   INFO(r.output);
   CHECK(r.exit_code != 0);
@@ -147,15 +145,8 @@ TEST_CASE("islands mode: a killed rank ends the job, and the run resumes from th
   // The islands go in step, so their newest checkpoints are at most a generation apart; the resume
   // takes the newest they share, and a run a few generations past it is the uninterrupted run.
   uint64_t common = UINT64_MAX;
-  for (int island = 0; island < 2; ++island) {
-    uint64_t newest = 0;
-    for (const auto& e : fs::directory_iterator(run / ("island-" + std::to_string(island)) / "checkpoints")) {
-      const std::string n = e.path().filename().string();
-      if (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck")
-        newest = std::max<uint64_t>(newest, std::stoull(n.substr(5, n.size() - 9)));
-    }
-    common = std::min(common, newest);
-  }
+  for (int island = 0; island < 2; ++island)
+    common = std::min(common, newest_checkpoint(run / ("island-" + std::to_string(island)) / "checkpoints"));
   const std::string limit = " --generations " + std::to_string(common + 3);
   const auto rr = run_shell(mpirun(2) + ganglion_cmd() + "resume " + run.string() + limit + " -q");
   INFO(rr.output);

@@ -2,7 +2,10 @@
 // more ranks than it has cores) and, as root, --allow-run-as-root; the ganglion under test.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include <unistd.h>
@@ -19,5 +22,23 @@ inline std::string mpirun(int ranks) {
 }
 
 inline std::string ganglion_cmd() { return "'" + ganglion_binary() + "' "; }
+
+// The command of a rank that runs `ganglion run ARGS` and kills it (SIGKILL), then itself, once
+// `wait_for` exists: an MPMD job's second part ("mpirun -np 1 A : -np 1 KILLER").
+inline std::string killing_rank(const std::string& run_args, const std::filesystem::path& wait_for) {
+  return "sh -c '" + ganglion_binary() + " run " + run_args + " & p=$!; while [ ! -e " + wait_for.string() +
+         " ]; do sleep 0.02; done; kill -9 $p; kill -9 $$'";
+}
+
+// The generation of the newest checkpoint (ckpt-N.gck) in `checkpoints`; 0 when there is none.
+inline uint64_t newest_checkpoint(const std::filesystem::path& checkpoints) {
+  uint64_t newest = 0;
+  for (const auto& e : std::filesystem::directory_iterator(checkpoints)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck")
+      newest = std::max<uint64_t>(newest, std::stoull(n.substr(5, n.size() - 9)));
+  }
+  return newest;
+}
 
 }  // namespace ganglion::testing

@@ -117,9 +117,7 @@ TEST_CASE("shard mode: a killed rank ends the job, and the run resumes from the 
   const std::string forever = config + " --generations 1000000 --out " + run.string();
   // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL), then itself, once rank 0
   // has written the checkpoint after generation 3.
-  const std::string killer = "sh -c '" + ganglion_binary() + " run " + forever + " & p=$!; while [ ! -e " +
-                             (run / "checkpoints" / "ckpt-3.gck").string() +
-                             " ]; do sleep 0.02; done; kill -9 $p; kill -9 $$'";
+  const std::string killer = killing_rank(forever, run / "checkpoints" / "ckpt-3.gck");
   const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + forever + " : -np 1 " + killer);
   INFO(r.output);
   CHECK(r.exit_code != 0);
@@ -127,13 +125,7 @@ TEST_CASE("shard mode: a killed rank ends the job, and the run resumes from the 
   CHECK(r.output.find("rank 1") != std::string::npos);  // mpirun names the rank that died
   REQUIRE(fs::exists(run / "checkpoints" / "ckpt-3.gck"));
   // The newest checkpoint resumes; a run to a few generations past it is the uninterrupted run.
-  uint64_t newest = 0;
-  for (const auto& e : fs::directory_iterator(run / "checkpoints")) {
-    const std::string n = e.path().filename().string();
-    if (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck")
-      newest = std::max<uint64_t>(newest, std::stoull(n.substr(5, n.size() - 9)));
-  }
-  const std::string limit = " --generations " + std::to_string(newest + 3);
+  const std::string limit = " --generations " + std::to_string(newest_checkpoint(run / "checkpoints") + 3);
   const auto rr = run_shell(ganglion_cmd() + "resume " + run.string() + limit + " -q");
   INFO(rr.output);
   CHECK(rr.exit_code == 3);
