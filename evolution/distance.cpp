@@ -4,6 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define GANGLION_SCREEN_AVX2 1
+#endif
+
 namespace ganglion {
 
 namespace {
@@ -164,6 +169,116 @@ bool within_threshold_merged(const DistanceGenome& da, const DistanceGenome& db,
   if (config.include_node_genes) add_node_genes(*da.genome, *db.genome, disjoint, matching, weight_diff);
   const size_t genes = std::max(da.genes, db.genes);
   return combine(excess, disjoint, matching, weight_diff, genes, config) < bound.threshold;
+}
+
+void DistanceColumns::reserve(size_t n) {
+  genome.reserve(n);
+  signature.reserve(n);
+  connections.reserve(n);
+  collisions.reserve(n);
+  counted_nodes.reserve(n);
+  limit.reserve(n);
+}
+
+void DistanceColumns::push(const DistanceGenome& d, const DistanceBound& bound) {
+  genome.push_back(d);
+  signature.push_back(d.signature);
+  connections.push_back(d.connections);
+  collisions.push_back(d.collisions);
+  counted_nodes.push_back(d.counted_nodes);
+  limit.push_back(bound.apart_limit(d.genes));
+}
+
+namespace {
+// least_apart(columns[k], g) < the pair's limit, one genome at a time.
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+uint64_t screen_one_by_one(const DistanceColumns& c, size_t begin, size_t end, const DistanceGenome& g,
+                           uint32_t g_limit, bool with_nodes) {
+  uint64_t maybe = 0;
+  for (size_t k = begin; k < end; ++k) {
+    const uint32_t shared = uint32_t(__builtin_popcountll(c.signature[k] & g.signature)) +
+                            std::min(c.collisions[k], g.collisions);
+    const uint32_t matching = std::min(shared, std::min(c.connections[k], g.connections));
+    uint32_t apart = c.connections[k] + g.connections - 2 * matching;
+    if (with_nodes)
+      apart += c.counted_nodes[k] > g.counted_nodes ? c.counted_nodes[k] - g.counted_nodes
+                                                    : g.counted_nodes - c.counted_nodes[k];
+    maybe |= uint64_t(apart < std::max(c.limit[k], g_limit)) << (k - begin);
+  }
+  return maybe;
+}
+
+#ifdef GANGLION_SCREEN_AVX2
+// Four 32-bit values, zero-extended into 64-bit lanes.
+__attribute__((target("avx2"), always_inline)) inline __m256i widen(const uint32_t* p) {
+  return _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+// The same, four genomes per step in 64-bit lanes (each 32-bit quantity zero-extended, so the low
+// half of a lane computes exactly the scalar unsigned 32-bit arithmetic). The signature's popcount
+// is the nibble-table method (vpshufb) summed per lane by vpsadbw.
+__attribute__((target("avx2"))) uint64_t screen_avx2(const DistanceColumns& c, size_t begin, size_t end,
+                                                     const DistanceGenome& g, uint32_t g_limit, bool with_nodes) {
+  const __m256i nibble_bits = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,  //
+                                               0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low4 = _mm256_set1_epi8(0x0f);
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i g_sig = _mm256_set1_epi64x(int64_t(g.signature));
+  const __m256i g_coll = _mm256_set1_epi64x(int64_t(g.collisions));
+  const __m256i g_conn = _mm256_set1_epi64x(int64_t(g.connections));
+  const __m256i g_nodes = _mm256_set1_epi64x(int64_t(g.counted_nodes));
+  const __m256i g_lim = _mm256_set1_epi64x(int64_t(g_limit));
+  uint64_t maybe = 0;
+  size_t k = begin;
+  for (; k + 4 <= end; k += 4) {
+    const __m256i s = _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.signature.data() + k)), g_sig);
+    const __m256i bytes = _mm256_add_epi8(_mm256_shuffle_epi8(nibble_bits, _mm256_and_si256(s, low4)),
+                                          _mm256_shuffle_epi8(nibble_bits, _mm256_and_si256(_mm256_srli_epi16(s, 4), low4)));
+    const __m256i popcount = _mm256_sad_epu8(bytes, zero);
+    const __m256i conn = widen(c.connections.data() + k);
+    const __m256i shared = _mm256_add_epi32(popcount, _mm256_min_epu32(widen(c.collisions.data() + k), g_coll));
+    const __m256i matching = _mm256_min_epu32(shared, _mm256_min_epu32(conn, g_conn));
+    __m256i apart = _mm256_sub_epi32(_mm256_add_epi32(conn, g_conn), _mm256_add_epi32(matching, matching));
+    if (with_nodes) {
+      const __m256i nodes = widen(c.counted_nodes.data() + k);
+      apart = _mm256_add_epi32(apart, _mm256_sub_epi32(_mm256_max_epu32(nodes, g_nodes), _mm256_min_epu32(nodes, g_nodes)));
+    }
+    const __m256i limit = _mm256_max_epu32(widen(c.limit.data() + k), g_lim);
+    // apart >= limit exactly when max(apart, limit) == apart; the even 32-bit lanes hold the answers.
+    const uint32_t apart_lanes = uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_max_epu32(apart, limit), apart))));
+    const uint32_t apart4 = (apart_lanes & 1u) | ((apart_lanes >> 1) & 2u) | ((apart_lanes >> 2) & 4u) | ((apart_lanes >> 3) & 8u);
+    maybe |= uint64_t(~apart4 & 0xfu) << (k - begin);
+  }
+  if (k < end) maybe |= screen_one_by_one(c, k, end, g, g_limit, with_nodes) << (k - begin);
+  return maybe;
+}
+#endif
+
+bool cpu_has_avx2() {
+#ifdef GANGLION_SCREEN_AVX2
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+#else
+  return false;
+#endif
+}
+}  // namespace
+
+bool screen_apart_has_avx2() { return cpu_has_avx2(); }
+
+uint64_t screen_apart_scalar(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
+                             uint32_t g_limit, bool with_nodes) {
+  return screen_one_by_one(columns, begin, end, g, g_limit, with_nodes);
+}
+
+uint64_t screen_apart(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
+                      uint32_t g_limit, bool with_nodes) {
+#ifdef GANGLION_SCREEN_AVX2
+  if (cpu_has_avx2()) return screen_avx2(columns, begin, end, g, g_limit, with_nodes);
+#endif
+  return screen_one_by_one(columns, begin, end, g, g_limit, with_nodes);
 }
 
 }  // namespace ganglion

@@ -77,6 +77,30 @@ inline bool provably_apart(const DistanceGenome& a, const DistanceGenome& b, con
   return least_apart(a, b, bound.include_node_genes) >= bound.apart_limit(std::max(a.genes, b.genes));
 }
 
+// Genomes to compare against, column by column (speciation's representatives): a scan reads each
+// column in order. `limit` is each genome's own apart_limit: the limit only grows with the gene
+// count (a non-negative factor times N, N non-decreasing in the genes), so that of a pair, the
+// larger genome's, is the larger of the two genomes' own.
+struct DistanceColumns {
+  std::vector<DistanceGenome> genome;
+  std::vector<uint64_t> signature;
+  std::vector<uint32_t> connections, collisions, counted_nodes, limit;
+
+  void reserve(size_t n);
+  void push(const DistanceGenome& d, const DistanceBound& bound);
+  size_t size() const { return genome.size(); }
+};
+
+// Bit k set when columns[begin + k] is *not* provably_apart() from g, for k < end - begin <= 64;
+// `g_limit` is bound.apart_limit(g.genes), `with_nodes` the bound's include_node_genes. Uses
+// AVX2 where the CPU has it (four genomes per step); screen_apart_scalar() is the same test one
+// genome at a time, which every result equals bit for bit (same unsigned 32-bit arithmetic).
+uint64_t screen_apart(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
+                      uint32_t g_limit, bool with_nodes);
+uint64_t screen_apart_scalar(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
+                             uint32_t g_limit, bool with_nodes);
+bool screen_apart_has_avx2();  // whether screen_apart() takes the AVX2 path on this CPU
+
 // compatibility_distance(a, b, config) < bound.threshold, the same answer for every pair, usually
 // decided early: provably_apart() first, then the merge of the two gene lists stops as soon as the
 // genes seen (non-matching ones, plus the gap between what is left of each list; the weight

@@ -8,40 +8,22 @@
 namespace ganglion {
 
 namespace {
-// Builds where function multi-versioning exists get a copy of the scan below for CPUs with the
-// popcnt instruction (the signature test's core), picked when the program loads; the answer is
-// the same either way.
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
-#define GANGLION_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#define GANGLION_INLINE_SCAN __attribute__((always_inline)) inline
-#else
-#define GANGLION_POPCNT_CLONES
-#define GANGLION_INLINE_SCAN inline
-#endif
-
 // The index of the first of reps[from, to) within the threshold of g, or `to`: within_threshold()
-// with provably_apart() spelled out and the node genes' part fixed at compile time, so that the
-// scan stays a few instructions per representative.
-template <bool WithNodes>
-GANGLION_INLINE_SCAN size_t scan(const DistanceGenome* reps, size_t from, size_t to, const DistanceGenome& g,
-                                 const SpeciationConfig& config, const DistanceBound& bound) {
-  const uint32_t* limits = bound.apart_limits.data();
-  const size_t num_limits = bound.apart_limits.size();
-  for (size_t k = from; k < to; ++k) {
-    const DistanceGenome& r = reps[k];
-    const uint32_t genes = std::max(r.genes, g.genes);
-    const uint32_t limit = genes < num_limits ? limits[genes] : bound.compute_apart_limit(genes);
-    if (least_apart(r, g, WithNodes) >= limit) continue;
-    if (within_threshold_merged(r, g, config, bound)) return k;
+// in two steps. Blocks of 64 representatives are screened at once (screen_apart: those not
+// provably apart), then the few that pass go through the gene merge in order.
+size_t first_within(const DistanceColumns& reps, size_t from, size_t to, const DistanceGenome& g,
+                    const SpeciationConfig& config, const DistanceBound& bound) {
+  const uint32_t g_limit = bound.apart_limit(g.genes);
+  constexpr size_t kBlock = 64;
+  for (size_t begin = from; begin < to; begin += kBlock) {
+    uint64_t maybe = screen_apart(reps, begin, std::min(to, begin + kBlock), g, g_limit, bound.include_node_genes);
+    while (maybe) {
+      const size_t k = begin + size_t(__builtin_ctzll(maybe));
+      maybe &= maybe - 1;
+      if (within_threshold_merged(reps.genome[k], g, config, bound)) return k;
+    }
   }
   return to;
-}
-
-GANGLION_POPCNT_CLONES size_t first_within(const DistanceGenome* reps, size_t from, size_t to,
-                                           const DistanceGenome& g, const SpeciationConfig& config,
-                                           const DistanceBound& bound) {
-  return bound.include_node_genes ? scan<true>(reps, from, to, g, config, bound)
-                                  : scan<false>(reps, from, to, g, config, bound);
 }
 }  // namespace
 
@@ -75,13 +57,16 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
   std::vector<DistanceGenome> keys(n);
   pool.for_each(n, [&](size_t i) { keys[i] = distance_genome(state.genomes[i], sc); }, 256);
   std::vector<int64_t> assigned(n, -1);
-  std::vector<DistanceGenome> reps;
-  reps.reserve(existing + 64);
-  for (const auto& s : state.species) reps.push_back(distance_genome(s.representative, sc));
+  std::vector<DistanceGenome> existing_reps;
+  existing_reps.reserve(existing);
+  for (const auto& s : state.species) existing_reps.push_back(distance_genome(s.representative, sc));
   uint32_t max_genes = 0;
   for (const auto& k : keys) max_genes = std::max(max_genes, k.genes);
-  for (const auto& r : reps) max_genes = std::max(max_genes, r.genes);
+  for (const auto& r : existing_reps) max_genes = std::max(max_genes, r.genes);
   const DistanceBound bound = distance_bound(sc, threshold, max_genes);
+  DistanceColumns reps;
+  reps.reserve(existing + 64);
+  for (const auto& r : existing_reps) reps.push(r, bound);
   std::vector<uint32_t> founders;  // genome index of each species founded now, in order
   size_t chunk = 64;
   for (size_t begin = 0; begin < n;) {
@@ -90,20 +75,20 @@ void speciate(EvolutionState& state, const Config& config, ThreadPool& pool) {
     pool.for_each(
         end - begin,
         [&](size_t j) {
-          const size_t k = first_within(reps.data(), 0, known, keys[begin + j], sc, bound);
+          const size_t k = first_within(reps, 0, known, keys[begin + j], sc, bound);
           if (k < known) assigned[begin + j] = int64_t(k);
         },
         4);
     size_t founded = 0;
     for (size_t i = begin; i < end; ++i) {
       if (assigned[i] >= 0) continue;
-      const size_t k = first_within(reps.data(), known, reps.size(), keys[i], sc, bound);
+      const size_t k = first_within(reps, known, reps.size(), keys[i], sc, bound);
       if (k < reps.size()) {
         assigned[i] = int64_t(k);
         continue;
       }
       assigned[i] = int64_t(reps.size());
-      reps.push_back(keys[i]);
+      reps.push(keys[i], bound);
       founders.push_back(uint32_t(i));
       ++founded;
     }
