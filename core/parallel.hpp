@@ -4,9 +4,11 @@
 // to everything that needs threads.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace ganglion {
 
@@ -28,6 +30,37 @@ class ThreadPool {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Sorts v by `less` with the pool's threads: equal parts sorted at once, then merged pairwise.
+// The result is std::sort's whenever `less` is a total order (no two elements equivalent);
+// otherwise equivalent elements may come in another order. Not for use inside a pool job.
+template <typename T, typename Less>
+void parallel_sort(ThreadPool& pool, std::vector<T>& v, Less less, size_t min_part = 4096) {
+  const size_t n = v.size();
+  const size_t parts = std::min<size_t>(pool.size(), n / std::max<size_t>(min_part, 1));
+  if (parts < 2) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  std::vector<size_t> bounds(parts + 1);
+  for (size_t p = 0; p <= parts; ++p) bounds[p] = n * p / parts;
+  pool.for_each(parts, [&](size_t p) { std::sort(v.begin() + long(bounds[p]), v.begin() + long(bounds[p + 1]), less); });
+  std::vector<T> merged(n);
+  while (bounds.size() > 2) {
+    const size_t runs = bounds.size() - 1;
+    pool.for_each(runs / 2, [&](size_t q) {
+      const auto b = v.begin();
+      std::merge(b + long(bounds[2 * q]), b + long(bounds[2 * q + 1]), b + long(bounds[2 * q + 1]),
+                 b + long(bounds[2 * q + 2]), merged.begin() + long(bounds[2 * q]), less);
+    });
+    if (runs % 2) std::copy(v.begin() + long(bounds[runs - 1]), v.end(), merged.begin() + long(bounds[runs - 1]));
+    v.swap(merged);
+    std::vector<size_t> next;
+    for (size_t p = 0; p < bounds.size(); p += 2) next.push_back(bounds[p]);
+    if (next.back() != n) next.push_back(n);
+    bounds.swap(next);
+  }
+}
 
 // A pool without workers: every job runs on the calling thread. It holds no state a job changes,
 // so one instance serves every caller (a task evaluated without an ExecutionContext, the

@@ -82,11 +82,23 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
                const ChildrenHook* children_hook) {
   const auto& rc = config.reproduction;
   const uint32_t gen = state.generation;
-  auto score = [&](uint32_t g) { return score_of(state.genomes[g].fitness, config); };
+  // Every genome's score and id in two arrays, read by the sorts below (through the genomes
+  // themselves, each comparison was two cache misses).
+  const size_t population = state.genomes.size();
+  std::vector<double> scores(population);
+  std::vector<uint64_t> genome_ids(population);
+  pool.for_each(
+      population,
+      [&](size_t i) {
+        scores[i] = score_of(state.genomes[i].fitness, config);
+        genome_ids[i] = state.genomes[i].id;
+      },
+      1024);
+  auto score = [&](uint32_t g) { return scores[g]; };
   auto better = [&](uint32_t a, uint32_t b) {  // sort order: best first, ties by genome id
-    double sa = score(a), sb = score(b);
+    double sa = scores[a], sb = scores[b];
     if (sa != sb) return sa > sb;
-    return state.genomes[a].id < state.genomes[b].id;
+    return genome_ids[a] < genome_ids[b];
   };
 
   // 1. Stagnation: species without improvement for max_stagnation generations go, except the
@@ -140,17 +152,22 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   // 3. Parents per species (best first) and the population's elite.
   std::vector<std::vector<uint32_t>> ranked(state.species.size());
   std::vector<std::vector<uint32_t>> parents(state.species.size());
-  // Species are ranked independently, so in parallel (a sort gives the same order on any thread).
-  pool.for_each(
-      state.species.size(),
-      [&](size_t k) {
-        ranked[k] = state.species[k].members;
-        std::sort(ranked[k].begin(), ranked[k].end(), better);
-        size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
-        survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
-        parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
-      },
-      4);
+  // Species are ranked independently, so in parallel, and a large species by a parallel sort
+  // (genome ids are unique, so `better` is a total order: every sort gives the same order).
+  constexpr size_t kParallelRank = 16384;
+  auto rank = [&](size_t k, bool parallel) {
+    ranked[k] = state.species[k].members;
+    if (parallel) parallel_sort(pool, ranked[k], better);
+    else std::sort(ranked[k].begin(), ranked[k].end(), better);
+    size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
+    survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
+    parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
+  };
+  const bool split_large = pool.size() > 1;
+  auto large = [&](size_t k) { return split_large && state.species[k].members.size() >= kParallelRank; };
+  pool.for_each(state.species.size(), [&](size_t k) { if (!large(k)) rank(k, false); }, 4);
+  for (size_t k = 0; k < state.species.size(); ++k)
+    if (large(k)) rank(k, true);
   std::vector<uint32_t> population_elite;
   if (rc.elitism > 0) {
     std::vector<uint32_t> all;
@@ -235,10 +252,15 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   // 6. Real innovation numbers and node ids, in child order.
   //    Only the id assignment is sequential; rewriting and sorting the genes runs in parallel.
   begin_generation(state.innovations);
-  std::vector<PendingMap> maps(children.size());
+  //    Only children with structural mutations hold pending ids (a few percent of them), so only
+  //    those get a map: one per child cost more than the assignment itself at 100,000 children.
+  std::vector<uint32_t> changed;
   for (size_t i = 0; i < children.size(); ++i)
-    if (!pending[i].empty()) maps[i] = assign_pending(children[i], pending[i], state.innovations);
-  pool.for_each(children.size(), [&](size_t i) { apply_pending(children[i], maps[i]); }, 64);
+    if (!pending[i].empty()) changed.push_back(uint32_t(i));
+  std::vector<PendingMap> maps(changed.size());
+  for (size_t k = 0; k < changed.size(); ++k)
+    maps[k] = assign_pending(children[changed[k]], pending[changed[k]], state.innovations);
+  pool.for_each(changed.size(), [&](size_t k) { apply_pending(children[changed[k]], maps[k]); }, 16);
 
   if (children_hook && *children_hook) {
     std::vector<uint8_t> elite(plan.size());

@@ -2,11 +2,15 @@
 // generation is identical for 1 and 4 threads, stagnant species go, champions are copied.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <functional>
 #include <numeric>
 #include <set>
 
 #include "core/network/compiler.hpp"
 #include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/rng.hpp"
 #include "evolution/reproduction.hpp"
 #include "tests/evolution_fixtures.hpp"
 
@@ -80,6 +84,45 @@ TEST_CASE("reproduction is identical on 1 and 4 threads and keeps the population
   }
   CHECK(a.generation == 15);
   CHECK(a.innovations.next_node_id > 7);
+}
+
+TEST_CASE("parallel_sort gives std::sort's order for a total order, any part count") {
+  const uint64_t seed = testing::test_seed();
+  MESSAGE("GANGLION_TEST_SEED=" << seed);
+  Rng rng(seed);
+  ThreadPool three(3), eight(8);
+  for (size_t n : {size_t(0), size_t(1), size_t(4095), size_t(8192), size_t(12289), size_t(40001)}) {
+    std::vector<std::pair<uint32_t, uint32_t>> v(n);  // many equal firsts, unique seconds
+    for (size_t i = 0; i < n; ++i) v[i] = {uint32_t(rng.below(50)), uint32_t(i)};
+    for (size_t i = n; i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+    auto expected = v;
+    std::sort(expected.begin(), expected.end());
+    for (ThreadPool* pool : {&three, &eight})
+      for (size_t min_part : {size_t(1000), size_t(4096)}) {
+        auto got = v;
+        parallel_sort(*pool, got, std::less<>(), min_part);
+        INFO("n " << n << " threads " << pool->size() << " min_part " << min_part);
+        CHECK(got == expected);
+      }
+  }
+}
+
+TEST_CASE("a species too large for one thread is ranked in parallel, with the same next generation") {
+  // The first generation is one species of every genome, far above the parallel ranking's size.
+  const uint64_t seed = testing::test_seed();
+  MESSAGE("GANGLION_TEST_SEED=" << seed);
+  Config c = testing::xor_config(seed);
+  c.population_size = 40000;
+  ThreadPool one(1), four(4);
+  EvolutionState a = evaluated(c, one), b = a;
+  REQUIRE(a.species.size() == 1);
+  for (int gen = 0; gen < 2; ++gen) {
+    fake_evaluate(a, c);
+    fake_evaluate(b, c);
+    reproduce(a, c, one);
+    reproduce(b, c, four);
+    REQUIRE(dump(a) == dump(b));
+  }
 }
 
 TEST_CASE("species champions of species above the minimum size are copied unchanged") {
