@@ -155,13 +155,24 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   // Species are ranked independently, so in parallel, and a large species by a parallel sort
   // (genome ids are unique, so `better` is a total order: every sort gives the same order).
   constexpr size_t kParallelRank = 16384;
+  // Only the first places of a ranking are read in order: the parents, the champion and the
+  // members of the population's elite (each among its species' best rc.elitism), so only those
+  // are sorted, after nth_element has gathered them.
   auto rank = [&](size_t k, bool parallel) {
-    ranked[k] = state.species[k].members;
-    if (parallel) parallel_sort(pool, ranked[k], better);
-    else std::sort(ranked[k].begin(), ranked[k].end(), better);
-    size_t survivors = size_t(std::ceil(rc.survival_threshold * double(ranked[k].size())));
-    survivors = std::max<size_t>(1, std::min(survivors, ranked[k].size()));
-    parents[k].assign(ranked[k].begin(), ranked[k].begin() + long(survivors));
+    std::vector<uint32_t>& r = ranked[k];
+    r = state.species[k].members;
+    size_t survivors = size_t(std::ceil(rc.survival_threshold * double(r.size())));
+    survivors = std::max<size_t>(1, std::min(survivors, r.size()));
+    const size_t ordered = std::min(r.size(), std::max<size_t>(survivors, rc.elitism));
+    if (ordered < r.size()) std::nth_element(r.begin(), r.begin() + long(ordered), r.end(), better);
+    if (parallel) {
+      std::vector<uint32_t> best(r.begin(), r.begin() + long(ordered));
+      parallel_sort(pool, best, better);
+      std::copy(best.begin(), best.end(), r.begin());
+    } else {
+      std::sort(r.begin(), r.begin() + long(ordered), better);
+    }
+    parents[k].assign(r.begin(), r.begin() + long(survivors));
   };
   const bool split_large = pool.size() > 1;
   auto large = [&](size_t k) { return split_large && state.species[k].members.size() >= kParallelRank; };
@@ -172,8 +183,10 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   if (rc.elitism > 0) {
     std::vector<uint32_t> all;
     for (const auto& r : ranked) all.insert(all.end(), r.begin(), r.end());
+    const size_t keep = std::min<size_t>(all.size(), rc.elitism);
+    std::nth_element(all.begin(), all.begin() + long(keep), all.end(), better);
+    all.resize(keep);
     std::sort(all.begin(), all.end(), better);
-    all.resize(std::min<size_t>(all.size(), rc.elitism));
     population_elite = all;
   }
 
