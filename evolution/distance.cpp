@@ -189,34 +189,35 @@ void DistanceColumns::push(const DistanceGenome& d, const DistanceBound& bound) 
   limit.push_back(bound.apart_limit(d.genes));
 }
 
-namespace {
-// least_apart(columns[k], g) < the pair's limit, one genome at a time.
+// One genome at a time: least_apart() itself against the pair's limit.
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
-uint64_t screen_one_by_one(const DistanceColumns& c, size_t begin, size_t end, const DistanceGenome& g,
-                           uint32_t g_limit, bool with_nodes) {
+uint64_t screen_apart_scalar(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
+                             uint32_t g_limit, bool with_nodes) {
   uint64_t maybe = 0;
-  for (size_t k = begin; k < end; ++k) {
-    const uint32_t shared = uint32_t(__builtin_popcountll(c.signature[k] & g.signature)) +
-                            std::min(c.collisions[k], g.collisions);
-    const uint32_t matching = std::min(shared, std::min(c.connections[k], g.connections));
-    uint32_t apart = c.connections[k] + g.connections - 2 * matching;
-    if (with_nodes)
-      apart += c.counted_nodes[k] > g.counted_nodes ? c.counted_nodes[k] - g.counted_nodes
-                                                    : g.counted_nodes - c.counted_nodes[k];
-    maybe |= uint64_t(apart < std::max(c.limit[k], g_limit)) << (k - begin);
-  }
+  for (size_t k = begin; k < end; ++k)
+    maybe |= uint64_t(least_apart(columns.genome[k], g, with_nodes) < std::max(columns.limit[k], g_limit)) << (k - begin);
   return maybe;
 }
 
+bool screen_apart_has_avx2() {
+#ifdef GANGLION_SCREEN_AVX2
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+#else
+  return false;
+#endif
+}
+
+namespace {
 #ifdef GANGLION_SCREEN_AVX2
 // Four 32-bit values, zero-extended into 64-bit lanes.
 __attribute__((target("avx2"), always_inline)) inline __m256i widen(const uint32_t* p) {
   return _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
-// The same, four genomes per step in 64-bit lanes (each 32-bit quantity zero-extended, so the low
+// screen_apart_scalar's test, four genomes per step in 64-bit lanes (each 32-bit quantity zero-extended, so the low
 // half of a lane computes exactly the scalar unsigned 32-bit arithmetic). The signature's popcount
 // is the nibble-table method (vpshufb) summed per lane by vpsadbw.
 __attribute__((target("avx2"))) uint64_t screen_avx2(const DistanceColumns& c, size_t begin, size_t end,
@@ -251,34 +252,18 @@ __attribute__((target("avx2"))) uint64_t screen_avx2(const DistanceColumns& c, s
     const uint32_t apart4 = (apart_lanes & 1u) | ((apart_lanes >> 1) & 2u) | ((apart_lanes >> 2) & 4u) | ((apart_lanes >> 3) & 8u);
     maybe |= uint64_t(~apart4 & 0xfu) << (k - begin);
   }
-  if (k < end) maybe |= screen_one_by_one(c, k, end, g, g_limit, with_nodes) << (k - begin);
+  if (k < end) maybe |= screen_apart_scalar(c, k, end, g, g_limit, with_nodes) << (k - begin);
   return maybe;
 }
 #endif
-
-bool cpu_has_avx2() {
-#ifdef GANGLION_SCREEN_AVX2
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-#else
-  return false;
-#endif
-}
 }  // namespace
-
-bool screen_apart_has_avx2() { return cpu_has_avx2(); }
-
-uint64_t screen_apart_scalar(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
-                             uint32_t g_limit, bool with_nodes) {
-  return screen_one_by_one(columns, begin, end, g, g_limit, with_nodes);
-}
 
 uint64_t screen_apart(const DistanceColumns& columns, size_t begin, size_t end, const DistanceGenome& g,
                       uint32_t g_limit, bool with_nodes) {
 #ifdef GANGLION_SCREEN_AVX2
-  if (cpu_has_avx2()) return screen_avx2(columns, begin, end, g, g_limit, with_nodes);
+  if (screen_apart_has_avx2()) return screen_avx2(columns, begin, end, g, g_limit, with_nodes);
 #endif
-  return screen_one_by_one(columns, begin, end, g, g_limit, with_nodes);
+  return screen_apart_scalar(columns, begin, end, g, g_limit, with_nodes);
 }
 
 }  // namespace ganglion
