@@ -20,6 +20,14 @@ void check(int code, const char* call) {
   throw Error(std::string("MPI: ") + call + " failed: " + (length > 0 ? std::string(text, size_t(length)) : "error " + std::to_string(code)));
 }
 
+// A length in bytes as MPI's int count; throws when one call cannot move that many.
+int byte_count(size_t size, const char* what, int rank) {
+  if (size > size_t(std::numeric_limits<int>::max()))
+    throw Error("MPI: " + std::string(what) + " of " + std::to_string(size) + " bytes on rank " +
+                std::to_string(rank) + ": more than one call moves");
+  return int(size);
+}
+
 std::vector<int> displacements(const std::vector<int>& counts) {
   std::vector<int> d(counts.size(), 0);
   for (size_t r = 1; r < counts.size(); ++r) d[r] = d[r - 1] + counts[r - 1];
@@ -80,10 +88,7 @@ void MpiWorld::allgather(const std::vector<uint8_t>& mine, std::vector<uint8_t>&
 }
 
 std::vector<std::string> MpiWorld::allgather_bytes(const std::string& mine) const {
-  if (mine.size() > size_t(std::numeric_limits<int>::max()))
-    throw Error("MPI: allgather of " + std::to_string(mine.size()) + " bytes on rank " + std::to_string(rank_) +
-                ": more than one call moves");
-  int length = int(mine.size());
+  int length = byte_count(mine.size(), "allgather", rank_);
   std::vector<int> counts(size_t(size_), 0);
   check(MPI_Allgather(&length, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (lengths)");
   const std::vector<int> at = displacements(counts);
@@ -93,6 +98,49 @@ std::vector<std::string> MpiWorld::allgather_bytes(const std::string& mine) cons
   std::vector<std::string> out(static_cast<size_t>(size_));
   for (size_t r = 0; r < out.size(); ++r) out[r] = all.substr(size_t(at[r]), size_t(counts[r]));
   return out;
+}
+
+std::vector<std::string> MpiWorld::gather_bytes(const std::string& mine) const {
+  int length = byte_count(mine.size(), "gather", rank_);
+  std::vector<int> counts(rank_ == 0 ? size_t(size_) : 0, 0);
+  check(MPI_Gather(&length, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather (lengths)");
+  std::vector<int> at;
+  std::string all;
+  if (rank_ == 0) {
+    at = displacements(counts);
+    size_t total = 0;
+    for (int c : counts) total += size_t(c);
+    byte_count(total, "gather (all ranks together)", rank_);
+    all.resize(total);
+  }
+  check(MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), counts.data(), at.data(), MPI_CHAR, 0, MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  std::vector<std::string> out;
+  for (size_t r = 0; r < counts.size(); ++r) out.push_back(all.substr(size_t(at[r]), size_t(counts[r])));
+  return out;
+}
+
+std::string MpiWorld::scatter_bytes(const std::vector<std::string>& parts) const {
+  std::vector<int> counts, at;
+  std::string all;
+  if (rank_ == 0) {
+    if (parts.size() != size_t(size_))
+      throw Error("MPI: scatter of " + std::to_string(parts.size()) + " parts over " + std::to_string(size_) +
+                  " ranks");
+    for (const auto& p : parts) {
+      counts.push_back(byte_count(p.size(), "scatter", rank_));
+      all += p;
+    }
+    byte_count(all.size(), "scatter (all ranks together)", rank_);
+    at = displacements(counts);
+  }
+  int length = 0;
+  check(MPI_Scatter(counts.data(), 1, MPI_INT, &length, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Scatter (lengths)");
+  std::string mine(size_t(length), '\0');
+  check(MPI_Scatterv(all.data(), counts.data(), at.data(), MPI_CHAR, mine.data(), length, MPI_CHAR, 0,
+                     MPI_COMM_WORLD),
+        "MPI_Scatterv");
+  return mine;
 }
 
 std::vector<double> MpiWorld::gather(const std::vector<double>& mine) const {

@@ -37,6 +37,10 @@ class MpiWorld {
   void allgather(const std::vector<uint8_t>& mine, std::vector<uint8_t>& all, const std::vector<int>& counts) const;
   // Every rank's bytes, in rank order, on every rank (any lengths).
   std::vector<std::string> allgather_bytes(const std::string& mine) const;
+  // Every rank's bytes, in rank order, on rank 0 (any lengths); empty on the others.
+  std::vector<std::string> gather_bytes(const std::string& mine) const;
+  // Rank 0's parts[r] on rank r (rank 0 passes one part per rank; the others pass nothing).
+  std::string scatter_bytes(const std::vector<std::string>& parts) const;
   // Every rank's `mine` (each of the same length), concatenated in rank order, on rank 0; empty
   // on the others.
   std::vector<double> gather(const std::vector<double>& mine) const;

@@ -288,6 +288,12 @@ Checkpoint decode_checkpoint(const Bytes& body, const std::string& origin, Threa
   EvolutionState& st = checkpoint.state;
   CheckpointInfo& c = checkpoint.info;
   BinaryReader r(body.data(), body.size(), origin);
+  if (r.next_section_is("ISLS")) {
+    const IslandsCheckpoint whole = decode_islands_checkpoint(body, origin);
+    throw CheckpointError(fmt::format("{}: the checkpoint of an islands run ({} islands, {} generation(s) evaluated); "
+                                      "resume its run folder with `mpirun -np {} ganglion resume RUN_DIR`",
+                                      origin, whole.islands.size(), whole.completed, whole.islands.size()));
+  }
 
   BinaryReader run = r.section("RUN ");
   c.needs_reproduce = run.boolean("needs-reproduce flag");
@@ -450,6 +456,49 @@ void save_checkpoint(const std::string& path, const EvolutionState& state, const
   write_container_file(path, encode_checkpoint(state, info, options.pool), options);
 }
 
+Bytes encode_islands_checkpoint(const IslandsCheckpoint& checkpoint) {
+  BinaryWriter w;
+  const size_t token = w.begin_section("ISLS");
+  w.string(checkpoint.run_id);
+  w.varint(checkpoint.completed);
+  w.varint(checkpoint.islands.size());
+  for (const Bytes& island : checkpoint.islands) {
+    w.varint(island.size());
+    w.bytes(island.data(), island.size());
+  }
+  w.end_section(token);
+  return w.take();
+}
+
+bool is_islands_checkpoint(const Bytes& body) {
+  return BinaryReader(body.data(), body.size(), "").next_section_is("ISLS");
+}
+
+IslandsCheckpoint decode_islands_checkpoint(const Bytes& body, const std::string& origin) {
+  BinaryReader r(body.data(), body.size(), origin);
+  BinaryReader s = r.section("ISLS");
+  IslandsCheckpoint out;
+  out.run_id = s.string("islands run id", 64);
+  out.completed = uint32_t(s.varint_max("generations evaluated", std::numeric_limits<uint32_t>::max()));
+  const size_t islands = s.count("number of islands", kCheckpointHeaderSize);
+  if (islands == 0) s.fail("an islands checkpoint of no island");
+  for (size_t i = 0; i < islands; ++i) {
+    const size_t n = size_t(s.varint_max("island checkpoint size", s.remaining()));
+    const uint8_t* p = s.raw(n, "island checkpoint");
+    out.islands.emplace_back(p, p + n);
+  }
+  s.expect_end("section ISLS");
+  r.expect_end("islands checkpoint");
+  return out;
+}
+
+Checkpoint island_checkpoint(const Bytes& island_file, const std::string& origin, int island, ThreadPool* pool) {
+  const std::string where = fmt::format("{} (island {})", origin, island);
+  const Bytes body = decode_container(island_file.data(), island_file.size(), where, nullptr, pool);
+  if (is_islands_checkpoint(body)) throw CheckpointError(where + ": an islands checkpoint inside an islands checkpoint");
+  return decode_checkpoint(body, where, pool);
+}
+
 Checkpoint load_checkpoint(const std::string& path, CheckpointHeader* header, ThreadPool* pool) {
   Bytes body = read_container_file(path, header, pool);
   try {
@@ -483,14 +532,18 @@ std::string run_folder_of_checkpoint(const std::string& checkpoint_path) {
 }
 
 // ------------------------------------------------------------------------ CheckpointWriter
-CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config, const Task* task, ThreadPool* pool)
-    : dir_((fs::path(run_dir) / "checkpoints").string()),
+CheckpointWriter::CheckpointWriter(CheckpointSink sink, const Config& config, const Task* task, ThreadPool* pool)
+    : sink_(std::move(sink)),
       config_yaml_(config_to_yaml(config)),
       task_(task),
       pool_(pool),
       every_(config.checkpoint.every),
       seconds_(config.checkpoint.seconds),
-      keep_(config.checkpoint.keep) {
+      keep_(config.checkpoint.keep) {}
+
+CheckpointWriter::CheckpointWriter(std::string run_dir, const Config& config, const Task* task, ThreadPool* pool)
+    : CheckpointWriter(CheckpointSink{}, config, task, pool) {
+  dir_ = (fs::path(run_dir) / "checkpoints").string();
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw CheckpointError(fmt::format("{}: cannot create the checkpoints folder: {}", dir_, ec.message()));
@@ -504,9 +557,15 @@ void CheckpointWriter::write(const EvolutionState& state, bool needs_reproduce, 
   info.config_yaml = config_yaml_;
   if (task_) info.task_state = task_->save_state();
   info.stop_reason = reason == StopReason::None ? "" : stop_reason_name(reason);
-  std::string path = (fs::path(dir_) / checkpoint_file_name(n)).string();
   ContainerOptions options;
   options.pool = pool_;
+  if (sink_.take) {
+    sink_.take(n, encode_container(encode_checkpoint(state, info, pool_), options));
+    last_completed_ = n;
+    last_time_ = std::chrono::steady_clock::now();
+    return;
+  }
+  std::string path = (fs::path(dir_) / checkpoint_file_name(n)).string();
   save_checkpoint(path, state, info, options);
   rotate_checkpoints(dir_, keep_);
   last_completed_ = n;
@@ -528,7 +587,9 @@ void CheckpointWriter::on_generation(const GenerationStats& stats, const Evoluti
   if (reason != StopReason::None) return;
   const bool by_count = every_ > 0 && state.generation % every_ == 0;
   const bool by_time =
-      seconds_ > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - last_time_).count() >= seconds_;
+      sink_.take ? sink_.due_by_time && sink_.due_by_time()
+                 : seconds_ > 0 &&
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - last_time_).count() >= seconds_;
   if (by_count || by_time) write(state, false, reason);
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,31 @@ std::string find_checkpoint(const std::string& run_dir_or_file);
 // The run folder a checkpoint file belongs to (RUN_DIR for RUN_DIR/checkpoints/ckpt-N.gck).
 std::string run_folder_of_checkpoint(const std::string& checkpoint_path);
 
+// Where a CheckpointWriter sends its checkpoints instead of RUN_DIR/checkpoints: islands mode's
+// ranks hand theirs to rank 0, which writes one file holding every island (tools/islands.cpp).
+struct CheckpointSink {
+  // The checkpoint after `completed` generations, as the bytes of a checkpoint file (a container).
+  std::function<void(uint32_t completed, Bytes file)> take;
+  // Whether checkpoint.seconds have passed: asked instead of this process's clock, so that every
+  // island checkpoints at the same generation (rank 0's clock decides). Empty: never by time.
+  std::function<bool()> due_by_time;
+};
+
+// Islands mode's checkpoint (docs/distributed.md): one file per generation holding every island,
+// each island's checkpoint file (a container of its own) whole inside it. `run_id` is the islands
+// run's (islands.json's), so that a checkpoint of another islands run is refused.
+struct IslandsCheckpoint {
+  std::string run_id;
+  uint32_t completed = 0;      // generations evaluated, the same on every island
+  std::vector<Bytes> islands;  // island r's checkpoint file bytes
+};
+Bytes encode_islands_checkpoint(const IslandsCheckpoint& checkpoint);
+// Whether `body` (a container's) is an islands checkpoint.
+bool is_islands_checkpoint(const Bytes& body);
+IslandsCheckpoint decode_islands_checkpoint(const Bytes& body, const std::string& origin);
+// Island `island` of an islands checkpoint file, unpacked; `origin` names the file.
+Checkpoint island_checkpoint(const Bytes& island_file, const std::string& origin, int island, ThreadPool* pool = nullptr);
+
 // Writes checkpoints when a run starts (its first generation, before it is evaluated), every
 // `config.checkpoint.every` generations and whenever `config.checkpoint.seconds` have passed since
 // the last one (0: neither), always at the end of a run (before the run folder's last files) and
@@ -74,6 +100,9 @@ class CheckpointWriter final : public Reporter {
   // `task`, when given, is asked for its state (Task::save_state) at every checkpoint; `pool`, when
   // given (the run's), encodes and compresses in parallel.
   CheckpointWriter(std::string run_dir, const Config& config, const Task* task = nullptr, ThreadPool* pool = nullptr);
+  // Hands every checkpoint to `sink` instead (no file, no rotation; the sink's owner keeps them);
+  // sink.take must be set.
+  CheckpointWriter(CheckpointSink sink, const Config& config, const Task* task = nullptr, ThreadPool* pool = nullptr);
   void on_start(const EvolutionState& state) override;
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
   void on_finish(const EvolutionState& state, StopReason reason) override;
@@ -82,6 +111,7 @@ class CheckpointWriter final : public Reporter {
  private:
   void write(const EvolutionState& state, bool needs_reproduce, StopReason reason);
   std::string dir_;
+  CheckpointSink sink_;
   std::string config_yaml_;
   const Task* task_;
   ThreadPool* pool_;

@@ -1,5 +1,7 @@
 #include "evolution/reporter.hpp"
 
+#include "core/io/checkpoint_io.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -115,13 +117,7 @@ void StatsWriter::on_generation(const GenerationStats& stats, const EvolutionSta
   (void)state;
   (void)reason;
   const std::string line = stats_to_json(stats) + '\n';
-  size_t done = 0;
-  while (done < line.size()) {  // a regular file takes it whole unless the disk is full
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error(path_ + ": write failed: " + std::strerror(n < 0 ? errno : ENOSPC));
-    done += size_t(n);
-  }
+  write_all(fd_, line.data(), line.size(), path_);
   if (std::chrono::steady_clock::now() - last_sync_ >= std::chrono::seconds(1)) sync();
 }
 

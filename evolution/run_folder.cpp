@@ -1,6 +1,9 @@
 #include "evolution/run_folder.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
+#include <random>
 #include <filesystem>
 
 #include <cerrno>
@@ -10,6 +13,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -30,6 +35,13 @@ std::string default_run_folder(const Config& config) {
   std::string dir = base;
   for (int k = 2; fs::exists(dir); ++k) dir = base + "-" + std::to_string(k);
   return dir;
+}
+
+std::string new_run_id() {
+  std::random_device rd;
+  const uint64_t v = (uint64_t(rd()) << 32) ^ uint64_t(rd()) ^
+                     uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+  return fmt::format("{:016x}", v);
 }
 
 RunFolderLock::RunFolderLock(const std::string& dir) {
@@ -78,6 +90,40 @@ void RunFolder::on_generation(const GenerationStats& stats, const EvolutionState
   stats_->on_generation(stats, state, reason);
 }
 
+void remove_run_files(const std::string& dir, const std::vector<std::string>& names) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    for (const auto& f : names)
+      if (n == f || n.rfind("." + f + ".tmp-", 0) == 0) fs::remove(e.path(), ec);
+  }
+}
+
+void remove_checkpoint_files(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if ((n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck") ||
+        (n.rfind(".ckpt-", 0) == 0 && n.find(".gck.tmp-") != std::string::npos))
+      fs::remove(e.path(), ec);
+  }
+  fs::remove(dir, ec);  // only when it is empty now
+}
+
+std::string folder_contents_text(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().filename() != ".lock") found.push_back(e.path().filename().string());
+  if (found.empty()) return "";
+  std::sort(found.begin(), found.end());
+  const size_t shown = std::min<size_t>(found.size(), 5);
+  std::string list = fmt::format("{}", fmt::join(found.begin(), found.begin() + long(shown), ", "));
+  if (found.size() > shown) list += fmt::format(" and {} more", found.size() - shown);
+  return list;
+}
+
 void write_stats_file(const std::string& dir, const std::vector<GenerationStats>& history) {
   std::string lines;
   for (const auto& s : history) lines += stats_to_json(s) + "\n";
@@ -105,22 +151,7 @@ std::string utc_now() {
 void append_event(const std::string& dir, nlohmann::ordered_json event) {
   event["time"] = utc_now();
   const std::string path = (fs::path(dir) / "events.jsonl").string();
-  const std::string line = event.dump() + "\n";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(path + ": cannot open for writing: " + std::strerror(errno));
-  size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int e = n < 0 ? errno : ENOSPC;
-      ::close(fd);
-      throw Error(path + ": write failed: " + std::strerror(e));
-    }
-    done += size_t(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
+  append_to_file(path, event.dump() + "\n", /*sync=*/true);
 }
 
 }  // namespace

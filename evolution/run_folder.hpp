@@ -15,6 +15,10 @@ namespace ganglion {
 // runs/<config name>-<YYYYmmdd-HHMMSS> under config.run.out_dir (a numeric suffix when taken).
 std::string default_run_folder(const Config& config);
 
+// A run's identity (run.id, islands.json's run_id): 64 random bits as 16 hex digits. Random, not
+// derived from the seed: two runs of one config are two runs.
+std::string new_run_id();
+
 // One process (and one session) per run folder: holds an exclusive lock on RUN_DIR/.lock for its
 // lifetime, so that a second `run` or `resume` into the same folder is refused instead of mixing
 // two runs' files. The lock is flock(2)'s, so the kernel releases it when the holder dies, however
@@ -31,6 +35,15 @@ class RunFolderLock {
  private:
   int fd_ = -1;
 };
+
+// Removes the files `names` from `dir`, and the temp files of their atomic writes a kill left
+// (".<name>.tmp-<pid>-<n>"): `--force` of a new run.
+void remove_run_files(const std::string& dir, const std::vector<std::string>& names);
+// Removes the checkpoint files of `dir` (ckpt-<N>.gck and their temp files), then `dir` when empty.
+void remove_checkpoint_files(const std::string& dir);
+// What `dir` holds but its lock file, sorted, for a refusal's message ("a, b, c, d, e and 3
+// more"); "" when nothing.
+std::string folder_contents_text(const std::string& dir);
 
 // stats.jsonl replaced atomically by the lines of `history` (a resume cuts it back to its
 // checkpoint; a finished folder a kill left short is completed).

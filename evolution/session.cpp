@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <random>
 #include <utility>
 
 #include <fmt/format.h>
@@ -51,33 +50,12 @@ void prepare_new_run_folder(const std::string& dir, bool overwrite) {
   if (!fs::exists(dir, ec)) return;
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a folder (a run writes a folder of files there)");
   if (overwrite) {
-    const std::vector<std::string> files = {"config.yaml", "stats.jsonl", "best_genome.json", "report.html",
-                                            "distributed.jsonl", "events.jsonl"};
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      const std::string n = e.path().filename().string();
-      // The files, and the temp files of their atomic writes (".<file>.tmp-<pid>-<n>") a kill left.
-      for (const auto& f : files)
-        if (n == f || n.rfind("." + f + ".tmp-", 0) == 0) fs::remove(e.path(), ec);
-    }
-    const fs::path ckpt = fs::path(dir) / "checkpoints";
-    if (fs::is_directory(ckpt, ec)) {
-      for (const auto& e : fs::directory_iterator(ckpt, ec)) {
-        const std::string n = e.path().filename().string();
-        const bool ours = (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".gck") ||
-                          (n.rfind(".ckpt-", 0) == 0 && n.find(".gck.tmp-") != std::string::npos);
-        if (ours) fs::remove(e.path(), ec);
-      }
-      fs::remove(ckpt, ec);  // only when it is empty now
-    }
+    remove_run_files(dir, {"config.yaml", "stats.jsonl", "best_genome.json", "report.html", "distributed.jsonl",
+                           "events.jsonl"});
+    remove_checkpoint_files((fs::path(dir) / "checkpoints").string());
   }
-  std::vector<std::string> found;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().filename() != ".lock") found.push_back(e.path().filename().string());
-  if (found.empty()) return;
-  std::sort(found.begin(), found.end());
-  const size_t shown = std::min<size_t>(found.size(), 5);
-  std::string list = fmt::format("{}", fmt::join(found.begin(), found.begin() + long(shown), ", "));
-  if (found.size() > shown) list += fmt::format(" and {} more", found.size() - shown);
+  const std::string list = folder_contents_text(dir);
+  if (list.empty()) return;
   if (overwrite)
     throw Error(fmt::format("{}: the folder holds files a run does not write ({}); a new run starts only in an empty "
                             "folder or a run folder: move them, or choose another --out",
@@ -85,15 +63,6 @@ void prepare_new_run_folder(const std::string& dir, bool overwrite) {
   throw Error(fmt::format("{}: the folder is not empty ({}); resume the run there with `ganglion resume {}`, choose "
                           "another --out, or start over with --force (deletes the run's files)",
                           dir, list, dir));
-}
-
-// A run's identity: 64 random bits as 16 hex digits. Random, not derived from the seed: two runs
-// of one config are two runs.
-std::string new_run_id() {
-  std::random_device rd;
-  const uint64_t v = (uint64_t(rd()) << 32) ^ uint64_t(rd()) ^
-                     uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
-  return fmt::format("{:016x}", v);
 }
 
 StopReason stop_reason_from_name(const std::string& name) {
@@ -235,6 +204,9 @@ struct Session::Impl {
       // failure while writing the folder's files leaves a run that resumes.
       reporters.push_back(checkpoints.get());
       reporters.push_back(folder.get());
+    } else if (options.checkpoint_sink.take) {
+      checkpoints = std::make_unique<CheckpointWriter>(options.checkpoint_sink, config, task.get(), &execution->pool());
+      reporters.push_back(checkpoints.get());
     }
     for (Reporter* r : reporters) engine->add_reporter(r);
     engine->set_children_hook(options.children_hook);
@@ -322,9 +294,26 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
                                         "generation(s); rename it {} or move it away",
                                         file, f.generation, ck.completed_generations(),
                                         checkpoint_file_name(ck.completed_generations())));
+  return resume_loaded(std::move(impl), std::move(ck), file, overrides, backends, options);
+}
+
+Session Session::resume_from(Checkpoint checkpoint, const std::string& origin, const std::vector<std::string>& overrides,
+                             const SessionBackends& backends, const SessionOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->run_dir = options.run_dir;
+  if (options.writes_files) {
+    if (impl->run_dir.empty()) throw Error(origin + ": a session resumed from a checkpoint in memory needs a run folder");
+    impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
+  }
+  return resume_loaded(std::move(impl), std::move(checkpoint), origin, overrides, backends, options);
+}
+
+Session Session::resume_loaded(std::unique_ptr<Impl> impl, Checkpoint ck, const std::string& file,
+                               const std::vector<std::string>& overrides, const SessionBackends& backends,
+                               const SessionOptions& options) {
   Config config = parse_config(ck.info.config_yaml, file + " (effective config)");
   check_checkpoint_matches_config(ck, config, file);
-  check_same_run(impl->run_dir, file, config);  // the checkpoint as it was written, before any change
+  if (options.writes_files) check_same_run(impl->run_dir, file, config);  // as written, before any change
   const TaskConfig recorded_task = config.task;
   for (const auto& s : overrides) apply_resume_override(config, s);
   confirm_resumed_task_plugin(recorded_task, config, overrides, options.trust_plugin, file);  // before any load
@@ -383,6 +372,8 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
   impl->engine->restore(std::move(state));
   return Session(std::move(impl));
 }
+
+void Session::begin() { impl_->begin(); }
 
 StopReason Session::step() {
   const StopReason r = impl_->step();

@@ -30,6 +30,7 @@
 #include "core/network/evaluator.hpp"
 #include "core/task/population_evaluation.hpp"
 #include "core/task/task.hpp"
+#include "evolution/checkpoint.hpp"
 #include "evolution/reporter.hpp"
 #include "evolution/reproduction.hpp"
 #include "evolution/state.hpp"
@@ -69,6 +70,9 @@ struct SessionOptions {
   // folder, stats.jsonl, best_genome.json or checkpoints): the other ranks of a distributed run,
   // whose rank 0 writes the one run folder. Resume then only reads the checkpoint it is given.
   bool writes_files = true;
+  // With writes_files false: the run's checkpoints go to this sink (islands mode: to rank 0, which
+  // writes one file of every island), at the same points as a run folder's would. Empty: none.
+  CheckpointSink checkpoint_sink{};
   // Called by every reproduction of the run once the children are made (reproduce()'s
   // ChildrenHook, Engine::set_children_hook), the reproduction of a finished run that a resume
   // goes on from included: how the island model takes in migrants. Empty: none.
@@ -125,6 +129,11 @@ class Session {
   // nothing left to do gives a finished session (origin().nothing_to_do) and writes nothing.
   static Session resume(const std::string& run_dir_or_checkpoint, const std::vector<std::string>& overrides,
                         const SessionBackends& backends, const SessionOptions& options = {});
+  // Resumes from a checkpoint already read (islands mode: one island of the checkpoint rank 0
+  // read), as resume() would from its file; `origin` names it in messages and events.
+  static Session resume_from(Checkpoint checkpoint, const std::string& origin,
+                             const std::vector<std::string>& overrides, const SessionBackends& backends,
+                             const SessionOptions& options = {});
 
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
@@ -136,6 +145,9 @@ class Session {
   // ..."), the session writes nothing more, so the folder's last checkpoint is what resumes; every
   // later step() throws and interrupt() does nothing.
   StopReason step();
+  // Starts the reporters now (a new run's first checkpoint is written) instead of at the first
+  // step; once per session, later calls do nothing.
+  void begin();
   // Steps until the run stops. `stop`, when given, is polled after each generation (a signal
   // handler sets it); the run then ends Interrupted, with its files saved.
   StopReason run(const std::atomic<bool>* stop = nullptr);
@@ -158,6 +170,9 @@ class Session {
  private:
   struct Impl;
   explicit Session(std::unique_ptr<Impl> impl);
+  static Session resume_loaded(std::unique_ptr<Impl> impl, Checkpoint checkpoint, const std::string& file,
+                               const std::vector<std::string>& overrides, const SessionBackends& backends,
+                               const SessionOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 

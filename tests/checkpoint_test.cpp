@@ -122,6 +122,64 @@ TEST_CASE("an EvolutionState survives encode and decode field for field") {
   CHECK(stats_to_json(a) == stats_to_json(b2));
 }
 
+TEST_CASE("an islands checkpoint holds every island's checkpoint whole, and is refused where one run is expected") {
+  Config config = load_config(source_dir() + "/configs/xor.yaml", {"population_size=30", "backend=cpu", "threads=1"});
+  std::vector<Bytes> files;
+  std::vector<Bytes> bodies;
+  for (uint64_t seed : {11u, 12u}) {
+    config.seed = seed;
+    auto task = TaskRegistry::instance().create(config);
+    auto evaluator = make_evaluator(config);
+    Engine engine(config, *task, *evaluator);
+    engine.init();
+    for (int i = 0; i < 3; ++i) REQUIRE(engine.step() == StopReason::None);
+    CheckpointInfo info;
+    info.config_yaml = config_to_yaml(config);
+    bodies.push_back(encode_checkpoint(engine.state(), info));
+    files.push_back(encode_container(bodies.back()));
+  }
+  IslandsCheckpoint whole;
+  whole.run_id = "0123456789abcdef";
+  whole.completed = 3;
+  whole.islands = files;
+  const Bytes body = encode_islands_checkpoint(whole);
+  REQUIRE(is_islands_checkpoint(body));
+  CHECK_FALSE(is_islands_checkpoint(bodies[0]));
+  const IslandsCheckpoint back = decode_islands_checkpoint(body, "islands.gck");
+  CHECK(back.run_id == whole.run_id);
+  CHECK(back.completed == 3);
+  REQUIRE(back.islands.size() == 2);
+  for (int r = 0; r < 2; ++r) {
+    CHECK(back.islands[size_t(r)] == files[size_t(r)]);
+    const Checkpoint island = island_checkpoint(back.islands[size_t(r)], "islands.gck", r);
+    CHECK(island.completed_generations() == 3);
+    CHECK(encode_checkpoint(island.state, island.info) == bodies[size_t(r)]);
+  }
+  CHECK(back.islands[0] != back.islands[1]);  // two seeds, two islands
+  // One run's resume (or inspect's plain decoding) of it names what it is and the command.
+  try {
+    decode_checkpoint(body, "islands.gck");
+    FAIL("an islands checkpoint decoded as one run");
+  } catch (const CheckpointError& e) {
+    CHECK(std::string(e.what()).find("islands.gck: the checkpoint of an islands run (2 islands, 3 generation(s) "
+                                     "evaluated); resume its run folder with `mpirun -np 2") != std::string::npos);
+  }
+  // Cut short, or an island's own bytes damaged: refused, naming the file (and the island).
+  for (size_t cut : {body.size() - 1, body.size() / 2, size_t(12)}) {
+    CAPTURE(cut);
+    CHECK_THROWS_AS(decode_islands_checkpoint(Bytes(body.begin(), body.begin() + long(cut)), "islands.gck"),
+                    CheckpointError);
+  }
+  Bytes damaged = files[1];
+  damaged[damaged.size() - 3] ^= 0x40;
+  try {
+    island_checkpoint(damaged, "islands.gck", 1);
+    FAIL("a damaged island decoded");
+  } catch (const CheckpointError& e) {
+    CHECK(std::string(e.what()).find("islands.gck (island 1)") != std::string::npos);
+  }
+}
+
 TEST_CASE("the timing fields beyond HIST's come back from the TIME section, by name") {
   EvolutionState st;
   st.history.resize(2);

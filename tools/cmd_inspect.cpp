@@ -35,17 +35,43 @@ void print_plugin(const Config& config) {
              "--set task.plugin=PATH (which must have the recorded hash)\n");
 }
 
+void print_format(const CheckpointHeader& h) {
+  fmt::print("format       version {}, written by Ganglion {}, {}, {} bytes ({} uncompressed)\n", h.format_version,
+             h.ganglion_version, (h.flags & kCheckpointFlagZstd) ? "zstd" : "uncompressed",
+             h.stored_size + kCheckpointHeaderSize, h.raw_size);
+}
+
+void print_checkpoint(const Checkpoint& c, const std::string& file, bool show_config);
+
+// An islands run's checkpoint (docs/distributed.md): every island's, one after the other.
+int inspect_islands(const IslandsCheckpoint& whole, const std::string& file, bool show_config, ThreadPool& pool) {
+  fmt::print("islands      {} islands of islands run {}, {} generation(s) evaluated; resume the run folder with "
+             "`mpirun -np {} ganglion resume RUN_DIR`\n",
+             whole.islands.size(), whole.run_id, whole.completed, whole.islands.size());
+  for (size_t r = 0; r < whole.islands.size(); ++r) {
+    fmt::print("\n# island {}\n", r);
+    CheckpointHeader h = decode_header(whole.islands[r].data(), whole.islands[r].size(),
+                                       fmt::format("{} (island {})", file, r));
+    print_format(h);
+    print_checkpoint(island_checkpoint(whole.islands[r], file, int(r), &pool), file, show_config);
+  }
+  return kExitOk;
+}
+
 int inspect_command(const std::string& target, bool show_config) {
   const std::string file = find_checkpoint(target);
   CheckpointHeader h;
   ThreadPool pool;  // every core decodes a large checkpoint
-  Checkpoint c = load_checkpoint(file, &h, &pool);
-  const EvolutionState& st = c.state;
-
+  const Bytes body = read_container_file(file, &h, &pool);
   fmt::print("checkpoint   {}\n", file);
-  fmt::print("format       version {}, written by Ganglion {}, {}, {} bytes ({} uncompressed)\n", h.format_version,
-             h.ganglion_version, (h.flags & kCheckpointFlagZstd) ? "zstd" : "uncompressed",
-             h.stored_size + kCheckpointHeaderSize, h.raw_size);
+  print_format(h);
+  if (is_islands_checkpoint(body)) return inspect_islands(decode_islands_checkpoint(body, file), file, show_config, pool);
+  print_checkpoint(decode_checkpoint(body, file, &pool), file, show_config);
+  return kExitOk;
+}
+
+void print_checkpoint(const Checkpoint& c, const std::string& file, bool show_config) {
+  const EvolutionState& st = c.state;
   std::string name = "?", task = "?", seed = "?";
   try {
     Config config = parse_config(c.info.config_yaml, file + " (effective config)");
@@ -93,7 +119,6 @@ int inspect_command(const std::string& target, bool show_config) {
                sp.has_best ? fmt::format("{:.6g}", sp.best_score) : std::string("-"), sp.representative.id);
   }
   if (show_config) fmt::print("\n# effective config\n{}", c.info.config_yaml);
-  return kExitOk;
 }
 
 }  // namespace

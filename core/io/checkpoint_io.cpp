@@ -541,6 +541,25 @@ void write_file_atomic(const std::string& path, const void* bytes, size_t size) 
   if (d.fd >= 0) ::fsync(d.fd);  // makes the rename durable; failure here loses nothing already written
 }
 
+void write_all(int fd, const void* bytes, size_t size, const std::string& path) {
+  const uint8_t* p = static_cast<const uint8_t*>(bytes);
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, p + done, std::min<size_t>(size - done, size_t(1) << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(path + ": write failed: " + std::strerror(n < 0 ? errno : ENOSPC));
+    done += size_t(n);
+  }
+}
+
+void append_to_file(const std::string& path, const std::string& text, bool sync) {
+  Fd f;
+  f.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (f.fd < 0) throw Error(path + ": cannot open for writing: " + std::strerror(errno));
+  write_all(f.fd, text.data(), text.size(), path);
+  if (sync && ::fsync(f.fd) != 0) throw Error(path + ": sync to disk failed: " + std::strerror(errno));
+}
+
 void write_container_file(const std::string& path, const Bytes& body, const ContainerOptions& options) {
   Bytes file = encode_container(body, options);
   write_file_atomic(path, file.data(), file.size());

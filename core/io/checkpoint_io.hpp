@@ -238,6 +238,12 @@ Bytes read_container_file(const std::string& path, CheckpointHeader* header = nu
 // `path`, fsync the folder. The temp file never matches a checkpoint name.
 void write_file_atomic(const std::string& path, const void* bytes, size_t size);
 Bytes read_file_bytes(const std::string& path, const char* what = "checkpoint");
+// Writes all `size` bytes to `fd` (a regular file takes them in one write(2) unless the disk is
+// full); throws Error naming `path` on failure.
+void write_all(int fd, const void* bytes, size_t size, const std::string& path);
+// Appends `text` to `path` (created when missing) in one write, so that a kill leaves whole lines;
+// `sync`: fsync before returning.
+void append_to_file(const std::string& path, const std::string& text, bool sync);
 
 // ---------------------------------------------------------------------------------------------
 // Checkpoint files in a run folder: RUN_DIR/checkpoints/ckpt-<generation>.gck.

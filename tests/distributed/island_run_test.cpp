@@ -104,6 +104,60 @@ TEST_CASE("islands mode: two runs with the same seed and K are identical, and mi
   }
 }
 
+TEST_CASE("islands mode: rank 0 alone writes the run folder, and its checkpoints hold every island") {
+  if (ganglion_binary().empty()) return;
+  ScratchDir dir("mpi_islands_writer");
+  // Each rank in a working folder of its own, the run folder named relative to it: whatever a rank
+  // writes lands in its own folder, and only rank 0's may hold anything.
+  const fs::path zero = dir.path / "rank0", one = dir.path / "rank1";
+  fs::create_directories(zero);
+  fs::create_directories(one);
+  const std::string config = fs::absolute(fs::path(source_dir()) / "configs/xor.yaml").string();
+  const std::string args = "run '" + config + "'" + kIslands.substr(kIslands.find(' ')) + " --generations 4 --out run";
+  const auto r = run_shell(mpirun(1) + "-wdir " + zero.string() + " " + ganglion_cmd() + args + " : -np 1 -wdir " +
+                           one.string() + " " + ganglion_cmd() + args);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 3);
+  CHECK(fs::is_empty(one));
+  const fs::path run = zero / "run";
+  for (const char* f : {"islands.json", "islands.jsonl", "best_genome.json", "island-0/config.yaml",
+                        "island-0/stats.jsonl", "island-0/best_genome.json", "island-1/config.yaml",
+                        "island-1/stats.jsonl", "island-1/best_genome.json", "checkpoints/ckpt-4.gck"})
+    CHECK_MESSAGE(fs::is_regular_file(run / f), f);
+  CHECK(lines_of(run / "island-1" / "stats.jsonl").size() == 4);
+  CHECK(!fs::exists(run / "island-0" / "checkpoints"));
+  // One file per point of the run, holding both islands.
+  const auto inspect = run_ganglion("inspect " + (run / "checkpoints" / "ckpt-4.gck").string());
+  INFO(inspect.output);
+  CHECK(inspect.exit_code == 0);
+  CHECK(inspect.output.find("2 islands of islands run") != std::string::npos);
+  CHECK(inspect.output.find("# island 0") != std::string::npos);
+  CHECK(inspect.output.find("# island 1") != std::string::npos);
+  // The file alone is not one run's checkpoint: one process refuses it, naming the command.
+  const auto alone = run_ganglion("resume " + (run / "checkpoints" / "ckpt-4.gck").string() + " --generations 9 -q");
+  CHECK(alone.exit_code != 0);
+  CHECK(alone.output.find("the checkpoint of an islands run (2 islands, 4 generation(s) evaluated); resume its run "
+                          "folder with `mpirun -np 2 ganglion resume RUN_DIR`") != std::string::npos);
+  // A new run into it is refused; --force starts over, removing the islands run's own files only.
+  const std::string again = mpirun(2) + ganglion_cmd() + "run '" + config + "'" + kIslands.substr(kIslands.find(' ')) +
+                            " --generations 2 --out " + run.string();
+  const auto refused = run_shell(again);
+  CHECK(refused.exit_code != 0);
+  CHECK(refused.output.find("the folder is not empty") != std::string::npos);
+  CHECK(refused.output.find("mpirun -np 2 ganglion resume") != std::string::npos);
+  std::ofstream(run / "notes.txt") << "mine";
+  const auto forced = run_shell(again + " --force");
+  INFO(forced.output);
+  CHECK(forced.output.find("the folder holds files an islands run does not write (notes.txt)") != std::string::npos);
+  fs::remove(run / "notes.txt");
+  const auto clean = run_shell(again + " --force");
+  INFO(clean.output);
+  CHECK(clean.exit_code == 3);
+  CHECK(lines_of(run / "island-1" / "stats.jsonl").size() == 2);
+  CHECK(newest_checkpoint(run / "checkpoints") == 2);
+  CHECK(!fs::exists(run / "checkpoints" / "ckpt-4.gck"));
+}
+
 TEST_CASE("islands mode: a resumed run is the uninterrupted one; another K or one process is refused") {
   if (ganglion_binary().empty()) return;
   ScratchDir dir("mpi_islands_resume");
@@ -135,19 +189,17 @@ TEST_CASE("islands mode: a killed rank ends the job, and the run resumes from th
   const std::string forever = config + " --generations 1000000 --out " + run.string();
   // Rank 1 is a shell that starts its ganglion and kills it (SIGKILL), then itself, once its island
   // has written the checkpoint after generation 4.
-  const std::string killer = killing_rank(forever, run / "island-1" / "checkpoints" / "ckpt-4.gck");
+  const std::string killer = killing_rank(forever, run / "checkpoints" / "ckpt-4.gck");
   const auto r = run_shell(mpirun(1) + ganglion_cmd() + "run " + forever + " : -np 1 " + killer);
   INFO(r.output);
   CHECK(r.exit_code != 0);
   CHECK(r.exit_code != 3);
   CHECK(r.output.find("rank 1") != std::string::npos);  // mpirun names the rank that died
-  REQUIRE(fs::exists(run / "island-1" / "checkpoints" / "ckpt-4.gck"));
-  // The islands go in step, so their newest checkpoints are at most a generation apart; the resume
-  // takes the newest they share, and a run a few generations past it is the uninterrupted run.
-  uint64_t common = UINT64_MAX;
-  for (int island = 0; island < 2; ++island)
-    common = std::min(common, newest_checkpoint(run / ("island-" + std::to_string(island)) / "checkpoints"));
-  const std::string limit = " --generations " + std::to_string(common + 3);
+  REQUIRE(fs::exists(run / "checkpoints" / "ckpt-4.gck"));
+  // One checkpoint file holds every island; a run a few generations past the newest is the
+  // uninterrupted run.
+  const uint64_t newest = newest_checkpoint(run / "checkpoints");
+  const std::string limit = " --generations " + std::to_string(newest + 3);
   const auto rr = run_shell(mpirun(2) + ganglion_cmd() + "resume " + run.string() + limit + " -q");
   INFO(rr.output);
   CHECK(rr.exit_code == 3);
