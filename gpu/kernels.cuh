@@ -3,7 +3,8 @@
 // computes a node through the node update of core/network/node_update.hpp, as the CPU evaluator does
 // (aggregate the weighted feed-forward inputs in CSR order, then the recurrent ones from the
 // previous step's values, then activation(bias + response * aggregate)); built with --fmad=false,
-// the outputs are the CPU's bits.
+// the outputs are the CPU's bits. Every kernel also comes as kFast = true (cuda.exact: false):
+// node_update<float, true>, fused multiply-adds and the device's exp, faster and not bit-identical.
 //
 // Value storage: the group kernel keeps a unit's values in shared memory as [node][row_tile]
 // (consecutive rows in consecutive banks: a warp reading one source node for 32 rows never
@@ -91,7 +92,7 @@ struct NodeInputs {
 // The value of one node for one row: the node update of core/network/node_update.hpp. `g` is the
 // network's first global node, `row` the batch row (for recurrent state), `r` the row within the
 // unit's value storage.
-template <class Edges>
+template <bool kFast, class Edges>
 __device__ __forceinline__ float compute_node(const ActivateArgs& a, const Edges& E, const Values& V,
                                               const NodeInputs& p, uint32_t g, uint32_t j, uint32_t row,
                                               uint32_t r) {
@@ -100,7 +101,7 @@ __device__ __forceinline__ float compute_node(const ActivateArgs& a, const Edges
     rb = __ldg(a.L.rec_row_offset + g + j);
     re = __ldg(a.L.rec_row_offset + g + j + 1);
   }
-  return node_update<float>(
+  return node_update<float, kFast>(
       p.node, p.e_begin, p.e_end,
       [&](uint32_t e, float& w, float& x) {
         uint32_t s;
@@ -182,7 +183,7 @@ struct StagedUnit {
 //                 threads, with a group barrier after each level.
 //   kWarp:        the group is one warp (barriers are __syncwarp), several units per block.
 // Barriers: after staging, after each level (not kThreadPerRow), before writing outputs.
-template <bool kStaged, bool kThreadPerRow, bool kWarp>
+template <bool kStaged, bool kThreadPerRow, bool kWarp, bool kFast>
 __global__ void group_kernel(ActivateArgs a, GroupShape s) {
   extern __shared__ __align__(16) unsigned char smem[];
   const uint32_t per_block = blockDim.x / s.group;
@@ -273,9 +274,9 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
                        {static_cast<Activation>(act[j]), static_cast<Aggregation>(agg[j]), bias[j], resp[j]}};
     float v;
     if (kStaged)
-      v = compute_node(a, StagedEdges{su.edge}, V, p, g, j, row0 + r, r);
+      v = compute_node<kFast>(a, StagedEdges{su.edge}, V, p, g, j, row0 + r, r);
     else
-      v = compute_node(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row0 + r, r);
+      v = compute_node<kFast>(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row0 + r, r);
     V.set(j, r, v);
     if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
   };
@@ -374,7 +375,7 @@ __device__ __forceinline__ void walk_levels(uint32_t group, uint32_t t, unsigned
 
 // One unit of the subwarp kernel (below): lane t of the group whose lanes are `mask`, its shared
 // memory at `base`.
-template <bool kStaged>
+template <bool kStaged, bool kFast>
 __device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupShape& s, uint64_t unit, uint32_t t,
                                              unsigned mask, unsigned char* base) {
   const DeviceLayout& L = a.L;
@@ -417,7 +418,7 @@ __device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupS
       const NodeInputs p{q.x & 0xffffu, q.x >> 16,
                          {static_cast<Activation>(q.y & 0xffu), static_cast<Aggregation>((q.y >> 8) & 0xffu),
                           __uint_as_float(q.z), __uint_as_float(q.w)}};
-      const float v = compute_node(a, E, V, p, g, j, row0 + r, r);
+      const float v = compute_node<kFast>(a, E, V, p, g, j, row0 + r, r);
       V.set(j, r, v);
       if (a.state_next) a.state_next[size_t(g + j) * a.rows + row0 + r] = v;
     };
@@ -448,7 +449,7 @@ __device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupS
                          {static_cast<Activation>(__ldg(L.activation + gj)),
                           static_cast<Aggregation>(__ldg(L.aggregation + gj)), __ldg(L.bias + gj),
                           __ldg(L.response + gj)}};
-      const float v = compute_node(a, E, V, p, g, j, row0 + r, r);
+      const float v = compute_node<kFast>(a, E, V, p, g, j, row0 + r, r);
       V.set(j, r, v);
       if (a.state_next) a.state_next[size_t(gj) * a.rows + row0 + r] = v;
     };
@@ -473,7 +474,7 @@ __device__ __forceinline__ void subwarp_unit(const ActivateArgs& a, const GroupS
 //     in one round trip after its record's offset; the levels then run on shared memory alone,
 //     one 16-byte load per node and one 8-byte load per edge. Costs shared memory (the largest
 //     record per unit), so fewer units fit.
-template <bool kStaged>
+template <bool kStaged, bool kFast>
 __global__ void subwarp_kernel(ActivateArgs a, GroupShape s) {
   extern __shared__ __align__(16) unsigned char smem[];
   const uint32_t shift = __ffs(s.group) - 1;  // s.group is a power of two: no integer division
@@ -484,11 +485,12 @@ __global__ void subwarp_kernel(ActivateArgs a, GroupShape s) {
   const unsigned mask = s.group >= 32 ? 0xffffffffu : ((1u << s.group) - 1u) << (lane & ~(s.group - 1u));
   const uint64_t unit = uint64_t(blockIdx.x) * per_block + gi;
   // Groups never straddle warps (s.group divides 32), so a missing unit leaves as a whole group.
-  if (unit < s.units) subwarp_unit<kStaged>(a, s, unit, t, mask, smem + size_t(gi) * s.unit_bytes);
+  if (unit < s.units) subwarp_unit<kStaged, kFast>(a, s, unit, t, mask, smem + size_t(gi) * s.unit_bytes);
 }
 
 // The paper's scheme: one thread per (node of this level, row), over every network at once; the
 // host launches it once per level. Level 0 (inputs, bias) goes through the same kernel.
+template <bool kFast>
 __global__ void level_kernel(ActivateArgs a, uint32_t item_begin, uint32_t item_count) {
   const DeviceLayout& L = a.L;
   const size_t total = size_t(item_count) * a.rows;
@@ -510,7 +512,7 @@ __global__ void level_kernel(ActivateArgs a, uint32_t item_begin, uint32_t item_
                          {static_cast<Activation>(L.activation[item.x]),
                           static_cast<Aggregation>(L.aggregation[item.x]), L.bias[item.x], L.response[item.x]}};
       const Values V{a.values + size_t(g) * a.rows, a.rows};
-      v = compute_node(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row, row);
+      v = compute_node<kFast>(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row, row);
     }
     a.values[size_t(item.x) * a.rows + row] = v;
   }

@@ -76,9 +76,16 @@ std::string si(double x) {
 #if GANGLION_HAVE_CUDA
 // A --kernels entry: a strategy name, optionally with dispatcher overrides, e.g. "block/tpr1/t64"
 // (a thread per row, 64-row tiles), "block/tpr0/g256/t16" (walk levels, 256 threads, 16 rows) or
-// "subwarp/g4/s1" (4 lanes per network, the network staged in shared memory).
-std::pair<std::string, PlanTuning> parse_kernel_spec(const std::string& spec) {
+// "subwarp/g4/s1" (4 lanes per network, the network staged in shared memory); "/fast" times the
+// kernels of cuda.exact: false ("auto/fast").
+struct KernelSpec {
+  std::string name;
+  PlanTuning tuning;
+  bool exact = true;
+};
+KernelSpec parse_kernel_spec(const std::string& spec) {
   PlanTuning t;
+  bool exact = true;
   size_t at = spec.find('/');
   const std::string name = spec.substr(0, at);
   while (at != std::string::npos) {
@@ -89,15 +96,17 @@ std::pair<std::string, PlanTuning> parse_kernel_spec(const std::string& spec) {
       else if (tok.rfind("t", 0) == 0) t.row_tile = uint32_t(std::stoul(tok.substr(1)));
       else if (tok.rfind("g", 0) == 0) t.group = uint32_t(std::stoul(tok.substr(1)));
       else if (tok == "s0" || tok == "s1") t.staged = tok == "s1";
+      else if (tok == "fast") exact = false;
       else throw Error("");
     } catch (const std::exception&) {
       throw Error("bench activate: --kernels: bad override '" + tok + "' in '" + spec +
-                  "'; valid: tpr0|tpr1 (thread per row), tN (row tile), gN (threads per unit), s0|s1 (subwarp: staged)");
+                  "'; valid: tpr0|tpr1 (thread per row), tN (row tile), gN (threads per unit), s0|s1 (subwarp: staged), "
+                  "fast (cuda.exact: false)");
     }
     at = next;
   }
   parse_kernel_strategy(name, "bench activate: --kernels");
-  return {name, t};
+  return {name, t, exact};
 }
 #endif
 
@@ -272,7 +281,7 @@ int run_bench(const Options& o) {
       std::vector<std::string> specs = have_gpu ? o.kernels : std::vector<std::string>{};
       std::stable_partition(specs.begin(), specs.end(), [](const std::string& k) { return k == "paper" || k == "level"; });
       for (const auto& spec : specs) {
-        const auto [kernel, tuning] = parse_kernel_spec(spec);
+        const auto [kernel, tuning, exact] = parse_kernel_spec(spec);
         std::unique_ptr<CudaEvaluator> ev;
         bool packed_noted = false;
         // The paper's scheme runs networks one after another: time a prefix, scale to N.
@@ -296,7 +305,10 @@ int run_bench(const Options& o) {
           }
           try {
             if (!ev) {
-              ev = make_cuda_evaluator(CudaConfig{kernel, 0});
+              CudaConfig cuda;
+              cuda.kernel = kernel;
+              cuda.exact = exact;
+              ev = make_cuda_evaluator(cuda);
               ev->set_tuning(tuning);
               ev->load(run_layout);
             }

@@ -14,7 +14,10 @@ namespace ganglion {
 #define GANGLION_CUDA_SETTINGS(KEY, SUB)                                                                   \
   KEY(std::string, kernel, "auto", registered_names(), may_change,                                         \
       "kernel strategy: auto, level, block, warp, subwarp, global or paper (checked by the CUDA backend)") \
-  KEY(int, device, 0, range(0, 1023), may_change, "CUDA device index")
+  KEY(int, device, 0, range(0, 1023), may_change, "CUDA device index")                                      \
+  KEY(bool, exact, true, any(), fixed,                                                                     \
+      "true: kernel outputs bit-identical to the CPU evaluator's; false: fused multiply-adds and the GPU's " \
+      "exp, faster, within a few ulp")
 
 struct CudaConfig {
   GANGLION_CUDA_SETTINGS(GANGLION_SETTING_FIELD, GANGLION_SETTING_FIELD)

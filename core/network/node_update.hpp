@@ -13,7 +13,14 @@
 // path runs steps 1-3 with the rows as its inner loop (so that it vectorises) through the same
 // aggregation_add, and step 4 through node_value below; paths that compute one row at a time call
 // node_update.
+//
+// node_update<T, true> is the fast variant of the CUDA kernels (cuda.exact: false): the sum's and
+// step 4's multiply-adds fused (fma: one rounding) and the activation through activate<T> (the
+// device's libm exp), as the kernels computed before the node update was shared. Its outputs are
+// within a few ulp of the exact ones, not bit-identical to the CPU's; nothing on the host uses it.
 #pragma once
+
+#include <math.h>  // fma, fmaf: explicit fused multiply-adds on the host and (as builtins) on the device
 
 #include <cstdint>
 #include <type_traits>
@@ -76,6 +83,16 @@ struct NodeParams {
   T bias, response;
 };
 
+// a * b + c with one rounding (an explicit fma: --fmad=false does not split it).
+template <typename T>
+GANGLION_HD GANGLION_INLINE T fused_multiply_add(T a, T b, T c) {
+  if constexpr (std::is_same<T, float>::value) {
+    return fmaf(a, b, c);
+  } else {
+    return fma(a, b, c);
+  }
+}
+
 // Steps 1-4 for one row. Edges [eb, ee) are feed-forward, [rb, re) recurrent (an empty range for
 // networks without recurrence); ff(e, w, x) and rec(e, w, x) set edge e's weight and its source's
 // value (this step's and the previous step's). Sum and mean, nearly every node, skip the
@@ -83,7 +100,7 @@ struct NodeParams {
 #if defined(__CUDACC__)
 #pragma nv_exec_check_disable
 #endif
-template <typename T, class FeedForward, class Recurrent>
+template <typename T, bool kFast = false, class FeedForward, class Recurrent>
 GANGLION_HD GANGLION_INLINE T node_update(const NodeParams<T>& p, uint32_t eb, uint32_t ee, FeedForward ff,
                                           uint32_t rb, uint32_t re, Recurrent rec) {
   const Aggregation g = p.aggregation;
@@ -95,7 +112,11 @@ GANGLION_HD GANGLION_INLINE T node_update(const NodeParams<T>& p, uint32_t eb, u
     for (uint32_t e = eb; e < ee; ++e) {
       T w, x;
       ff(e, w, x);
-      acc = acc + w * x;
+      if constexpr (kFast) {
+        acc = fused_multiply_add(w, x, acc);
+      } else {
+        acc = acc + w * x;
+      }
     }
   } else {
     for (uint32_t e = eb; e < ee; ++e) {
@@ -109,7 +130,12 @@ GANGLION_HD GANGLION_INLINE T node_update(const NodeParams<T>& p, uint32_t eb, u
     rec(e, w, x);
     acc = aggregation_add<T>(g, acc, w * x);
   }
-  return node_value<T>(p.activation, aggregation_finish<T>(g, acc, (ee - eb) + (re - rb)), p.bias, p.response);
+  const T aggregate = aggregation_finish<T>(g, acc, (ee - eb) + (re - rb));
+  if constexpr (kFast) {
+    return activate<T>(p.activation, fused_multiply_add(p.response, aggregate, p.bias));
+  } else {
+    return node_value<T>(p.activation, aggregate, p.bias, p.response);
+  }
 }
 
 }  // namespace ganglion

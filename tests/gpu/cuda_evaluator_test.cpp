@@ -59,13 +59,16 @@ const std::vector<std::string> kStrategies = [] {
 }();
 
 // A CUDA evaluator for a kStrategies entry, with `tuning` on top.
-auto make_gpu(const std::string& spec, PlanTuning tuning = {}) {
+auto make_gpu(const std::string& spec, PlanTuning tuning = {}, bool exact = true) {
   std::string kernel = spec;
   if (kernel == "subwarp/s1" || kernel == "subwarp/s0") {
     tuning.staged = kernel == "subwarp/s1";
     kernel = "subwarp";
   }
-  auto gpu = make_cuda_evaluator(CudaConfig{kernel, 0});
+  CudaConfig cuda;
+  cuda.kernel = kernel;
+  cuda.exact = exact;
+  auto gpu = make_cuda_evaluator(cuda);
   gpu->set_tuning(tuning);
   return gpu;
 }
@@ -105,6 +108,8 @@ struct RunSpec {
   int reset_at = -1;  // step before which both evaluators reset their state
   PlanTuning tuning = {};
   Match match = Match::Bits;
+  bool exact = true;  // cuda.exact
+  bool report = true;  // print the first mismatches
 };
 
 // Runs the CPU evaluator and a CUDA evaluator side by side; returns the number of mismatches
@@ -112,7 +117,7 @@ struct RunSpec {
 size_t compare(const PopulationLayout& layout, const RunSpec& spec, uint64_t seed) {
   CpuEvaluator cpu(2);
   cpu.load(layout);
-  auto gpu = make_gpu(spec.kernel, spec.tuning);
+  auto gpu = make_gpu(spec.kernel, spec.tuning, spec.exact);
   gpu->load(layout);
   Rng rng(seed ^ 0x5bd1e995ull);
   const size_t N = layout.num_networks, ni = layout.num_inputs, no = layout.num_outputs;
@@ -131,7 +136,7 @@ size_t compare(const PopulationLayout& layout, const RunSpec& spec, uint64_t see
     gpu->activate(in.data(), spec.rows, spec.mode, out_g.data());
     for (size_t i = 0; i < out_c.size(); ++i) {
       if (agrees(out_g[i], out_c[i], spec.match)) continue;
-      if (++mismatches <= 5) {
+      if (++mismatches <= 5 && spec.report) {
         const size_t n = i / (spec.rows * no), r = (i / no) % spec.rows, k = i % no;
         char bits[40];
         std::snprintf(bits, sizeof(bits), " (bits %08x, %08x)", unsigned(bits_of(out_c[i])),
@@ -316,6 +321,28 @@ TEST_CASE("cuda evaluator: NEAT-like grown networks of several sizes") {
         CAPTURE(rows);
         CHECK(compare(layout, {kernel, rows, InputMode::Shared, 1, -1}, seed) == 0);
       }
+  }
+}
+
+TEST_CASE("cuda evaluator: cuda.exact false runs fused multiply-adds, within 1e-5 of the CPU") {
+  const uint64_t seed = announce_seed();
+  const PopulationLayout feed = compile_population(random_population(seed, 300, false, 200), {}, 2);
+  CompileOptions opt;
+  opt.feed_forward = false;
+  const PopulationLayout rec = compile_population(random_population(seed + 1, 200, true, 100), opt, 2);
+  for (const auto& kernel : kStrategies) {
+    for (size_t rows : {size_t(1), size_t(37), size_t(64)}) {
+      CAPTURE(kernel);
+      CAPTURE(rows);
+      RunSpec spec{kernel, rows, InputMode::PerNetwork, 1, -1, {}, Match::Close, false};
+      CHECK(compare(feed, spec, seed + rows) == 0);
+      spec.steps = 4;
+      spec.reset_at = 2;
+      CHECK(compare(rec, spec, seed + rows) == 0);
+      // And it is the other arithmetic: some outputs differ from the CPU's in the last bits.
+      spec = RunSpec{kernel, rows, InputMode::PerNetwork, 1, -1, {}, Match::Bits, false, false};
+      CHECK(compare(feed, spec, seed + rows) > 0);
+    }
   }
 }
 
