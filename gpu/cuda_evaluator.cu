@@ -16,6 +16,7 @@
 #include "gpu/cuda_check.hpp"
 #include "gpu/device_memory.hpp"
 #include "gpu/dispatch.hpp"
+#include "gpu/kernel_launch.cuh"
 #include "gpu/kernels.cuh"
 #include "gpu/shared_layout.hpp"
 
@@ -192,49 +193,17 @@ class LayoutPacker {
   size_t offset_ = 0;
 };
 
-template <bool kStaged, bool kThreadPerRow, bool kWarp, bool kFast>
-void launch_group(const kernels::ActivateArgs& args, const kernels::GroupShape& shape, uint32_t per_block,
-                  size_t smem, cudaStream_t stream) {
-  const uint64_t blocks = (shape.units + per_block - 1) / per_block;
-  if (blocks > 0x7fffffffull) throw Error("CUDA evaluator: population x rows too large for one launch");
-  kernels::group_kernel<kStaged, kThreadPerRow, kWarp, kFast>
-      <<<unsigned(blocks), shape.group * per_block, smem, stream>>>(args, shape);
-  GANGLION_CUDA_CHECK_LAUNCH("group_kernel");
-}
-
-// Lets every shared-memory kernel of one node update (kFast) take `bytes` of shared memory.
-template <bool kFast>
-void allow_shared(size_t bytes) {
-  const int b = int(bytes);
-  constexpr auto attribute = cudaFuncAttributeMaxDynamicSharedMemorySize;
-  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::group_kernel<true, true, false, kFast>, attribute, b));
-  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::group_kernel<true, false, false, kFast>, attribute, b));
-  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::group_kernel<true, true, true, kFast>, attribute, b));
-  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::group_kernel<true, false, true, kFast>, attribute, b));
-  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::subwarp_kernel<false, kFast>, attribute, b));
-  GANGLION_CUDA_CHECK(cudaFuncSetAttribute(kernels::subwarp_kernel<true, kFast>, attribute, b));
-}
-
 // Bytes of network n's packed record (network_blob_bytes, gpu/dispatch.hpp).
 size_t blob_bytes_of(const PopulationLayout& L, uint32_t n) {
   return network_blob_bytes(L.node_offset[n + 1] - L.node_offset[n], L.edge_offset[n + 1] - L.edge_offset[n],
                             L.level_offset[n + 1] - L.level_offset[n], L.num_outputs);
 }
 
-template <bool kStaged, bool kFast>
-void launch_subwarp(const kernels::ActivateArgs& args, const kernels::GroupShape& shape, uint32_t per_block,
-                    size_t smem, cudaStream_t stream) {
-  const uint32_t threads = shape.group * per_block;
-  const uint64_t blocks = (shape.units + per_block - 1) / per_block;
-  if (blocks > 0x7fffffffull) throw Error("CUDA evaluator: population x rows too large for one launch");
-  kernels::subwarp_kernel<kStaged, kFast><<<unsigned(blocks), threads, smem, stream>>>(args, shape);
-  GANGLION_CUDA_CHECK_LAUNCH("subwarp_kernel");
-}
-
 class CudaEvaluatorImpl final : public CudaEvaluator {
  public:
   explicit CudaEvaluatorImpl(const CudaConfig& config)
-      : requested_(parse_kernel_strategy(config.kernel)), device_(config.device), fast_(!config.exact) {
+      : requested_(parse_kernel_strategy(config.kernel)), device_(config.device),
+        launch_(config.exact ? KernelLaunch<false>::table() : fast_kernel_launchers()) {
     const int count = cuda_device_count();
     if (count == 0) throw Error("cuda: " + cuda_describe_device());
     if (device_ < 0 || device_ >= count)
@@ -251,7 +220,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     stream_ = std::make_unique<CudaStream>();
     start_ = std::make_unique<CudaEvent>();
     stop_ = std::make_unique<CudaEvent>();
-    fast_ ? allow_shared<true>(limits_.shared_per_block) : allow_shared<false>(limits_.shared_per_block);
+    launch_.allow_shared(limits_.shared_per_block);
   }
 
   std::string name() const override { return "cuda"; }
@@ -421,7 +390,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     std::ostringstream s;
     s << kernel_strategy_name(plan_.strategy) << " (group " << plan_.group << " x " << plan_.groups_per_block
       << ", row tile " << plan_.row_tile << (plan_.thread_per_row ? ", thread per row" : "")
-      << (plan_.staged ? ", staged" : "") << (fast_ ? ", fast" : "") << ", "
+      << (plan_.staged ? ", staged" : "") << (&launch_ == &fast_kernel_launchers() ? ", fast" : "") << ", "
       << plan_.shared_bytes << " B shared; " << plan_.why << ")";
     return s.str();
   }
@@ -471,16 +440,10 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   // network): for each network in turn, one launch per dependency level, a thread per (node, row).
   // Kept as the baseline `ganglion bench activate` compares with; the launches dominate.
   void launch_paper(kernels::ActivateArgs& args, cudaStream_t stream) {
-    fast_ ? launch_paper_as<true>(args, stream) : launch_paper_as<false>(args, stream);
-  }
-  template <bool kFast>
-  void launch_paper_as(kernels::ActivateArgs& args, cudaStream_t stream) {
     const uint32_t threads = 256;
     for (const auto& run : paper_runs_) {
       const size_t work = size_t(run.second) * args.rows;
-      kernels::level_kernel<kFast>
-          <<<unsigned((work + threads - 1) / threads), threads, 0, stream>>>(args, run.first, run.second);
-      GANGLION_CUDA_CHECK_LAUNCH("level_kernel (paper)");
+      launch_.level(args, run.first, run.second, unsigned((work + threads - 1) / threads), threads, stream);
     }
     gather_outputs(args, stream);
   }
@@ -497,10 +460,6 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   }
 
   void launch_level(kernels::ActivateArgs& args, cudaStream_t stream) {
-    fast_ ? launch_level_as<true>(args, stream) : launch_level_as<false>(args, stream);
-  }
-  template <bool kFast>
-  void launch_level_as(kernels::ActivateArgs& args, cudaStream_t stream) {
     const uint32_t threads = 256;
     const size_t max_blocks = size_t(limits_.multiprocessors) * 32;
     for (size_t k = 0; k + 1 < level_begin_.size(); ++k) {
@@ -508,8 +467,7 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
       if (count == 0) continue;
       const size_t work = size_t(count) * args.rows;
       const unsigned blocks = unsigned(std::min((work + threads - 1) / threads, max_blocks));
-      kernels::level_kernel<kFast><<<blocks, threads, 0, stream>>>(args, level_begin_[k], count);
-      GANGLION_CUDA_CHECK_LAUNCH("level_kernel");
+      launch_.level(args, level_begin_[k], count, blocks, threads, stream);
     }
     gather_outputs(args, stream);
   }
@@ -538,10 +496,6 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
   }
 
   void launch_groups(const kernels::ActivateArgs& args, size_t rows, cudaStream_t stream) {
-    fast_ ? launch_groups_as<true>(args, rows, stream) : launch_groups_as<false>(args, rows, stream);
-  }
-  template <bool kFast>
-  void launch_groups_as(const kernels::ActivateArgs& args, size_t rows, cudaStream_t stream) {
     kernels::GroupShape s;
     s.group = plan_.group;
     s.row_tile = plan_.row_tile;
@@ -557,28 +511,24 @@ class CudaEvaluatorImpl final : public CudaEvaluator {
     if (plan_.staged) s.blob_at = uint32_t(shared_layout::subwarp_staged_record_at(shape_.max_nodes, plan_.row_tile));
     switch (plan_.strategy) {
       case KernelStrategy::Subwarp:
-        plan_.staged ? launch_subwarp<true, kFast>(args, s, per_block, smem, stream)
-                     : launch_subwarp<false, kFast>(args, s, per_block, smem, stream);
+        launch_.subwarp(plan_.staged, args, s, per_block, smem, stream);
         break;
       case KernelStrategy::Block:
-        tpr ? launch_group<true, true, false, kFast>(args, s, 1, smem, stream)
-            : launch_group<true, false, false, kFast>(args, s, 1, smem, stream);
+        launch_.group(true, tpr, false, args, s, 1, smem, stream);
         break;
       case KernelStrategy::Warp:
-        tpr ? launch_group<true, true, true, kFast>(args, s, per_block, smem, stream)
-            : launch_group<true, false, true, kFast>(args, s, per_block, smem, stream);
+        launch_.group(true, tpr, true, args, s, per_block, smem, stream);
         break;
       case KernelStrategy::Global:
       default:
-        tpr ? launch_group<false, true, false, kFast>(args, s, 1, 0, stream)
-            : launch_group<false, false, false, kFast>(args, s, 1, 0, stream);
+        launch_.group(false, tpr, false, args, s, 1, 0, stream);
         break;
     }
   }
 
   KernelStrategy requested_;
   int device_;
-  bool fast_;  // cuda.exact: false: the kernels' kFast variants
+  const KernelLaunchers& launch_;  // cuda.exact's kernels
   DeviceLimits limits_;
   std::unique_ptr<CudaStream> stream_;
   std::unique_ptr<CudaEvent> start_, stop_;

@@ -317,6 +317,7 @@ struct PackedNetwork {
   }
 };
 
+#ifndef GANGLION_KERNELS_NODE_UPDATE_ONLY  // gpu/kernels_fast.cu: its translation unit has only kFast kernels
 // Writes every network's packed record at blob + blob_offset[n] (16-byte units); a warp per
 // network. Run once per loaded population, when a staged plan first needs the records.
 __global__ void pack_networks_kernel(DeviceLayout L, const uint32_t* blob_offset, uint4* blob) {
@@ -352,6 +353,7 @@ __global__ void pack_networks_kernel(DeviceLayout L, const uint32_t* blob_offset
   uint32_t* outn = w + R::output_word(nodes, ne, nls);
   for (uint32_t k = lane; k < no; k += 32) outn[k] = L.output_node[size_t(n) * no + k];
 }
+#endif
 
 // The levels of one subwarp unit: the (node, row) items of each level spread over the group's
 // lanes, a group barrier after each level; a group of one lane takes the nodes in index order
@@ -518,6 +520,7 @@ __global__ void level_kernel(ActivateArgs a, uint32_t item_begin, uint32_t item_
   }
 }
 
+#ifndef GANGLION_KERNELS_NODE_UPDATE_ONLY
 // Copies the output nodes' values out of global `values` (level strategy).
 __global__ void gather_outputs_kernel(ActivateArgs a) {
   const DeviceLayout& L = a.L;
@@ -533,5 +536,6 @@ __global__ void gather_outputs_kernel(ActivateArgs a) {
     a.outputs[idx] = a.values[size_t(L.node_offset[n] + j) * a.rows + row];
   }
 }
+#endif
 
 }  // namespace ganglion::kernels
