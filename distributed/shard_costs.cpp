@@ -15,28 +15,22 @@ namespace ganglion {
 void ShardCosts::on_generation(const GenerationStats& stats, const EvolutionState&, StopReason) {
   if (!evaluation_) return;  // every rank has one, or none: the same on all
   const ShardCost& c = evaluation_->last_cost();
-  // This generation's exchange of children; a generation that made none (the last) reports 0.
-  ShardChildrenCost children;
-  if (children_) {
-    children = *children_;
-    *children_ = ShardChildrenCost{};
-  }
-  constexpr size_t kValues = 7;
   const std::vector<double> all =
-      world_.gather({c.evaluate_seconds, c.communicate_seconds, double(c.bytes), double(c.networks),
-                     double(children.made), children.seconds, double(children.bytes)});
+      world_.gather({c.evaluate_seconds, c.communicate_seconds, double(c.bytes), double(c.networks)});
   if (world_.rank() != 0 || dir_.empty()) return;
   const int k = world_.size();
-  std::vector<double> column[kValues];
-  for (int r = 0; r < k; ++r)
-    for (size_t v = 0; v < kValues; ++v) column[v].push_back(all[size_t(r) * kValues + v]);
+  std::vector<double> networks, evaluate, communicate, bytes;
+  for (int r = 0; r < k; ++r) {
+    evaluate.push_back(all[size_t(r) * 4]);
+    communicate.push_back(all[size_t(r) * 4 + 1]);
+    bytes.push_back(all[size_t(r) * 4 + 2]);
+    networks.push_back(all[size_t(r) * 4 + 3]);
+  }
   const std::string line =
       fmt::format("{{\"generation\":{},\"ranks\":{},\"networks\":[{}],\"time_evaluate\":[{:.6g}],"
-                  "\"time_communicate\":[{:.6g}],\"bytes\":[{}],\"children\":[{}],\"time_children\":[{:.6g}],"
-                  "\"bytes_children\":[{}]}}\n",
-                  stats.generation, k, fmt::join(column[3], ","), fmt::join(column[0], ","),
-                  fmt::join(column[1], ","), fmt::join(column[2], ","), fmt::join(column[4], ","),
-                  fmt::join(column[5], ","), fmt::join(column[6], ","));
+                  "\"time_communicate\":[{:.6g}],\"bytes\":[{}]}}\n",
+                  stats.generation, k, fmt::join(networks, ","), fmt::join(evaluate, ","),
+                  fmt::join(communicate, ","), fmt::join(bytes, ","));
   const std::string path = (std::filesystem::path(dir_) / "distributed.jsonl").string();
   std::ofstream out(path, std::ios::app | std::ios::binary);
   out << line;

@@ -3,21 +3,15 @@
 // <run folder>/distributed.jsonl:
 //
 //   {"generation":3,"ranks":2,"networks":[75,75],"time_evaluate":[0.012,0.011],
-//    "time_communicate":[0.0004,0.0013],"bytes":[675,675],"children":[74,74],
-//    "time_children":[0.0021,0.0019],"bytes_children":[5120,5090]}
+//    "time_communicate":[0.0004,0.0013],"bytes":[675,675]}
 //
 // Each array has one entry per rank: its share of the networks, the seconds it spent evaluating
-// its share and in the gather (waiting for slower ranks included), the bytes it received; then the
-// offspring it made for the next generation, the seconds of their exchange (encoding, allgather,
-// decoding) and the bytes of other ranks' offspring it received (0 when no children were made). Its own
+// its share and in the gather (waiting for slower ranks included), the bytes it received. Its own
 // file, so stats.jsonl stays the one-process run's. A resumed run appends to it.
 #pragma once
 
-#include <memory>
-
 #include <string>
 
-#include "distributed/shard_children.hpp"
 #include "evolution/reporter.hpp"
 
 namespace ganglion {
@@ -32,14 +26,11 @@ class ShardCosts final : public Reporter {
   // (known once the session exists); both before the first generation. Until then, and on other
   // ranks for the folder, nothing is written.
   void watch(const ShardEvaluation* evaluation) { evaluation_ = evaluation; }
-  // The run's exchange of children (distributed/shard_children.hpp), when it divides them.
-  void watch_children(std::shared_ptr<ShardChildrenCost> cost) { children_ = std::move(cost); }
   void set_run_dir(std::string dir) { dir_ = std::move(dir); }
   void on_generation(const GenerationStats& stats, const EvolutionState& state, StopReason reason) override;
 
  private:
   const ShardEvaluation* evaluation_ = nullptr;
-  std::shared_ptr<ShardChildrenCost> children_;
   const MpiWorld& world_;
   std::string dir_;
 };

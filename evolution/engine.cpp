@@ -300,7 +300,7 @@ StopReason Engine::step() {
   else if (st.generation + 1 >= config_.run.generations) reason = StopReason::GenerationLimit;
   if (reason == StopReason::None) {
     t = std::chrono::steady_clock::now();
-    reproduce(st, config_, execution_->pool(), &s.time_speciate, &children_hook_, &children_share_);
+    reproduce(st, config_, execution_->pool(), &s.time_speciate, &children_hook_);
     s.time_reproduce = std::max(0.0, seconds_since(t) - s.time_speciate);
   }
   s.time_total = seconds_since(t_start);

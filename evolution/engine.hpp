@@ -67,10 +67,6 @@ class Engine {
   // island model's seam (distributed/island_exchange.hpp). Empty: none.
   void set_children_hook(ChildrenHook hook) { children_hook_ = std::move(hook); }
   const ChildrenHook& children_hook() const { return children_hook_; }
-  // Divides the making of children between the processes of a distributed run (reproduce()'s
-  // ChildrenShare). Empty: this process makes every child.
-  void set_children_share(ChildrenShare share) { children_share_ = std::move(share); }
-  const ChildrenShare& children_share() const { return children_share_; }
 
   // Generation 0: a fresh, speciated population.
   void init();
@@ -98,7 +94,6 @@ class Engine {
   PopulationEvaluation* evaluation_ = nullptr;
   std::vector<Reporter*> reporters_;
   ChildrenHook children_hook_;
-  ChildrenShare children_share_;
   EvolutionState state_;
   bool started_ = false;
   // Reused buffers only (no evolution state): decoded anew from state_.genomes every generation.

@@ -79,7 +79,7 @@ struct ChildPlan {
 }  // namespace
 
 bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds,
-               const ChildrenHook* children_hook, const ChildrenShare* share) {
+               const ChildrenHook* children_hook) {
   const auto& rc = config.reproduction;
   const uint32_t gen = state.generation;
   // Every genome's score and id in two arrays, read by the sorts below (through the genomes
@@ -216,23 +216,9 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
   for (size_t i = 0; i < plan.size(); ++i)
     ids[i] = plan[i].elite >= 0 ? state.genomes[size_t(plan[i].elite)].id : state.next_genome_id++;
   const bool interspecies = state.species.size() > 1 && rc.interspecies_rate > 0.0;
-  // Divided between processes: this one makes the elite copies and its share of the offspring.
-  const bool divided = share && share->mine && share->exchange;
-  std::vector<uint32_t> here;
-  std::vector<uint8_t> made;
-  if (divided) {
-    made.assign(plan.size(), 0);
-    here.reserve(plan.size());
-    for (size_t i = 0; i < plan.size(); ++i) {
-      const bool offspring = plan[i].elite < 0;
-      made[i] = !offspring ? 0 : share->mine(i) ? 1 : 2;
-      if (made[i] != 2) here.push_back(uint32_t(i));
-    }
-  }
   pool.for_each(
-      divided ? here.size() : plan.size(),
-      [&](size_t k) {
-        const size_t i = divided ? here[k] : k;
+      plan.size(),
+      [&](size_t i) {
         const ChildPlan& p = plan[i];
         if (p.elite >= 0) {
           children[i] = state.genomes[size_t(p.elite)];
@@ -275,7 +261,6 @@ bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, do
         mutate(children[i], config.genome, rng, pending[i]);
       },
       8);
-  if (divided) share->exchange(children, pending, made, pool);
 
   // 6. Real innovation numbers and node ids, in child order.
   //    Only the id assignment is sequential; rewriting and sorting the genes runs in parallel.

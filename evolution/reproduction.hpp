@@ -15,7 +15,6 @@
 
 #include "core/config/config.hpp"
 #include "core/parallel.hpp"
-#include "evolution/innovation.hpp"
 #include "evolution/state.hpp"
 
 namespace ganglion {
@@ -46,25 +45,8 @@ std::vector<uint32_t> allocate_offspring(const std::vector<double>& adjusted, ui
 // population is restarted after an extinction.
 using ChildrenHook =
     std::function<void(EvolutionState& state, std::vector<Genome>& children, const std::vector<uint8_t>& elite)>;
-
-// How the processes of one run (shard mode, distributed/shard_children.hpp) divide the making of
-// the children: each makes the offspring `mine` names (elite copies are made everywhere: they are
-// copies), then `exchange` gives it every other offspring, genome and pending ids, as their
-// makers made them. Exact: a child depends only on the plan, the parents and its own random
-// stream (Rng::derive(seed, Reproduce, generation, child)), and every process then assigns the
-// innovation numbers in child order itself, so every process holds the one-process generation.
-struct ChildrenShare {
-  std::function<bool(size_t child)> mine;
-  // `made[i]`: 0 child i is an elite copy (made here), 1 an offspring made here, 2 an offspring
-  // made by another process. Fills in every child marked 2.
-  std::function<void(std::vector<Genome>& children, std::vector<PendingIds>& pending,
-                     const std::vector<uint8_t>& made, ThreadPool& pool)>
-      exchange;
-};
-
-// `share`, when given and set, divides the children between processes (above).
 bool reproduce(EvolutionState& state, const Config& config, ThreadPool& pool, double* speciate_seconds = nullptr,
-               const ChildrenHook* children_hook = nullptr, const ChildrenShare* share = nullptr);
+               const ChildrenHook* children_hook = nullptr);
 
 // Generation 0: fresh genomes, innovation counters, speciation (its seconds into
 // `speciate_seconds` when given).

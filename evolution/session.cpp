@@ -187,15 +187,14 @@ struct Session::Impl {
     execution = make_execution(backends, config);
     if (!backends.make_evaluation) {
       engine = std::make_unique<Engine>(config, *task, *execution);
-    } else {
-      evaluation = backends.make_evaluation(config, *task, *execution);
-      if (!evaluation) throw Error("session: the population evaluation factory returned none");
-      CompileOptions compile;
-      compile.feed_forward = config.genome.feed_forward;
-      decoder = std::make_unique<DirectDecoder>(compile, execution->pool());
-      engine = std::make_unique<Engine>(config, *execution, *decoder, *evaluation);
+      return;
     }
-    if (backends.make_children_share) engine->set_children_share(backends.make_children_share(config));
+    evaluation = backends.make_evaluation(config, *task, *execution);
+    if (!evaluation) throw Error("session: the population evaluation factory returned none");
+    CompileOptions compile;
+    compile.feed_forward = config.genome.feed_forward;
+    decoder = std::make_unique<DirectDecoder>(compile, execution->pool());
+    engine = std::make_unique<Engine>(config, *execution, *decoder, *evaluation);
   }
   void attach(const SessionOptions& options, const Config& config) {
     reporters = options.reporters;
@@ -279,7 +278,6 @@ Session Session::resume(const std::string& run_dir_or_checkpoint, const std::vec
                                           : options.run_dir;
   if (options.writes_files) impl->lock = std::make_unique<RunFolderLock>(impl->run_dir);
   const std::string file = find_checkpoint(run_dir_or_checkpoint);
-  if (options.checkpoint_chosen) options.checkpoint_chosen(file);
   // The run's threads are in the checkpoint's config, so the checkpoint is read on a pool of its
   // own (every core), gone before the run's execution context is made.
   Checkpoint ck = [&] {
@@ -369,8 +367,7 @@ Session Session::resume_loaded(std::unique_ptr<Impl> impl, Checkpoint ck, const 
   if (ck.info.needs_reproduce) {
     // The checkpoint holds the final evaluated generation of a finished run: make the next one as
     // the engine's step() would have (reproduction depends only on the state, config and seed).
-    reproduce(state, config, impl->execution->pool(), nullptr, &impl->engine->children_hook(),
-              &impl->engine->children_share());
+    reproduce(state, config, impl->execution->pool(), nullptr, &impl->engine->children_hook());
   }
   impl->engine->restore(std::move(state));
   return Session(std::move(impl));

@@ -49,9 +49,6 @@ struct SessionBackends {
   // backend, in this process). A distributed run passes one that spreads the work over its ranks
   // (distributed/shard_evaluation.hpp). The task and execution context outlive what it returns.
   std::function<std::unique_ptr<PopulationEvaluation>(const Config&, Task&, ExecutionContext&)> make_evaluation{};
-  // How the making of children is divided between processes (reproduce()'s ChildrenShare); empty:
-  // this process makes them all. Shard mode passes distributed/shard_children.hpp's.
-  std::function<ChildrenShare(const Config&)> make_children_share{};
 };
 
 struct SessionOptions {
@@ -76,11 +73,6 @@ struct SessionOptions {
   // With writes_files false: the run's checkpoints go to this sink (islands mode: to rank 0, which
   // writes one file of every island), at the same points as a run folder's would. Empty: none.
   CheckpointSink checkpoint_sink{};
-  // Resume: called with the checkpoint file once it is chosen (under the folder's lock), before it
-  // is read: shard mode's rank 0 tells the other ranks which file to read, before the resume's
-  // own collectives (a finished run's next generation is made, and its children divided, inside
-  // resume). Empty: nothing.
-  std::function<void(const std::string& checkpoint)> checkpoint_chosen{};
   // Called by every reproduction of the run once the children are made (reproduce()'s
   // ChildrenHook, Engine::set_children_hook), the reproduction of a finished run that a resume
   // goes on from included: how the island model takes in migrants. Empty: none.

@@ -66,13 +66,10 @@ int resume_command(const ResumeOptions& o) {
   }
   StopOnSignal signals;  // before the session: its whole life, not only run()
   // Under MPI rank 0 finds the checkpoint (under the folder's lock) and the others read that one.
-  // It tells them as soon as it has chosen, before the resume's collectives (a finished run's next
-  // generation is made inside resume, its children divided between the ranks).
   std::string from = o.from;
   if (ranks().distributed() && !ranks().writes()) from = from_rank_0("");
-  if (ranks().distributed() && ranks().writes())
-    options.checkpoint_chosen = [](const std::string& file) { from_rank_0(file); };
   Session session = Session::resume(from, overrides, cli_backends(), options);
+  if (ranks().distributed() && ranks().writes()) from_rank_0(session.origin().checkpoint);
   check_same_on_ranks(config_to_yaml(session.config()), "config");
   shard_costs_into(session.run_dir());
   const Config& config = session.config();

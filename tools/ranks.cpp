@@ -14,7 +14,6 @@
 
 #ifdef GANGLION_HAVE_MPI
 #include "distributed/mpi_world.hpp"
-#include "distributed/shard_children.hpp"
 #include "distributed/shard_costs.hpp"
 #include "distributed/shard_evaluation.hpp"
 #endif
@@ -113,13 +112,6 @@ SessionBackends distributed_backends(SessionBackends base) {
     auto shard = std::make_unique<ShardEvaluation>(config, task, execution, world);
     if (g_costs) g_costs->watch(shard.get());
     return std::unique_ptr<PopulationEvaluation>(std::move(shard));
-  };
-  // Shard mode divides the making of the children too (exactly: distributed/shard_children.hpp).
-  base.make_children_share = [&world](const Config& config) -> ChildrenShare {
-    if (config.distributed.mode == DistributedMode::Islands) return {};
-    auto cost = std::make_shared<ShardChildrenCost>();
-    if (g_costs) g_costs->watch_children(cost);
-    return shard_children(world, cost);
   };
 #endif
   return base;
