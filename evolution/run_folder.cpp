@@ -124,17 +124,26 @@ std::string folder_contents_text(const std::string& dir) {
   return list;
 }
 
-void write_stats_file(const std::string& dir, const std::vector<GenerationStats>& history) {
+std::string stats_lines(const std::vector<GenerationStats>& history) {
   std::string lines;
   for (const auto& s : history) lines += stats_to_json(s) + "\n";
+  return lines;
+}
+
+void write_stats_file(const std::string& dir, const std::vector<GenerationStats>& history) {
+  const std::string lines = stats_lines(history);
   write_file_atomic((fs::path(dir) / "stats.jsonl").string(), lines.data(), lines.size());
 }
 
-void write_best_genome(const std::string& dir, const EvolutionState& state) {
-  if (!state.has_best) return;
+BestGenome best_genome_of(const EvolutionState& state) {
+  if (!state.has_best) return {};
   const std::optional<GenomeRetest>& retest = state.solved ? state.solution_retest : state.best_retest;
-  save_genome(state.solved ? state.solution : state.best, (fs::path(dir) / "best_genome.json").string(),
-              retest ? &*retest : nullptr);
+  return {state.solved ? &state.solution : &state.best, retest ? &*retest : nullptr};
+}
+
+void write_best_genome(const std::string& dir, const EvolutionState& state) {
+  const BestGenome best = best_genome_of(state);
+  if (best.genome) save_genome(*best.genome, (fs::path(dir) / "best_genome.json").string(), best.retest);
 }
 
 namespace {

@@ -45,11 +45,19 @@ void remove_checkpoint_files(const std::string& dir);
 // more"); "" when nothing.
 std::string folder_contents_text(const std::string& dir);
 
+// stats.jsonl's text for `history`: one stats_to_json line per generation.
+std::string stats_lines(const std::vector<GenerationStats>& history);
 // stats.jsonl replaced atomically by the lines of `history` (a resume cuts it back to its
 // checkpoint; a finished folder a kill left short is completed).
 void write_stats_file(const std::string& dir, const std::vector<GenerationStats>& history);
-// best_genome.json: the solution when the run solved the task, else the best genome ever; nothing
-// before any genome was evaluated.
+// What best_genome.json holds: the solution when the run solved the task, else the best genome
+// ever, with its re-test when it had one; genome null before any genome was evaluated.
+struct BestGenome {
+  const Genome* genome = nullptr;
+  const GenomeRetest* retest = nullptr;
+};
+BestGenome best_genome_of(const EvolutionState& state);
+// best_genome.json: best_genome_of(state); nothing before any genome was evaluated.
 void write_best_genome(const std::string& dir, const EvolutionState& state);
 
 // events.jsonl: one JSON object per line for each start, resume and stop of the run

@@ -139,6 +139,8 @@ struct IslandPart {
 // checkpoints would get, until the next flush sends it to rank 0. The islands' ranks write nothing.
 class IslandOutputs final : public Reporter {
  public:
+  // `dir`: the island's folder on rank 0, for messages.
+  explicit IslandOutputs(std::string dir) : dir_(std::move(dir)) {}
   CheckpointSink sink() {
     CheckpointSink s;
     s.take = [this](uint32_t completed, Bytes file) { part_.checkpoints.emplace_back(completed, std::move(file)); };
@@ -148,16 +150,15 @@ class IslandOutputs final : public Reporter {
   void config(const Config& config) { part_.config_yaml = config_to_yaml(config); }
   void replace_stats(const std::vector<GenerationStats>& history) {
     part_.replace_stats = true;
-    part_.stats.clear();
-    for (const auto& s : history) part_.stats += stats_to_json(s) + "\n";
+    part_.stats = stats_lines(history);
   }
   void on_generation(const GenerationStats& stats, const EvolutionState&, StopReason) override {
     part_.stats += stats_to_json(stats) + "\n";
   }
+  // best_genome.json as a one-process run writes it (run_folder.hpp, save_genome).
   void on_finish(const EvolutionState& state, StopReason) override {
-    if (!state.has_best) return;
-    const std::optional<GenomeRetest>& retest = state.solved ? state.solution_retest : state.best_retest;
-    part_.best_genome = genome_to_json(state.solved ? state.solution : state.best, 2, retest ? &*retest : nullptr);
+    const BestGenome best = best_genome_of(state);
+    if (best.genome) part_.best_genome = genome_file_text(*best.genome, dir_ + "/best_genome.json", best.retest);
   }
   std::string take() {
     std::string bytes = part_.encode();
@@ -167,6 +168,7 @@ class IslandOutputs final : public Reporter {
   void set_due_by_time(bool due) { due_by_time_ = due; }
 
  private:
+  std::string dir_;
   IslandPart part_;
   bool due_by_time_ = false;
 };
@@ -194,19 +196,23 @@ class IslandsFolder {
       throw Error(fmt::format("islands run: {} ranks sent files, the run has {} islands", parts.size(), islands_));
     std::vector<IslandPart> got;
     for (int r = 0; r < islands_; ++r) got.push_back(IslandPart::decode(parts[size_t(r)], r));
+    // Every island checkpoints at the same points of the run (the same generations by count,
+    // rank 0's clock by time).
+    const auto& first = got[0].checkpoints;
+    for (int r = 1; r < islands_; ++r) {
+      const auto& theirs = got[size_t(r)].checkpoints;
+      for (size_t k = 0; k < std::max(first.size(), theirs.size()); ++k)
+        if (k >= first.size() || k >= theirs.size() || theirs[k].first != first[k].first)
+          throw Error(fmt::format("islands run: island {} checkpointed {} where island 0 checkpointed {}", r,
+                                  k < theirs.size() ? "generation " + std::to_string(theirs[k].first) : "nothing",
+                                  k < first.size() ? "generation " + std::to_string(first[k].first) : "nothing"));
+    }
     // The checkpoints first: at the end of a run they come before best_genome.json.
-    for (size_t k = 0; k < got[0].checkpoints.size(); ++k) {
+    for (size_t k = 0; k < first.size(); ++k) {
       IslandsCheckpoint whole;
       whole.run_id = run_id_;
-      whole.completed = got[0].checkpoints[k].first;
-      for (int r = 0; r < islands_; ++r) {
-        auto& mine = got[size_t(r)].checkpoints;
-        if (mine.size() != got[0].checkpoints.size() || mine[k].first != whole.completed)
-          throw Error(fmt::format("islands run: island {} checkpointed {} where island 0 checkpointed generation {}",
-                                  r, mine.size() > k ? "generation " + std::to_string(mine[k].first) : "nothing",
-                                  whole.completed));
-        whole.islands.push_back(std::move(mine[k].second));
-      }
+      whole.completed = first[k].first;
+      for (int r = 0; r < islands_; ++r) whole.islands.push_back(std::move(got[size_t(r)].checkpoints[k].second));
       const std::string dir = checkpoints_dir(top_);
       std::error_code ec;
       fs::create_directories(dir, ec);
@@ -219,11 +225,6 @@ class IslandsFolder {
       last_time_ = std::chrono::steady_clock::now();
       spdlog::debug("checkpoint {} ({} islands)", last_checkpoint_, islands_);
     }
-    if (got[0].checkpoints.empty())
-      for (int r = 1; r < islands_; ++r)
-        if (!got[size_t(r)].checkpoints.empty())
-          throw Error(fmt::format("islands run: island {} checkpointed generation {}, island 0 did not", r,
-                                  got[size_t(r)].checkpoints[0].first));
     for (int r = 0; r < islands_; ++r) {
       const IslandPart& p = got[size_t(r)];
       const fs::path dir = island_dir(top_, r);
@@ -449,7 +450,7 @@ int run_islands(const Config& config, SessionOptions options, const StopOnSignal
     folder->settings(config);
   }
   IslandExchange exchange(config, *mpi_world());
-  IslandOutputs outputs;
+  IslandOutputs outputs(island_dir(top, ranks().rank));
   Config mine = config;
   mine.seed = island_seed(config.seed, ranks().rank);
   Session session = Session::start(mine, cli_backends(), island_options(options, top, exchange, outputs));
@@ -506,7 +507,7 @@ int resume_islands(const std::string& top, const std::vector<std::string>& overr
   for (const auto& s : overrides) apply_resume_override(run_config, s);
   if (folder) folder->settings(run_config);
   IslandExchange exchange(run_config, *mpi_world());
-  IslandOutputs outputs;
+  IslandOutputs outputs(island_dir(top, ranks().rank));
   Session session = Session::resume_from(std::move(ck), fmt::format("{} (island {})", file, ranks().rank), overrides,
                                          cli_backends(), island_options(options, top, exchange, outputs));
   if (session.config().seed != island_seed(run_config.seed, ranks().rank))

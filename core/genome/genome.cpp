@@ -419,9 +419,13 @@ Genome genome_from_parsed(const json& j, const std::string& origin, std::optiona
 }
 }  // namespace
 
+std::string genome_file_text(const Genome& g, const std::string& origin, const GenomeRetest* retest) {
+  validate_genome(g, origin);
+  return genome_to_json(g, 2, retest) + '\n';
+}
+
 void save_genome(const Genome& g, const std::string& path, const GenomeRetest* retest) {
-  validate_genome(g, path);  // so that an error names the file being written
-  const std::string text = genome_to_json(g, 2, retest) + '\n';
+  const std::string text = genome_file_text(g, path, retest);  // an error names the file being written
   try {
     write_file_atomic(path, text.data(), text.size());  // a kill mid-write leaves the old file whole
   } catch (const Error& e) {

@@ -81,6 +81,9 @@ struct GenomeRetest {
 std::string genome_to_json(const Genome& g, int indent = 2, const GenomeRetest* retest = nullptr);
 Genome genome_from_json(const std::string& text, const std::string& origin = "<string>",
                         std::optional<GenomeRetest>* retest = nullptr);
+// A genome file's text (what save_genome writes): validated (GenomeError naming `origin`), JSON, a
+// final newline.
+std::string genome_file_text(const Genome& g, const std::string& origin, const GenomeRetest* retest = nullptr);
 void save_genome(const Genome& g, const std::string& path, const GenomeRetest* retest = nullptr);
 Genome load_genome(const std::string& path, std::optional<GenomeRetest>* retest = nullptr);
 

@@ -126,6 +126,11 @@ TEST_CASE("islands mode: rank 0 alone writes the run folder, and its checkpoints
     CHECK_MESSAGE(fs::is_regular_file(run / f), f);
   CHECK(lines_of(run / "island-1" / "stats.jsonl").size() == 4);
   CHECK(!fs::exists(run / "island-0" / "checkpoints"));
+  // best_genome.json as a one-process run writes it (a loadable genome file, a final newline).
+  const std::string best = read_text(run / "best_genome.json");
+  REQUIRE(!best.empty());
+  CHECK(best.back() == '\n');
+  CHECK(run_ganglion("export " + (run / "island-1" / "best_genome.json").string() + " --format json").exit_code == 0);
   // One file per point of the run, holding both islands.
   const auto inspect = run_ganglion("inspect " + (run / "checkpoints" / "ckpt-4.gck").string());
   INFO(inspect.output);
