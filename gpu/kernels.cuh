@@ -54,14 +54,36 @@ __device__ __forceinline__ float input_value(const ActivateArgs& a, uint32_t n, 
   return a.inputs[r * a.L.num_inputs + i];
 }
 
+// Node values of one unit: value of local node j for tile row r at base[j * stride + r].
+struct Values {
+  float* base;
+  uint32_t stride;
+  __device__ __forceinline__ float get(uint32_t j, uint32_t r) const { return base[j * stride + r]; }
+  __device__ __forceinline__ void set(uint32_t j, uint32_t r, float v) const { base[j * stride + r] = v; }
+};
+
+// How an edge strategy reads edge e for row r: its weight w and its source's value x.
+//
 // Edges read from shared memory, staged as (src, weight bits) pairs: one 8-byte load per edge,
 // the same address for every row-thread (a broadcast).
 struct StagedEdges {
   const uint2* edge;
-  __device__ __forceinline__ void get(uint32_t e, uint32_t& s, float& w) const {
-    const uint2 x = edge[e];
-    s = x.x;
-    w = __uint_as_float(x.y);
+  __device__ __forceinline__ void get(uint32_t e, const Values& V, uint32_t r, float& w, float& x) const {
+    const uint2 q = edge[e];
+    w = __uint_as_float(q.y);
+    x = V.get(q.x, r);
+  }
+};
+
+// The same with the source stored as the byte offset of its row-0 value within the unit's values
+// (src * stride * 4, written when the group kernel stages its network): the value's address is one
+// add per edge instead of a multiply-add and a scaled add.
+struct StagedEdgeOffsets {
+  const uint2* edge;
+  __device__ __forceinline__ void get(uint32_t e, const Values& V, uint32_t r, float& w, float& x) const {
+    const uint2 q = edge[e];
+    w = __uint_as_float(q.y);
+    x = *reinterpret_cast<const float*>(reinterpret_cast<const unsigned char*>(V.base + r) + q.x);
   }
 };
 
@@ -69,18 +91,10 @@ struct StagedEdges {
 struct GlobalEdges {
   const uint32_t* src;
   const float* weight;
-  __device__ __forceinline__ void get(uint32_t e, uint32_t& s, float& w) const {
-    s = __ldg(src + e);
+  __device__ __forceinline__ void get(uint32_t e, const Values& V, uint32_t r, float& w, float& x) const {
     w = __ldg(weight + e);
+    x = V.get(__ldg(src + e), r);
   }
-};
-
-// Node values of one unit: value of local node j for tile row r at base[j * stride + r].
-struct Values {
-  float* base;
-  uint32_t stride;
-  __device__ __forceinline__ float get(uint32_t j, uint32_t r) const { return base[j * stride + r]; }
-  __device__ __forceinline__ void set(uint32_t j, uint32_t r, float v) const { base[j * stride + r] = v; }
 };
 
 // Node j of a unit: its feed-forward edges and its parameters.
@@ -96,24 +110,18 @@ template <bool kFast, class Edges>
 __device__ __forceinline__ float compute_node(const ActivateArgs& a, const Edges& E, const Values& V,
                                               const NodeInputs& p, uint32_t g, uint32_t j, uint32_t row,
                                               uint32_t r) {
-  uint32_t rb = 0, re = 0;
-  if (a.state_prev) {
-    rb = __ldg(a.L.rec_row_offset + g + j);
-    re = __ldg(a.L.rec_row_offset + g + j + 1);
-  }
-  return node_update<float, kFast>(
-      p.node, p.e_begin, p.e_end,
-      [&](uint32_t e, float& w, float& x) {
-        uint32_t s;
-        E.get(e, s, w);
-        x = V.get(s, r);
-      },
-      rb, re,
-      [&](uint32_t e, float& w, float& x) {
-        const uint32_t s = __ldg(a.L.rec_src + e);
-        w = __ldg(a.L.rec_weight + e);
-        x = a.state_prev[size_t(g + s) * a.rows + row];
-      });
+  const auto ff = [&](uint32_t e, float& w, float& x) { E.get(e, V, r, w, x); };
+  const auto rec = [&](uint32_t e, float& w, float& x) {
+    const uint32_t s = __ldg(a.L.rec_src + e);
+    w = __ldg(a.L.rec_weight + e);
+    x = a.state_prev[size_t(g + s) * a.rows + row];
+  };
+  // Two calls, so that a feed-forward population (no state: the same branch for every thread)
+  // runs a node update without the recurrent range's loads and loop.
+  if (a.state_prev)
+    return node_update<float, kFast>(p.node, p.e_begin, p.e_end, ff, __ldg(a.L.rec_row_offset + g + j),
+                                     __ldg(a.L.rec_row_offset + g + j + 1), rec);
+  return node_update<float, kFast>(p.node, p.e_begin, p.e_end, ff, 0u, 0u, rec);
 }
 
 // Calls f(i / rows, i % rows) for i = t, t + step, ... below count. One row, the common case of
@@ -235,7 +243,7 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
         ag = __ldg(L.aggregation + g + i);
       }
       if (has_level) lv = __ldg(L.level_start + lo + i);
-      if (has_edge) su.edge[i] = make_uint2(es, ew);
+      if (has_edge) su.edge[i] = make_uint2(es * s.row_tile * 4u, ew);  // StagedEdgeOffsets
       if (has_ro) su.ro[i] = r - e0;
       if (has_node) {
         su.bias[i] = b;
@@ -274,7 +282,7 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
                        {static_cast<Activation>(act[j]), static_cast<Aggregation>(agg[j]), bias[j], resp[j]}};
     float v;
     if (kStaged)
-      v = compute_node<kFast>(a, StagedEdges{su.edge}, V, p, g, j, row0 + r, r);
+      v = compute_node<kFast>(a, StagedEdgeOffsets{su.edge}, V, p, g, j, row0 + r, r);
     else
       v = compute_node<kFast>(a, GlobalEdges{L.src, L.weight}, V, p, g, j, row0 + r, r);
     V.set(j, r, v);

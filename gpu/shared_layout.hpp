@@ -15,10 +15,11 @@ namespace ganglion::shared_layout {
 
 GANGLION_HD constexpr size_t align_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
 
-// A staged unit of the group kernel, from a 16-byte aligned base: feed-forward edges as (local
-// source, weight bits) pairs (8 bytes), node values [node][row_tile] (4 bytes), local edge offsets
-// (nodes + 1), bias, response, level starts (levels + 1; 4 bytes each), activation and aggregation
-// (1 byte each); the whole padded to 16 bytes. Offsets in bytes.
+// A staged unit of the group kernel, from a 16-byte aligned base: feed-forward edges as (byte
+// offset of the source's values within the unit's values, weight bits) pairs (8 bytes), node
+// values [node][row_tile] (4 bytes), local edge offsets (nodes + 1), bias, response, level starts
+// (levels + 1; 4 bytes each), activation and aggregation (1 byte each); the whole padded to 16
+// bytes. Offsets in bytes.
 struct StagedUnit {
   size_t edge, val, ro, bias, resp, ls, act, agg, bytes;
 };
