@@ -76,10 +76,14 @@ struct StagedEdges {
 };
 
 // The same with the source stored as the byte offset of its row-0 value within the unit's values
-// (src * stride * 4, written when the group kernel stages its network): the value's address is one
-// add per edge instead of a multiply-add and a scaled add.
+// (offset_of, written when the group kernel stages its network): the value's address is one add
+// per edge instead of a multiply-add and a scaled add.
 struct StagedEdgeOffsets {
   const uint2* edge;
+  // What staging stores for source node `src` of values laid out with `stride` rows per node.
+  static __device__ __forceinline__ uint32_t offset_of(uint32_t src, uint32_t stride) {
+    return src * stride * uint32_t(sizeof(float));
+  }
   __device__ __forceinline__ void get(uint32_t e, const Values& V, uint32_t r, float& w, float& x) const {
     const uint2 q = edge[e];
     w = __uint_as_float(q.y);
@@ -243,7 +247,7 @@ __global__ void group_kernel(ActivateArgs a, GroupShape s) {
         ag = __ldg(L.aggregation + g + i);
       }
       if (has_level) lv = __ldg(L.level_start + lo + i);
-      if (has_edge) su.edge[i] = make_uint2(es * s.row_tile * 4u, ew);  // StagedEdgeOffsets
+      if (has_edge) su.edge[i] = make_uint2(StagedEdgeOffsets::offset_of(es, s.row_tile), ew);
       if (has_ro) su.ro[i] = r - e0;
       if (has_node) {
         su.bias[i] = b;
